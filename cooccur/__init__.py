@@ -1,0 +1,61 @@
+"""cooccur: co-occurrence networks and keyword rankings from Japanese transcripts.
+
+The public API is imported lazily so that ``import cooccur`` (and the CLI's
+``--help``) does not pay for pandas, scikit-learn or matplotlib.
+
+>>> import cooccur
+>>> cooccur.__version__
+'0.1.0'
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it. Function names differ from module names
+# on purpose: importing a submodule binds its name on the package, which would
+# shadow a function of the same name.
+_API = {
+    "read_corpus": "read",
+    "Corpus": "read",
+    "tokenize_utterances": "tokenize",
+    "get_tokenizer": "tokenize",
+    "unit_term_matrix": "cooccurrence",
+    "count_cooccurrence": "cooccurrence",
+    "Cooccurrence": "cooccurrence",
+    "MEASURES": "cooccurrence",
+    "build_network": "network",
+    "attribute_network": "network",
+    "compare_groups": "network",
+    "rank_keywords": "keywords",
+    "distinctive_terms": "keywords",
+    "concordance": "kwic",
+    "edge_evidence": "kwic",
+    "associated_terms": "kwic",
+    "network_layout": "layout",
+    "plot_network": "plot",
+    "plot_keywords": "plot",
+    "plot_attribute_network": "plot",
+    "plot_comparison": "plot",
+    "analyze": "pipeline",
+    "Analysis": "pipeline",
+    "CooccurError": "errors",
+    "load_config": "config",
+}
+
+__all__ = sorted(_API) + ["__version__"]
+
+
+def __getattr__(name: str):
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cooccur' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

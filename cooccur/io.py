@@ -1,0 +1,147 @@
+"""Safe output: atomic writes, deterministic tables, and the output-folder guard.
+
+Every file cooccur writes goes through :func:`atomic_write_bytes` (a temporary
+file in the same folder, fsync, then :func:`os.replace`), so an interrupted run
+never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import OutputError
+
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "atomic_path",
+    "write_json",
+    "write_table",
+    "prepare_output_dir",
+    "MARKER",
+]
+
+#: File that marks a folder as created by cooccur (so re-runs may overwrite it).
+MARKER = ".cooccur-output"
+
+
+@contextmanager
+def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it into place.
+
+    For writers that insist on a file name (pyarrow, matplotlib, python-pptx).
+    The temporary name keeps the real suffix so format detection by extension
+    still works. On any exception the temporary file is removed.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix or ".tmp",
+                               dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, path)
+    except BaseException:
+        try:
+            tmp_path.unlink()
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically and return the path."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8", bom: bool = False) -> Path:
+    """Write text atomically, with ``\\n`` line ends; ``bom=True`` for Excel-friendly UTF-8."""
+    data = text.encode(encoding)
+    if bom:
+        data = b"\xef\xbb\xbf" + data
+    return atomic_write_bytes(path, data)
+
+
+def write_json(path: str | Path, obj: Any) -> Path:
+    """Write JSON with sorted keys and a final newline (byte-stable across runs)."""
+    text = json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=_json_default) + "\n"
+    return atomic_write_text(path, text)
+
+
+def _json_default(obj: Any) -> Any:
+    import numpy as np
+
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return float(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, (set, frozenset, tuple)):
+        return list(obj)
+    if isinstance(obj, Path):
+        return obj.as_posix()
+    try:
+        import pandas as pd
+
+        if obj is pd.NA or obj is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    raise TypeError(f"cannot write {type(obj).__name__} to JSON")
+
+
+def write_table(df, path: str | Path, *, kind: str | None = None) -> Path:
+    """Write a DataFrame as Parquet or as CSV (UTF-8 with BOM, for Excel).
+
+    ``kind`` is ``"parquet"`` or ``"csv"``; by default it follows the suffix.
+    Parquet files are written without timestamps or pandas index metadata
+    that would vary between runs.
+    """
+    path = Path(path)
+    kind = kind or path.suffix.lstrip(".")
+    if kind == "csv":
+        text = df.to_csv(index=False, lineterminator="\n")
+        return atomic_write_text(path, text, bom=True)
+    if kind == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        with atomic_path(path) as tmp:
+            pq.write_table(table, tmp, compression="zstd")
+        return path
+    raise ValueError(f"unknown table kind {kind!r}; use 'parquet' or 'csv'")
+
+
+def prepare_output_dir(path: str | Path, *, force: bool = False) -> Path:
+    """Create ``path`` or accept it if cooccur made it; refuse other non-empty folders.
+
+    A folder counts as cooccur's when it holds the :data:`MARKER` file. With
+    ``force=True`` a foreign non-empty folder is used anyway; cooccur still only
+    overwrites files of the names it writes and never deletes anything.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise OutputError("the output path exists and is not a folder; choose another -o", path=str(path))
+    if path.is_dir() and any(path.iterdir()) and not (path / MARKER).exists() and not force:
+        raise OutputError(
+            "the output folder is not empty and was not created by cooccur; "
+            "choose an empty or new folder, or pass --force to write into it anyway",
+            path=str(path),
+        )
+    path.mkdir(parents=True, exist_ok=True)
+    marker = path / MARKER
+    if not marker.exists():
+        atomic_write_text(marker, "This folder holds cooccur outputs.\n")
+    return path
