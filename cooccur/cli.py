@@ -1,0 +1,251 @@
+"""The ``cooccur`` command: a thin shell over the library.
+
+Each option is generated from :data:`cooccur.config.PARAMS`, so a flag
+``--top-n`` is always the library keyword ``top_n`` and the TOML key ``top_n``.
+Only click and the parameter table are imported on the ``--help`` path; pandas,
+scikit-learn and matplotlib load when a command actually runs.
+
+Exit codes
+----------
+0  success
+1  internal error (a bug: please report it with ``--debug`` output)
+2  usage error: bad option or value, bad config file, output folder refused
+3  finished, but some input files were rejected (outputs for the rest written)
+4  nothing usable: no readable utterance, or no term left after filtering
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .config import PARAMS, Param
+
+__all__ = ["main", "cli", "EXIT_OK", "EXIT_INTERNAL", "EXIT_USAGE", "EXIT_PARTIAL", "EXIT_NOTHING"]
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_NOTHING = 0, 1, 2, 3, 4
+
+
+def _option_for(p: Param) -> Callable:
+    flag = "--" + p.name.replace("_", "-")
+    help_text = p.help
+    if p.default not in (None, (), False):
+        shown = ",".join(p.default) if isinstance(p.default, tuple) else p.default
+        help_text += f"  [default: {shown}]"
+    kwargs: dict[str, Any] = {"help": help_text, "default": None}
+    if p.type is bool:
+        return click.option(f"{flag}/--no-{flag[2:]}", p.name, **kwargs)
+    if p.choices is not None:
+        kwargs["type"] = click.Choice(p.choices, case_sensitive=True)
+    elif p.type is not None:
+        kwargs["type"] = p.type
+    if p.multiple:
+        kwargs["multiple"] = True
+        kwargs["default"] = ()
+        kwargs["help"] += " (repeatable)"
+    return click.option(flag, p.name, **kwargs)
+
+
+def stage_options(*stages: str) -> Callable:
+    """Decorator adding one option per parameter of the given stages."""
+    selected = [p for p in PARAMS if p.stage in stages and p.cli]
+
+    def decorate(func: Callable) -> Callable:
+        for p in reversed(selected):
+            func = _option_for(p)(func)
+        return func
+
+    return decorate
+
+
+def _given(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Only the options the user actually gave (so config-file values are not overridden)."""
+    return {k: v for k, v in kwargs.items() if v is not None and v != ()}
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"cooccur: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _run_guarded(func: Callable[[], int | None], debug: bool) -> None:
+    from .errors import AnalysisError, CooccurError, InputError
+
+    try:
+        code = func() or EXIT_OK
+    except AnalysisError as exc:
+        _fail(str(exc), EXIT_NOTHING)
+    except InputError as exc:
+        _fail(str(exc), EXIT_NOTHING)
+    except (CooccurError, ValueError) as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except KeyboardInterrupt:
+        click.echo("cooccur: interrupted; files already in place are complete, nothing half-written was left.",
+                   err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: one line unless --debug
+        if debug:
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", EXIT_INTERNAL)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="cooccur")
+def cli() -> None:
+    """Co-occurrence networks and keyword rankings from Japanese transcripts.
+
+    Start with:  cooccur analyze data/sample -o out
+    """
+
+
+@cli.command()
+@click.argument("input", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Folder for the outputs (created if missing).")
+@click.option("--config", type=click.Path(path_type=Path), default=None,
+              help="TOML file with the same keywords as the options (command-line options win).")
+@click.option("--force", is_flag=True, default=False,
+              help="Write into a non-empty folder that cooccur did not create (nothing is deleted).")
+@click.option("-q", "--quiet", is_flag=True, default=False, help="No progress bar and no summary.")
+@click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
+@stage_options("read", "tokenize", "cooccurrence", "network", "keywords", "plot", "export")
+def analyze(input: Path, output: Path, config: Path | None, force: bool, quiet: bool, debug: bool,
+            **params: Any) -> None:
+    """Read INPUT (a transcript file or folder) and write the analysis to OUTPUT.
+
+    Writes utterances and tokens tables, keywords.csv, nodes.csv, edges.csv,
+    the network as PNG/SVG/PDF/GraphML/GEXF/JSON/HTML, report.html and
+    manifest.json.
+    """
+
+    def work() -> int:
+        from .pipeline import analyze as run_analyze
+
+        with _progress(quiet) as progress:
+            analysis = run_analyze(input, output=output, config=config, force=force, progress=progress,
+                                   **_given(params))
+        if not quiet:
+            _print_summary(analysis, output)
+        rejected = int((analysis.corpus.files["status"] == "error").sum())
+        return EXIT_PARTIAL if rejected else EXIT_OK
+
+    _run_guarded(work, debug)
+
+
+@cli.command()
+@click.argument("input", type=click.Path(path_type=Path))
+@click.argument("term")
+@click.option("--width", type=int, default=30, show_default=True, help="Characters of context on each side.")
+@click.option("--config", type=click.Path(path_type=Path), default=None, help="TOML file with parameters.")
+@click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
+@stage_options("read", "tokenize")
+def kwic(input: Path, term: str, width: int, config: Path | None, debug: bool, **params: Any) -> None:
+    """Concordance of TERM in INPUT: who said it, in context (tab-separated)."""
+
+    def work() -> int:
+        from .kwic import concordance
+        from .pipeline import _pick, resolve_params
+        from .read import read_corpus
+        from .tokenize import tokenize_utterances
+
+        resolved = resolve_params(config, **_given(params))
+        corpus = read_corpus(input, **_pick(resolved, "read"))
+        tokens = tokenize_utterances(corpus.utterances, **_pick(resolved, "tokenize"))
+        lines = concordance(tokens, corpus.utterances, term, width=width)
+        if lines.empty:
+            click.echo(f"cooccur: {term!r} does not occur as a term in {input}", err=True)
+            return EXIT_NOTHING
+        for row in lines.itertuples(index=False):
+            click.echo("\t".join(str(x) for x in (row.doc_id, row.line, row.speaker, row.left, row.keyword, row.right)))
+        return EXIT_OK
+
+    _run_guarded(work, debug)
+
+
+@cli.command()
+@click.argument("input", type=click.Path(path_type=Path))
+@click.option("--group-by", "group_by", required=True, help="Metadata column whose values form the groups.")
+@click.option("--groups", nargs=2, default=None, help="The two values to compare (default: the two most frequent).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Folder for comparison_edges.csv, comparison_terms.csv and comparison.png.")
+@click.option("--config", type=click.Path(path_type=Path), default=None, help="TOML file with parameters.")
+@click.option("--force", is_flag=True, default=False, help="Write into a non-empty folder not made by cooccur.")
+@click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
+@stage_options("read", "tokenize", "cooccurrence")
+def compare(input: Path, group_by: str, groups: tuple[str, str] | None, output: Path | None, config: Path | None,
+            force: bool, debug: bool, **params: Any) -> None:
+    """Compare the networks of two groups (e.g. 区部 vs 多摩部): edges and terms that appear, vanish or change."""
+
+    def work() -> int:
+        from .compare import run_compare
+
+        result = run_compare(input, group_by=group_by, groups=groups, output=output, config=config, force=force,
+                             **_given(params))
+        click.echo(result.edges.to_csv(sep="\t", index=False), nl=False)
+        return EXIT_OK
+
+    _run_guarded(work, debug)
+
+
+@cli.command(name="params")
+def params_cmd() -> None:
+    """List every parameter with its default (the keys a --config TOML file may hold)."""
+    for p in PARAMS:
+        default = ",".join(p.default) if isinstance(p.default, tuple) else p.default
+        choices = f"  choices: {', '.join(p.choices)}" if p.choices else ""
+        click.echo(f"{p.name} = {default!r}   [{p.stage}] {p.help}{choices}")
+
+
+class _progress:
+    """A tqdm bar over characters tokenized, on stderr, only when it is a terminal."""
+
+    def __init__(self, quiet: bool):
+        self.enabled = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+        self.bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=None, unit="字", unit_scale=True, desc="tokenizing", file=sys.stderr, leave=False)
+        return self.bar.update
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+        return False
+
+
+def _print_summary(analysis, output: Path) -> None:
+    s = analysis.summary()
+    files = analysis.corpus.files
+    lines = [
+        f"files: {s.get('files_read', '?')} read, {s.get('files_skipped', 0)} skipped, {s.get('files_error', 0)} rejected",
+        f"utterances: {s.get('utterances_analysed', '?')} analysed, {s.get('utterances_excluded', 0)} excluded",
+        f"tokens: {s['tokens']} ({s['counted_tokens']} counted, {s['distinct_terms']} distinct terms)",
+        f"network: {s['nodes']} nodes, {s['edges']} edges (min_frequency={s['min_frequency_applied']}, "
+        f"unit={analysis.parameters['unit']}, measure={analysis.parameters['measure']})",
+        f"outputs: {output}",
+    ]
+    bad = files[files["status"] == "error"]
+    for row in bad.itertuples(index=False):
+        lines.append(f"  rejected: {row.doc_id}: {row.error}")
+    for w in analysis.warnings:
+        lines.append(f"  warning: {w}")
+    click.echo("\n".join(lines), err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``cooccur`` console script."""
+    cli.main(args=argv, prog_name="cooccur")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

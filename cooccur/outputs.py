@@ -1,0 +1,217 @@
+"""Write an :class:`~cooccur.pipeline.Analysis` to an output folder, and its manifest.
+
+Every file is written atomically (:mod:`cooccur.io`) and byte-identical across
+runs with the same inputs, parameters and seed; the only varying values are the
+``created_at`` and ``elapsed_seconds`` keys of ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+__all__ = ["write_outputs", "build_manifest", "KWIC_LINES_PER_TERM"]
+
+#: KWIC lines embedded per node in network.html.
+KWIC_LINES_PER_TERM = 30
+
+
+def _table_name(stem: str, kind: str) -> str:
+    return f"{stem}.{kind}"
+
+
+def write_outputs(analysis, output: str | Path, *, started_at: float | None = None,
+                  t_start: float | None = None) -> dict[str, Path]:
+    """Write tables, network files, figures and ``manifest.json`` into ``output``.
+
+    Returns the mapping of output name → path written.
+    """
+    from .io import write_json, write_table
+    from .network import edges_frame, nodes_frame
+
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    p = analysis.parameters
+    written: dict[str, Path] = {}
+    t0 = time.perf_counter()
+
+    kind = p["tables"]
+    written["utterances"] = write_table(analysis.corpus.utterances, out / _table_name("utterances", kind), kind=kind)
+    written["tokens"] = write_table(analysis.tokens, out / _table_name("tokens", kind), kind=kind)
+    nodes = nodes_frame(analysis.graph)
+    edges = edges_frame(analysis.graph)
+    written["nodes"] = write_table(nodes, out / "nodes.csv", kind="csv")
+    written["edges"] = write_table(edges, out / "edges.csv", kind="csv")
+    written["keywords"] = write_table(analysis.keywords, out / "keywords.csv", kind="csv")
+    written["files"] = write_table(analysis.corpus.files.drop(columns=["path"], errors="ignore"),
+                                   out / "files.csv", kind="csv")
+    if len(analysis.corpus.exclusions):
+        written["exclusions"] = write_table(analysis.corpus.exclusions, out / "exclusions.csv", kind="csv")
+    if analysis.distinctive is not None:
+        written["distinctive"] = write_table(analysis.distinctive, out / "distinctive.csv", kind="csv")
+    if analysis.comparison is not None:
+        written["comparison_edges"] = write_table(analysis.comparison.edges, out / "comparison_edges.csv", kind="csv")
+        written["comparison_terms"] = write_table(analysis.comparison.terms, out / "comparison_terms.csv", kind="csv")
+
+    formats = set(p["formats"])
+    written.update(_write_network_files(analysis, out, formats, nodes))
+    if p["pptx"]:
+        written.update(_write_pptx(analysis, out))
+
+    timings = dict(analysis.timings)
+    timings["write"] = time.perf_counter() - t0
+    manifest = build_manifest(analysis, written, timings=timings, started_at=started_at, t_start=t_start)
+    written["manifest"] = write_json(out / "manifest.json", manifest)
+    return written
+
+
+def _write_network_files(analysis, out: Path, formats: set[str], nodes) -> dict[str, Path]:
+    from .export import graph as gexport
+
+    written: dict[str, Path] = {}
+    G, pos = analysis.graph, analysis.positions
+    if "graphml" in formats:
+        written["graphml"] = gexport.write_graphml(G, out / "network.graphml")
+    if "gexf" in formats:
+        written["gexf"] = gexport.write_gexf(G, out / "network.gexf", pos=pos)
+    if "json" in formats:
+        written["json"] = gexport.write_json(G, out / "network.json", pos=pos)
+
+    figure_svg = None
+    if formats & {"png", "svg", "pdf", "report"}:
+        from .plot import plot_network, save_figure
+        import matplotlib.pyplot as plt
+
+        p = analysis.parameters
+        fig = plot_network(G, pos, color_by=p["color_by"], size=p["size"], edge_labels=p["edge_labels"],
+                           mst=p["mst"], transparent=p["transparent"], seed=p["seed"])
+        try:
+            for fmt in ("png", "svg", "pdf"):
+                if fmt in formats:
+                    written[fmt] = save_figure(fig, out / f"network.{fmt}", dpi=p["dpi"], transparent=p["transparent"])
+            if "report" in formats:
+                import io as _io
+
+                buf = _io.BytesIO()
+                fig.savefig(buf, format="svg", metadata={"Date": None})
+                figure_svg = buf.getvalue().decode("utf-8")
+        finally:
+            plt.close(fig)
+
+    if "html" in formats:
+        from .export.html import write_network_html
+
+        written["html"] = write_network_html(out / "network.html", G, pos, kwic=_kwic_for_nodes(analysis),
+                                             measure=analysis.parameters["measure"])
+    if "report" in formats:
+        from .export.report import write_report
+
+        written["report"] = write_report(
+            out / "report.html",
+            title="共起ネットワーク分析レポート",
+            summary=analysis.summary(),
+            files=analysis.corpus.files,
+            figure_svg=figure_svg,
+            keywords=analysis.keywords,
+            nodes=nodes,
+            distinctive=analysis.distinctive,
+            parameters=analysis.parameters,
+            warnings=analysis.warnings,
+        )
+    return written
+
+
+def _kwic_for_nodes(analysis):
+    """KWIC lines for every node of the network (capped per term), one DataFrame."""
+    import pandas as pd
+
+    from .kwic import concordance
+
+    frames = []
+    for term in sorted(analysis.graph.nodes):
+        lines = concordance(analysis.tokens, analysis.corpus.utterances, term)
+        lines = lines.head(KWIC_LINES_PER_TERM).assign(term=term, total=len(lines))
+        frames.append(lines)
+    if not frames:
+        return None
+    return pd.concat(frames, ignore_index=True)
+
+
+def _write_pptx(analysis, out: Path) -> dict[str, Path]:
+    import io as _io
+
+    import matplotlib.pyplot as plt
+
+    from .export.pptx import write_pptx
+    from .plot import plot_keywords, plot_network
+
+    p = analysis.parameters
+    pngs = []
+    for fig in (plot_network(analysis.graph, analysis.positions, color_by=p["color_by"], size="slide16x9",
+                             mst=p["mst"], seed=p["seed"]),
+                plot_keywords(analysis.keywords, size="slide16x9")):
+        buf = _io.BytesIO()
+        fig.savefig(buf, format="png", dpi=p["dpi"])
+        plt.close(fig)
+        pngs.append(buf.getvalue())
+    path = write_pptx(out / "slides.pptx", network_png=pngs[0], keywords_png=pngs[1], keywords=analysis.keywords)
+    return {"pptx": Path(path)}
+
+
+def build_manifest(analysis, written: dict[str, Path], *, timings: dict[str, float] | None = None,
+                   started_at: float | None = None, t_start: float | None = None) -> dict[str, Any]:
+    """The manifest: tool version, every parameter applied, each input file, totals, outputs.
+
+    Timings appear only under ``elapsed_seconds`` and ``created_at`` so the rest
+    is byte-stable across runs.
+    """
+    files = analysis.corpus.files
+    inputs = []
+    for row in files.to_dict("records"):
+        rec = {k: _plain(v) for k, v in row.items() if k != "path"}
+        inputs.append(rec)
+    outputs = sorted(Path(p).name for p in written.values())
+    elapsed = {k: round(v, 4) for k, v in (timings or {}).items()}
+    if t_start is not None:
+        elapsed["total"] = round(time.perf_counter() - t_start, 4)
+    manifest = {
+        "tool": "cooccur",
+        "version": __version__,
+        "parameters": {k: _plain(v) for k, v in sorted(analysis.parameters.items())},
+        "inputs": inputs,
+        "totals": {k: _plain(v) for k, v in analysis.summary().items()},
+        "warnings": list(analysis.warnings),
+        "outputs": outputs,
+        "elapsed_seconds": elapsed,
+    }
+    if started_at is not None:
+        manifest["created_at"] = datetime.fromtimestamp(started_at, tz=timezone.utc).isoformat(timespec="seconds")
+    return manifest
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready plain Python values (NA → None, numpy scalars → Python, tuples → lists)."""
+    import math
+
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    if hasattr(value, "item") and not isinstance(value, (list, tuple, dict, str)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, Path):
+        return value.as_posix()
+    return value

@@ -1,0 +1,244 @@
+"""Chain the stages: folder → utterances → tokens → co-occurrence → network → outputs.
+
+:func:`analyze` is what ``cooccur analyze`` calls; every keyword it accepts is a
+parameter of the table in :mod:`cooccur.config` (and so a ``--flag`` of the CLI and
+a key of the TOML config). Each stage stays usable alone; :class:`Analysis` just
+holds their results together for notebooks.
+
+Examples
+--------
+>>> import cooccur
+>>> a = cooccur.analyze("data/sample")                 # doctest: +SKIP
+>>> a.keywords.head()                                   # doctest: +SKIP
+>>> a.plot()                                            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import __version__
+from .config import DEFAULTS, PARAMS, load_config, validate_params
+
+__all__ = ["Analysis", "analyze", "resolve_params", "OUTPUT_FILES"]
+
+#: Output files by the ``formats`` choice that produces them.
+OUTPUT_FILES = {
+    "png": "network.png",
+    "svg": "network.svg",
+    "pdf": "network.pdf",
+    "graphml": "network.graphml",
+    "gexf": "network.gexf",
+    "json": "network.json",
+    "html": "network.html",
+    "report": "report.html",
+}
+
+_STAGE_KEYS = {stage: [p.name for p in PARAMS if p.stage == stage] for stage in {p.stage for p in PARAMS}}
+
+
+def resolve_params(config: str | Path | None = None, **params: Any) -> dict[str, Any]:
+    """Defaults, overlaid by a TOML config file, overlaid by explicit keywords.
+
+    Keywords whose value is ``None`` count as "not given" only when the default
+    is not ``None`` either; pass the parameter explicitly to override.
+    """
+    resolved = dict(DEFAULTS)
+    if config is not None:
+        resolved.update(load_config(config))
+    resolved.update(validate_params(params))
+    return resolved
+
+
+@dataclass
+class Analysis:
+    """The results of one run, stage by stage.
+
+    Attributes end in the stage that made them: ``corpus`` (read),
+    ``tokens`` (tokenize), ``cooccurrence`` (counts and edges), ``graph``
+    (network), ``keywords``, ``positions`` (layout). With ``group_by``:
+    ``attribute_graph``, ``distinctive`` and ``comparison``.
+    """
+
+    corpus: Any
+    tokens: Any
+    cooccurrence: Any
+    graph: Any
+    keywords: Any
+    positions: dict
+    parameters: dict
+    attribute_graph: Any = None
+    distinctive: Any = None
+    comparison: Any = None
+    warnings: list = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+
+    # --- convenience views -------------------------------------------------
+    @property
+    def utterances(self):
+        return self.corpus.utterances
+
+    @property
+    def nodes(self):
+        from .network import nodes_frame
+
+        return nodes_frame(self.graph)
+
+    @property
+    def edges(self):
+        from .network import edges_frame
+
+        return edges_frame(self.graph)
+
+    def plot(self, **kwargs):
+        """The co-occurrence network figure (a matplotlib Figure)."""
+        from .plot import plot_network
+
+        opts = {k: self.parameters[k] for k in ("color_by", "size", "edge_labels", "mst", "transparent", "seed")}
+        opts.update(kwargs)
+        return plot_network(self.graph, self.positions, **opts)
+
+    def kwic(self, term: str, **kwargs):
+        """Concordance lines for ``term`` (who said it, in context)."""
+        from .kwic import concordance
+
+        return concordance(self.tokens, self.corpus.utterances, term, **kwargs)
+
+    def summary(self) -> dict:
+        """Counts a person checks first: files, utterances, tokens, terms, nodes, edges."""
+        s = dict(self.corpus.summary())
+        counted = self.tokens["term"].notna()
+        s.update(
+            tokens=int(len(self.tokens)),
+            counted_tokens=int(counted.sum()),
+            distinct_terms=int(self.tokens.loc[counted, "term"].nunique()),
+            candidate_terms=int(len(self.cooccurrence.terms)),
+            nodes=int(self.graph.number_of_nodes()),
+            edges=int(self.graph.number_of_edges()),
+            min_frequency_applied=int(self.cooccurrence.min_frequency_),
+        )
+        return s
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return (f"<Analysis: {s.get('utterances_analysed', '?')} utterances, {s['counted_tokens']} counted tokens, "
+                f"{s['nodes']} nodes, {s['edges']} edges (unit={self.parameters['unit']}, "
+                f"measure={self.parameters['measure']}, min_frequency={s['min_frequency_applied']})>")
+
+
+def _pick(params: dict, stage: str, **rename) -> dict:
+    out = {k: params[k] for k in _STAGE_KEYS[stage]}
+    for old, new in rename.items():
+        out[new] = out.pop(old)
+    return out
+
+
+def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | None = None) -> Analysis:
+    """Run every stage after reading on an already read corpus (and tokens, if given)."""
+    from .cooccurrence import count_cooccurrence
+    from .keywords import distinctive_terms, rank_keywords
+    from .layout import network_layout
+    from .network import attribute_network, build_network, compare_groups
+    from .tokenize import tokenize_utterances
+
+    timings: dict[str, float] = {}
+    warnings: list[str] = list(getattr(corpus, "warnings", []))
+
+    t0 = time.perf_counter()
+    if tokens is None:
+        tokens = tokenize_utterances(corpus.utterances, progress=progress, **_pick(params, "tokenize"))
+    timings["tokenize"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    cooc = count_cooccurrence(tokens, **_pick(params, "cooccurrence"))
+    warnings.extend(cooc.warnings)
+    graph = build_network(cooc, communities=params["communities"], seed=params["seed"])
+    timings["cooccurrence_network"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    keywords = rank_keywords(tokens, score=params["keyword_score"], unit=params["unit"], graph=graph)
+    timings["keywords"] = time.perf_counter() - t0
+
+    attribute_graph = distinctive = comparison = None
+    if params["group_by"]:
+        _check_group_by(corpus.utterances, params["group_by"])
+        t0 = time.perf_counter()
+        attribute_graph = attribute_network(tokens, corpus.utterances, group_by=params["group_by"],
+                                            measure="jaccard")
+        distinctive = distinctive_terms(tokens, corpus.utterances, group_by=params["group_by"])
+        cparams = _pick(params, "cooccurrence")
+        try:
+            comparison = compare_groups(tokens, corpus.utterances, group_by=params["group_by"], **cparams)
+        except (ValueError, LookupError) as exc:  # fewer than two groups, or a group with no terms
+            warnings.append(f"group comparison skipped: {exc}")
+        timings["groups"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    positions = network_layout(graph, seed=params["seed"])
+    timings["layout"] = time.perf_counter() - t0
+
+    applied = dict(params)
+    applied["min_frequency"] = int(cooc.min_frequency_)
+    return Analysis(corpus=corpus, tokens=tokens, cooccurrence=cooc, graph=graph, keywords=keywords,
+                    positions=positions, parameters=applied, attribute_graph=attribute_graph,
+                    distinctive=distinctive, comparison=comparison, warnings=warnings, timings=timings)
+
+
+def _check_group_by(utterances, column: str) -> None:
+    if column not in utterances.columns:
+        fixed = {"doc_id", "utterance_id", "text", "exclusion", "line", "char_start", "char_end", "format"}
+        usable = [c for c in utterances.columns if c not in fixed]
+        raise ValueError(
+            f"--group-by column {column!r} does not exist; choose one of: "
+            + (", ".join(repr(c) for c in usable) if usable else "(no metadata columns: add a metadata.csv sidecar)")
+        )
+
+
+def analyze(input: str | Path, *, output: str | Path | None = None, config: str | Path | None = None,
+            force: bool = False, progress: bool | Callable[[int], None] = False, **params: Any) -> Analysis:
+    """Analyse a transcript file or folder; optionally write every output to ``output``.
+
+    Parameters
+    ----------
+    input : path
+        A transcript file or a folder (read recursively).
+    output : path, optional
+        Folder for the outputs (tables, network files, figures, manifest).
+    config : path, optional
+        A TOML file with the same keywords as this function.
+    force : bool
+        Write into a non-empty folder that cooccur did not create.
+    progress : bool or callable
+        Report tokenizing progress (characters done).
+    **params
+        Any parameter of :data:`cooccur.config.PARAMS` (``unit``, ``measure``,
+        ``top_n``, ``min_frequency``, ``seed``, ``split_mode``, ...).
+
+    Returns
+    -------
+    Analysis
+    """
+    from .read import read_corpus
+
+    started = time.time()
+    t_start = time.perf_counter()
+    resolved = resolve_params(config, **params)
+    if output is not None:
+        from .io import prepare_output_dir
+
+        prepare_output_dir(output, force=force)
+
+    t0 = time.perf_counter()
+    corpus = read_corpus(input, **_pick(resolved, "read"))
+    read_seconds = time.perf_counter() - t0
+
+    analysis = run(corpus, resolved, progress=progress if callable(progress) else None)
+    analysis.timings = {"read": read_seconds, **analysis.timings}
+    if output is not None:
+        from .outputs import write_outputs
+
+        write_outputs(analysis, output, started_at=started, t_start=t_start)
+    return analysis
