@@ -40,6 +40,7 @@ _API = {
     "plot_attribute_network": "plot",
     "plot_comparison": "plot",
     "analyze": "pipeline",
+    "compare": "pipeline",
     "Analysis": "pipeline",
     "CooccurError": "errors",
     "load_config": "config",

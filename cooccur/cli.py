@@ -183,7 +183,7 @@ def compare(input: Path, group_by: str, groups: tuple[str, str] | None, output: 
     """Compare the networks of two groups (e.g. 区部 vs 多摩部): edges and terms that appear, vanish or change."""
 
     def work() -> int:
-        from .compare import run_compare
+        from .pipeline import compare as run_compare
 
         result = run_compare(input, group_by=group_by, groups=groups, output=output, config=config, force=force,
                              **_given(params))

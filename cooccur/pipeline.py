@@ -23,7 +23,7 @@ from typing import Any, Callable
 from . import __version__
 from .config import DEFAULTS, PARAMS, load_config, validate_params
 
-__all__ = ["Analysis", "analyze", "resolve_params", "OUTPUT_FILES"]
+__all__ = ["Analysis", "analyze", "compare", "run", "resolve_params", "OUTPUT_FILES"]
 
 #: Output files by the ``formats`` choice that produces them.
 OUTPUT_FILES = {
@@ -242,3 +242,45 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
 
         write_outputs(analysis, output, started_at=started, t_start=t_start)
     return analysis
+
+
+def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None = None,
+            output: str | Path | None = None, config: str | Path | None = None, force: bool = False,
+            **params: Any):
+    """Compare the co-occurrence networks of two groups of utterances.
+
+    Reads and tokenizes ``input`` once, then runs the same co-occurrence settings
+    on the two subsets (``group_by`` values, by default the two most frequent)
+    and returns :func:`cooccur.network.compare_groups`'s result. With
+    ``output``, writes ``comparison_edges.csv``, ``comparison_terms.csv`` and a
+    side-by-side ``comparison.png``.
+    """
+    from .network import compare_groups
+    from .read import read_corpus
+    from .tokenize import tokenize_utterances
+
+    resolved = resolve_params(config, **params)
+    if output is not None:
+        from .io import prepare_output_dir
+
+        prepare_output_dir(output, force=force)
+    corpus = read_corpus(input, **_pick(resolved, "read"))
+    _check_group_by(corpus.utterances, group_by)
+    tokens = tokenize_utterances(corpus.utterances, **_pick(resolved, "tokenize"))
+    result = compare_groups(tokens, corpus.utterances, group_by=group_by, groups=groups,
+                            **_pick(resolved, "cooccurrence"))
+    if output is not None:
+        import matplotlib.pyplot as plt
+
+        from .io import write_table
+        from .plot import plot_comparison, save_figure
+
+        out = Path(output)
+        write_table(result.edges, out / "comparison_edges.csv", kind="csv")
+        write_table(result.terms, out / "comparison_terms.csv", kind="csv")
+        fig = plot_comparison(result.graph_a, result.graph_b, labels=tuple(result.groups))
+        try:
+            save_figure(fig, out / "comparison.png", dpi=resolved["dpi"])
+        finally:
+            plt.close(fig)
+    return result

@@ -1,0 +1,56 @@
+"""Atomic writes, deterministic tables and the output-folder guard."""
+
+import os
+
+import pandas as pd
+import pytest
+
+from cooccur.errors import OutputError
+from cooccur.io import MARKER, atomic_path, atomic_write_text, prepare_output_dir, write_json, write_table
+
+
+def test_interrupted_write_leaves_nothing_behind(tmp_path):
+    target = tmp_path / "nodes.csv"
+    target.write_text("old complete file\n", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half of a new fi", encoding="utf-8")
+            raise KeyboardInterrupt
+    assert target.read_text(encoding="utf-8") == "old complete file\n"
+    assert sorted(os.listdir(tmp_path)) == ["nodes.csv"]
+
+
+def test_csv_has_bom_and_parquet_is_byte_stable(tmp_path):
+    df = pd.DataFrame({"term": ["標準化", "情報共有"], "frequency": [12, 9]})
+    write_table(df, tmp_path / "t.csv")
+    raw = (tmp_path / "t.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "標準化,12\n".encode() in raw
+    write_table(df, tmp_path / "a.parquet")
+    write_table(df, tmp_path / "b.parquet")
+    assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
+    assert pd.read_parquet(tmp_path / "a.parquet").equals(df)
+
+
+def test_json_is_sorted_and_keeps_japanese(tmp_path):
+    write_json(tmp_path / "m.json", {"b": 1, "a": "区市町村"})
+    assert (tmp_path / "m.json").read_text(encoding="utf-8") == '{\n  "a": "区市町村",\n  "b": 1\n}\n'
+
+
+def test_output_guard(tmp_path):
+    foreign = tmp_path / "docs"
+    foreign.mkdir()
+    (foreign / "大事なメモ.txt").write_text("消さないで", encoding="utf-8")
+    with pytest.raises(OutputError, match="--force"):
+        prepare_output_dir(foreign)
+    prepare_output_dir(foreign, force=True)
+    assert (foreign / "大事なメモ.txt").read_text(encoding="utf-8") == "消さないで"
+
+    ours = prepare_output_dir(tmp_path / "out")
+    assert (ours / MARKER).exists()
+    atomic_write_text(ours / "x.txt", "1")
+    prepare_output_dir(ours)  # a folder cooccur made may be reused without --force
+
+    a_file = tmp_path / "file"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="not a folder"):
+        prepare_output_dir(a_file)
