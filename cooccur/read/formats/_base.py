@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Turn", "Exclusion", "Parsed", "strip_stage_directions", "STAGE_DIRECTION_RE"]
+__all__ = [
+    "Turn",
+    "Exclusion",
+    "Parsed",
+    "TurnCollector",
+    "strip_stage_directions",
+    "STAGE_DIRECTION_RE",
+    "TIME_NOTE_RE",
+]
 
 
 @dataclass
@@ -49,8 +57,20 @@ class Exclusion:
 
 @dataclass
 class Parsed:
+    """A parser's result.
+
+    ``syntax_chars`` counts the non-whitespace characters the parser consumed as
+    turn marks or format syntax (``○``, the colon after a label, an interviewer
+    dash); speaker labels are counted through :attr:`Turn.speaker`. With it the
+    read stage can check that every character of a file is accounted for.
+    ``warnings`` holds messages about oddities that did not stop parsing (e.g.
+    a turn mark without a label), each starting with ``"line N: "``.
+    """
+
     turns: list[Turn] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
+    syntax_chars: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 # Stage directions and notes that are not remarks: 〔…〕 and full-width/half-width
@@ -59,6 +79,7 @@ _NOTE_WORDS = (
     "拍手", "笑", "笑い", "休憩", "中断", "再開", "退席", "入室", "退室", "着席", "登壇", "降壇",
     "呼ぶ者あり", "発言する者あり", "異議なし", "聴取不能", "聞き取り不能", "不明", "資料", "音声",
     "間", "沈黙", "一同", "挙手", "起立", "録音", "中略", "略",
+    "開会", "閉会", "散会", "開議", "延会", "休会",
 )
 STAGE_DIRECTION_RE = re.compile(
     r"〔[^〔〕\n]*〕"
@@ -73,6 +94,8 @@ def strip_stage_directions(text: str) -> tuple[str, list[str]]:
     ('ありがとうございます。次に進みます。', ['（拍手）', '〔休憩〕'])
     >>> strip_stage_directions("区市町村（特別区を含む）の連携")
     ('区市町村（特別区を含む）の連携', [])
+    >>> strip_stage_directions("（午後２時開会）")
+    ('', ['（午後２時開会）'])
     """
     removed: list[str] = []
 
@@ -81,3 +104,140 @@ def strip_stage_directions(text: str) -> tuple[str, list[str]]:
         return ""
 
     return STAGE_DIRECTION_RE.sub(_cut, text), removed
+
+
+# A line that holds nothing but a time note: （午後２時開会）, 〔午後3時10分再開〕, 午前10時開議.
+_DIGITS = "0-9０-９〇一二三四五六七八九十"
+_TIME = r"(?:午前|午後)[" + _DIGITS + r"]+時(?:[" + _DIGITS + r"]+分|半)?"
+TIME_NOTE_RE = re.compile(
+    r"[ \u3000]*(?:[（(〔\[［][ \u3000]*" + _TIME + r"[^（）()〔〕\[\]［］\n。]{0,12}[）)〕\]］]"
+    r"|" + _TIME + r"(?:開会|閉会|散会|開議|閉議|休憩|再開|延会|休会))[ \u3000]*"
+)
+_TIME_NOTE_LINE_RE = re.compile(r"^" + TIME_NOTE_RE.pattern + r"$", re.M)
+
+
+def strip_block(
+    block: str, *, line: int, turn: int | None, exclusions: list, time_notes: bool = False
+) -> str:
+    r"""Remove stage directions (and, optionally, time-note lines) from a multi-line block.
+
+    Works on the whole block with one regex pass, so it is fast on long texts.
+    Each removal is appended to ``exclusions`` as an :class:`Exclusion` whose
+    line is ``line`` (the block's first line) plus the newlines before it.
+    Removed time-note lines leave an empty line, so line numbers stay valid.
+
+    >>> ex = []
+    >>> strip_block("開会します。\n（午後２時開会）\n（拍手）続けます。", line=5, turn=1, exclusions=ex, time_notes=True)
+    '開会します。\n\n続けます。'
+    >>> [(e.line, e.reason, e.text) for e in ex]
+    [(6, 'time_note', '（午後２時開会）'), (7, 'stage_direction', '（拍手）')]
+    """
+    found: list[Exclusion] = []
+    for reason, pattern in (("time_note", _TIME_NOTE_LINE_RE if time_notes else None),
+                            ("stage_direction", STAGE_DIRECTION_RE)):
+        if pattern is None:
+            continue
+        if reason == "time_note":
+            if "時" not in block:
+                continue
+        elif "（" not in block and "〔" not in block and "(" not in block:
+            continue
+        source = block
+
+        def _cut(match: re.Match, reason=reason, source=source) -> str:
+            text = match.group(0).strip(" \u3000")
+            found.append(Exclusion(turn, line + source.count("\n", 0, match.start()), reason, text))
+            return ""
+
+        block = pattern.sub(_cut, block)
+    found.sort(key=lambda e: e.line)  # stable: within a line, time notes first
+    exclusions.extend(found)
+    return block
+
+class TurnCollector:
+    r"""Build :class:`Parsed` from a text one line at a time.
+
+    The line-based parsers (minutes, colon, interview) share this: they decide
+    where turns start; the collector keeps character offsets, strips stage
+    directions from every line it is given, and records each removal as an
+    :class:`Exclusion`.
+
+    Parameters
+    ----------
+    text : str
+        The decoded text with ``"\n"`` newlines.
+
+    Examples
+    --------
+    >>> c = TurnCollector("前文\nA：はい（笑）")
+    >>> c.start(None, 0, c.lines[0], exclusion="preamble")
+    >>> c.start("A", 1, "はい（笑）")
+    >>> p = c.finish()
+    >>> [(t.speaker, t.text, t.char_start, t.char_end) for t in p.turns]
+    [(None, '前文', 0, 2), ('A', 'はい', 3, 10)]
+    >>> [(e.turn, e.line, e.reason, e.text) for e in p.exclusions]
+    [(1, 2, 'stage_direction', '（笑）')]
+    """
+
+    def __init__(self, text: str):
+        self.lines = text.split("\n")
+        starts = [0] * len(self.lines)
+        pos = 0
+        for i, line in enumerate(self.lines):
+            starts[i] = pos
+            pos += len(line) + 1
+        self.starts = starts
+        self.parsed = Parsed()
+        self._parts: list[str] | None = None
+        self._last = 0
+
+    @property
+    def current(self) -> int | None:
+        """Index of the open turn, or ``None`` before the first one."""
+        return None if self._parts is None else len(self.parsed.turns) - 1
+
+    def start(self, speaker: str | None, index: int, rest: str, *, exclusion: str | None = None) -> None:
+        """Open a turn at 0-based line ``index``; ``rest`` is the remark on that line."""
+        self._close()
+        self.parsed.turns.append(
+            Turn(speaker=speaker, text="", line=index + 1, char_start=self.starts[index], exclusion=exclusion)
+        )
+        self._parts = []
+        self._last = index
+        if rest.strip():
+            self.add(index, rest)
+
+    def add(self, index: int, text: str) -> None:
+        """Append ``text`` (line ``index``) to the open turn, or to a preamble turn if none is open."""
+        if self._parts is None:
+            if text.strip():  # blank lines before any text start nothing
+                self.start(None, index, text, exclusion="preamble")
+            return
+        if "〔" in text or "（" in text or "(" in text:
+            text, removed = strip_stage_directions(text)
+            turn = self.current
+            for r in removed:
+                self.parsed.exclusions.append(Exclusion(turn, index + 1, "stage_direction", r))
+        self._parts.append(text)
+        if text.strip():
+            self._last = index
+
+    def exclude(self, index: int, reason: str, text: str) -> None:
+        """Record line ``index``'s ``text`` as excluded (inside the open turn, if any)."""
+        self.parsed.exclusions.append(Exclusion(self.current, index + 1, reason, text))
+
+    def _close(self) -> None:
+        if self._parts is None:
+            return
+        parts = self._parts
+        while parts and not parts[-1].strip():  # trailing blank lines belong to no turn
+            parts.pop()
+        turn = self.parsed.turns[-1]
+        turn.text = "\n".join(parts)
+        turn.char_end = self.starts[self._last] + len(self.lines[self._last])
+        self._parts = None
+
+    def finish(self) -> Parsed:
+        """Close the open turn and return the result."""
+        self._close()
+        return self.parsed

@@ -1,0 +1,433 @@
+"""The read stage: a file or folder of transcripts → :class:`Corpus`.
+
+:func:`read_corpus` walks the input (recursively, sorted, skipping hidden names),
+decodes each file (:mod:`cooccur.read.encoding`), detects or applies its format
+(:mod:`cooccur.read.formats`), and builds the three tables described in
+``docs/ARCHITECTURE.md``: ``utterances``, ``files`` and ``exclusions``. A problem
+with one file marks that file as an error and the others are still read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..errors import CooccurError, InputError, choices_message
+from .encoding import decode
+from .formats._base import Parsed, TurnCollector
+from .formats.detect import EXTENSIONS, TEXT_EXTENSIONS, detect_format, detect_text_format
+
+__all__ = ["read_corpus", "Corpus", "FORMATS", "UTTERANCE_COLUMNS", "FILE_COLUMNS", "EXCLUSION_COLUMNS",
+           "parse_text", "clean_text"]
+
+Format = Literal["auto", "minutes", "colon", "interview", "csv", "tsv", "vtt", "srt", "docx", "text"]
+FORMATS: tuple[str, ...] = ("auto", "minutes", "colon", "interview", "csv", "tsv", "vtt", "srt", "docx", "text")
+_TEXT_FORMATS = ("minutes", "colon", "interview", "text")
+UTTERANCE_COLUMNS = ("doc_id", "utterance_id", "speaker", "text", "exclusion", "line", "char_start", "char_end", "format")
+FILE_COLUMNS = ("doc_id", "path", "role", "status", "format", "encoding", "newline", "bytes", "chars", "sha256",
+                "utterances", "error")
+EXCLUSION_COLUMNS = ("doc_id", "utterance_id", "line", "reason", "text", "chars")
+_INT_COLUMNS = {"utterance_id": "int64", "line": "Int64", "char_start": "Int64", "char_end": "Int64",
+                "bytes": "Int64", "chars": "Int64", "utterances": "Int64"}
+
+
+@dataclass
+class Corpus:
+    """The result of :func:`read_corpus`.
+
+    Attributes
+    ----------
+    utterances : pandas.DataFrame
+        One row per speaker turn (columns :data:`UTTERANCE_COLUMNS`, then metadata).
+    files : pandas.DataFrame
+        One row per file met (columns :data:`FILE_COLUMNS`); ``status`` is
+        ``"ok"``, ``"error"`` or ``"skipped"``, and ``error`` gives the message
+        (for skipped files: the reason).
+    exclusions : pandas.DataFrame
+        One row per span of text left out of every utterance's ``text``.
+    warnings : list of str
+        Problems that did not stop reading (sidecar mismatches, symlink loops,
+        turn marks without a label, files that could not be read).
+    root : Path
+        The input path.
+    """
+
+    utterances: object
+    files: object
+    exclusions: object
+    warnings: list[str] = field(default_factory=list)
+    root: Path | None = None
+
+    def summary(self) -> dict:
+        """Counts to check first: files by status, utterances analysed/excluded, characters.
+
+        ``characters_in`` is the number of characters decoded from the
+        transcripts; ``characters_out`` the characters of analysed utterance
+        texts (paragraph breaks included).
+        """
+        f, u = self.files, self.utterances
+        status = f["status"].value_counts().to_dict() if len(f) else {}
+        excluded = u["exclusion"].dropna().value_counts().sort_index().to_dict() if len(u) else {}
+        analysed = u[u["exclusion"].isna()] if len(u) else u
+        transcripts = f[f["role"] == "transcript"] if len(f) else f
+        return {
+            "files": int(len(f)),
+            "files_ok": int(status.get("ok", 0)),
+            "files_error": int(status.get("error", 0)),
+            "files_skipped": int(status.get("skipped", 0)),
+            "metadata_files": int((f["role"] == "metadata").sum()) if len(f) else 0,
+            "utterances": int(len(u)),
+            "utterances_analysed": int(len(analysed)),
+            "utterances_excluded": {str(k): int(v) for k, v in excluded.items()},
+            "characters_in": int(transcripts["chars"].fillna(0).sum()) if len(f) else 0,
+            "characters_out": int(analysed["text"].str.len().sum()) if len(analysed) else 0,
+            "exclusions": int(len(self.exclusions)),
+            "warnings": len(self.warnings),
+        }
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return (f"<Corpus {str(self.root)!r}: {s['files_ok']} files read, {s['files_error']} errors, "
+                f"{s['files_skipped']} skipped; {s['utterances_analysed']} utterances analysed, "
+                f"{s['utterances'] - s['utterances_analysed']} excluded; {s['characters_out']:,} characters>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        s = self.summary()
+        rows = [
+            ("input", str(self.root)),
+            ("files", f"{s['files_ok']} read, {s['files_error']} errors, {s['files_skipped']} skipped, "
+                      f"{s['metadata_files']} metadata"),
+            ("utterances", f"{s['utterances_analysed']} analysed; excluded: "
+                           + (", ".join(f"{k} {v}" for k, v in s["utterances_excluded"].items()) or "none")),
+            ("characters", f"{s['characters_in']:,} read, {s['characters_out']:,} analysed"),
+            ("warnings", str(s["warnings"])),
+        ]
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td style='text-align:left'>"
+                       f"{html.escape(v)}</td></tr>" for k, v in rows)
+        return f"<table><caption>cooccur Corpus</caption>{body}</table>"
+
+
+def read_corpus(
+    path,
+    *,
+    format: Format = "auto",
+    encoding: str = "auto",
+    text_column: str | None = None,
+    speaker_column: str | None = None,
+    metadata=(),
+    include_preamble: bool = False,
+) -> Corpus:
+    """Read a transcript file, or every transcript under a folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file, or a folder read recursively in sorted order. Names starting
+        with ``"."`` are skipped; symbolic links are followed, loops reported.
+    format : {"auto", "minutes", "colon", "interview", "csv", "tsv", "vtt", "srt", "docx", "text"}
+        ``"auto"`` detects the format per file (see
+        :mod:`cooccur.read.formats.detect`); any other value is applied to every
+        transcript (for .docx files, to the text extracted from them).
+    encoding : str, default "auto"
+        ``"auto"`` detects UTF-8/UTF-16 (BOM)/CP932/EUC-JP per file; or a codec name.
+    text_column, speaker_column : str, optional
+        Spreadsheet columns holding the remarks and the speaker.
+    metadata : path or sequence of paths
+        Sidecar tables besides ``metadata.csv``/``speakers.csv`` at the folder root.
+    include_preamble : bool, default False
+        Analyse the text before the first speaker too.
+
+    Returns
+    -------
+    Corpus
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``format`` or ``encoding``.
+    InputError
+        If ``path`` does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "r5.txt").write_text("○議長（山田太郎君）　開会します。\\n○田中委員　質問します。", encoding="cp932")
+    >>> c = read_corpus(d)
+    >>> c.utterances[["speaker", "text"]].values.tolist()
+    [['議長（山田太郎君）', '開会します。'], ['田中委員', '質問します。']]
+    >>> c.files.loc[0, ["doc_id", "format", "encoding"]].tolist()
+    ['r5.txt', 'minutes', 'cp932']
+    """
+    if format not in FORMATS:
+        raise ValueError(choices_message("format", format, FORMATS))
+    if encoding != "auto":
+        decode(b"", encoding=encoding)  # raises ValueError for an unknown codec name
+    if isinstance(metadata, (str, os.PathLike)):
+        metadata = (metadata,)
+    root = Path(path)
+    if not root.exists():
+        raise InputError("input not found; check the path", path=str(root))
+
+    warnings: list[str] = []
+    builder = _Builder()
+    sidecars: list[Path] = []
+    if root.is_dir():
+        from .metadata import find_sidecars
+
+        sidecars = list(find_sidecars(root))
+        entries = _walk(root, warnings)
+    else:
+        entries = [(root, root.name, None)]
+    for m in metadata:
+        if not Path(m).is_file():
+            raise InputError("metadata table not found; check the metadata= path", path=str(m))
+        sidecars.append(Path(m))
+    sidecar_set = {p.resolve() for p in sidecars}
+    options = dict(format=format, encoding=encoding, text_column=text_column, speaker_column=speaker_column,
+                   include_preamble=include_preamble, single=not root.is_dir())
+
+    for file_path, doc_id, problem in entries:
+        if problem is not None:  # a broken link or a special file found by the walk
+            builder.file(doc_id, file_path, role="skipped", status="error", error=problem)
+            continue
+        if file_path.resolve() in sidecar_set:
+            data = file_path.read_bytes()
+            builder.file(doc_id, file_path, role="metadata", status="ok", nbytes=len(data),
+                         sha256=hashlib.sha256(data).hexdigest())
+            continue
+        _read_one(builder, file_path, doc_id, warnings, **options)
+    walked = {p.resolve() for p, _, problem in entries if problem is None}
+    for m in sidecars:
+        if m.resolve() not in walked:  # named with metadata= outside the input folder
+            data = m.read_bytes()
+            builder.file(m.name, m, role="metadata", status="ok", nbytes=len(data),
+                         sha256=hashlib.sha256(data).hexdigest())
+
+    utterances, files, exclusions = builder.frames()
+    if sidecars:
+        from .metadata import apply_metadata
+
+        utterances, problems = apply_metadata(utterances, sidecars, root=root if root.is_dir() else None)
+        warnings.extend(problems)
+    if not (files["role"].eq("transcript") & files["status"].eq("ok")).any():
+        warnings.append(f"{root}: no transcript could be read")
+    return Corpus(utterances=utterances, files=files, exclusions=exclusions, warnings=warnings, root=root)
+
+
+def parse_text(text: str, format: str, *, path=None) -> Parsed:
+    """Parse decoded text as one of the text formats (minutes, colon, interview, text)."""
+    if format == "minutes":
+        from .formats.minutes import parse_minutes
+
+        return parse_minutes(text, path=path)
+    if format == "colon":
+        from .formats.colon import parse_colon
+
+        return parse_colon(text, path=path)
+    if format == "interview":
+        from .formats.interview import parse_interview
+
+        return parse_interview(text, path=path)
+    if format == "text":
+        c = TurnCollector(text)
+        for i, line in enumerate(c.lines):
+            if c.current is None and line.strip():
+                c.start(None, i, line)
+            elif c.current is not None:
+                c.add(i, line)
+        return c.finish()
+    raise ValueError(choices_message("text format", format, _TEXT_FORMATS))
+
+
+def clean_text(text: str) -> str:
+    r"""Strip every line's indentation and trailing space, drop blank lines, keep breaks as "\n".
+
+    >>> clean_text("\u3000本日は、\n\n　審査します。 \n")
+    '本日は、\n審査します。'
+    """
+    return _AROUND_NEWLINE.sub("\n", text).strip()
+
+
+_AROUND_NEWLINE = re.compile(r"\s*\n\s*")
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _walk(root: Path, warnings: list[str]) -> list[tuple[Path, str, str | None]]:
+    """Files under ``root`` sorted by path as (path, doc_id, problem); hidden names skipped.
+
+    Symbolic links are followed; a folder reached twice (a link loop, or two
+    links to one folder) is read once and the repeat reported in ``warnings``,
+    likewise a file reached twice. A broken link is returned with a problem
+    message so that it appears in ``files``.
+    """
+    out: list[tuple[Path, str, str | None]] = []
+    seen_dirs = {root.resolve()}
+    seen_files: dict[Path, str] = {}
+    stack: list[tuple[Path, str]] = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            names = sorted(e.name for e in os.scandir(folder) if not e.name.startswith("."))
+        except OSError as exc:
+            warnings.append(f"{folder}: cannot list folder ({exc.strerror})")
+            continue
+        subdirs = []
+        for name in names:
+            p = folder / name
+            rel = prefix + name
+            if p.is_dir():
+                real = p.resolve()
+                if real in seen_dirs:
+                    msg = f"{rel}: folder already read (symbolic link loop or duplicate link to {real}); skipped"
+                    warnings.append(msg)
+                    continue
+                seen_dirs.add(real)
+                subdirs.append((p, rel + "/"))
+            elif p.is_file():
+                real = p.resolve()
+                if real in seen_files:
+                    warnings.append(f"{rel}: same file as {seen_files[real]}; skipped")
+                    continue
+                seen_files[real] = rel
+                out.append((p, rel, None))
+            else:
+                msg = "broken symbolic link" if p.is_symlink() else "not a regular file"
+                warnings.append(f"{rel}: {msg}")
+                out.append((p, rel, msg))
+        stack.extend(reversed(subdirs))
+    return sorted(out, key=lambda e: e[1].split("/"))
+
+
+def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, encoding, text_column,
+              speaker_column, include_preamble, single) -> None:
+    suffix = path.suffix.lower()
+    if suffix not in EXTENSIONS and suffix not in TEXT_EXTENSIONS and not (single and format != "auto"):
+        builder.file(doc_id, path, role="skipped", status="skipped",
+                     error=f"unsupported file type {suffix!r}; supported: .txt, no extension, "
+                           + ", ".join(sorted(EXTENSIONS)))
+        return
+    data = path.read_bytes()
+    info = dict(nbytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    fmt = enc = newline = None
+    chars = None
+    try:
+        is_docx = suffix == ".docx" if format == "auto" else (format == "docx" or suffix == ".docx")
+        if is_docx:
+            from .formats.docx import docx_to_text
+
+            text = docx_to_text(data, path=str(path)).replace("\r\n", "\n").replace("\r", "\n")
+            chars = len(text)
+            inner = detect_text_format(text) if format in ("auto", "docx") else format
+            if inner not in _TEXT_FORMATS:
+                inner = "text"
+            fmt = "docx" if inner == "text" else f"docx+{inner}"
+            parsed = parse_text(text, inner, path=str(path))
+        else:
+            text, enc, newline = decode(data, encoding=encoding, path=str(path))
+            chars = len(text)
+            fmt = format if format != "auto" else detect_format(path, text, data)
+            if fmt == "docx":  # forced docx on a text file: detect its layout
+                fmt = detect_text_format(text)
+            parsed = _parse(text, fmt, path=str(path), text_column=text_column, speaker_column=speaker_column)
+    except CooccurError as exc:
+        builder.file(doc_id, path, role="transcript", status="error", fmt=fmt, encoding=enc, newline=newline,
+                     chars=chars, error=str(exc), **info)
+        warnings.append(str(exc))
+        return
+    warnings.extend(f"{doc_id}: {w}" for w in parsed.warnings)
+    offsets = not fmt.startswith("docx") and fmt not in ("csv", "tsv")
+    n = builder.parsed(doc_id, parsed, fmt, include_preamble=include_preamble, offsets=offsets)
+    builder.file(doc_id, path, role="transcript", status="ok", fmt=fmt, encoding=enc, newline=newline,
+                 chars=chars, utterances=n, **info)
+
+
+def _parse(text: str, fmt: str, *, path, text_column, speaker_column) -> Parsed:
+    if fmt in _TEXT_FORMATS:
+        return parse_text(text, fmt, path=path)
+    if fmt in ("csv", "tsv"):
+        from .formats.table import parse_table
+
+        return parse_table(text, delimiter="," if fmt == "csv" else "\t", text_column=text_column,
+                           speaker_column=speaker_column, path=path)
+    from .formats import subtitles
+
+    return subtitles.parse_vtt(text, path=path) if fmt == "vtt" else subtitles.parse_srt(text, path=path)
+
+
+class _Builder:
+    """Collects rows as lists (fast) and turns them into typed DataFrames."""
+
+    def __init__(self):
+        self.u = {c: [] for c in UTTERANCE_COLUMNS}
+        self.meta: dict[str, list] = {}
+        self.n_utt = 0
+        self.f = {c: [] for c in FILE_COLUMNS}
+        self.x = {c: [] for c in EXCLUSION_COLUMNS}
+
+    def file(self, doc_id, path, *, role, status, fmt=None, encoding=None, newline=None, nbytes=None,
+             chars=None, sha256=None, utterances=None, error=None):
+        values = (doc_id, str(Path(path).absolute()) if path is not None else None, role, status, fmt,
+                  encoding, newline, nbytes, chars, sha256, utterances, error)
+        for c, v in zip(FILE_COLUMNS, values):
+            self.f[c].append(v)
+
+    def parsed(self, doc_id: str, parsed: Parsed, fmt: str, *, include_preamble: bool, offsets: bool) -> int:
+        turns = parsed.turns
+        n = len(turns)
+        texts = [clean_text(t.text) for t in turns]
+        exclusions = []
+        for t, text in zip(turns, texts):
+            e = t.exclusion
+            if e == "preamble" and include_preamble:
+                e = None
+            exclusions.append("empty" if e is None and not text else e)
+        u = self.u
+        u["doc_id"].extend([doc_id] * n)
+        u["utterance_id"].extend(range(n))
+        u["speaker"].extend([(t.speaker.strip() or None) if t.speaker is not None else None for t in turns])
+        u["text"].extend(texts)
+        u["exclusion"].extend(exclusions)
+        u["line"].extend([t.line for t in turns])
+        u["char_start"].extend([t.char_start for t in turns] if offsets else [None] * n)
+        u["char_end"].extend([t.char_end for t in turns] if offsets else [None] * n)
+        u["format"].extend([fmt] * n)
+        total = self.n_utt + n
+        for col in self.meta.values():
+            col.extend([None] * n)
+        for i, t in enumerate(turns):
+            for k, v in t.meta.items():
+                col = self.meta.get(k)
+                if col is None:
+                    col = self.meta[k] = [None] * total
+                col[self.n_utt + i] = None if v is None else str(v)
+        self.n_utt = total
+        x = self.x
+        for e in parsed.exclusions:
+            x["doc_id"].append(doc_id)
+            x["utterance_id"].append(e.turn)
+            x["line"].append(e.line)
+            x["reason"].append(e.reason)
+            x["text"].append(e.text)
+            x["chars"].append(len(e.text))
+        return n
+
+    def frames(self):
+        import pandas as pd
+
+        def frame(cols: dict, ints: dict) -> pd.DataFrame:
+            df = pd.DataFrame({c: pd.Series(v, dtype=ints.get(c, "string")) for c, v in cols.items()})
+            return df
+
+        meta = {k: v for k, v in self.meta.items() if k not in self.u}
+        utterances = frame({**self.u, **meta}, _INT_COLUMNS)
+        files = frame(self.f, _INT_COLUMNS)
+        exclusions = frame(self.x, {**_INT_COLUMNS, "utterance_id": "Int64"})
+        return utterances, files, exclusions

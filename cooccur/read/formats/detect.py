@@ -1,0 +1,103 @@
+"""Guess a file's format from its extension and, for plain text, its content.
+
+===============  ===========================================================
+extension        format
+===============  ===========================================================
+``.csv``         ``"csv"``
+``.tsv/.tab``    ``"tsv"``
+``.vtt``         ``"vtt"`` (also any text file starting with ``WEBVTT``)
+``.srt``         ``"srt"``
+``.docx``        ``"docx"`` (the read stage then detects the layout of its text)
+``.txt``, none   by content, in this order: ``"minutes"`` if at least two lines
+                 start with ``○``/``◯``; ``"colon"`` if at least three
+                 ``label：`` lines with two labels, one recurring;
+                 ``"interview"`` if an ``（以下「…」）`` introduction or two
+                 interviewer lines (``――質問``) are present; else ``"text"``
+                 (the whole file is one turn without a speaker, analysed).
+===============  ===========================================================
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .colon import looks_like_colon
+from .interview import looks_like_interview
+from .minutes import MARK_RE
+
+__all__ = ["detect_format", "detect_text_format", "EXTENSIONS", "TEXT_EXTENSIONS"]
+
+#: Extensions with a fixed format.
+EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".vtt": "vtt", ".srt": "srt", ".docx": "docx"}
+#: Extensions whose format is detected from the content.
+TEXT_EXTENSIONS = {".txt", ".text", ""}
+_SAMPLE_LINES = 5000
+
+
+def detect_format(path, text_or_none: str | None, data: bytes | None = None) -> str:
+    """Return the format of one file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file name; its extension decides for spreadsheets, subtitles and .docx.
+    text_or_none : str or None
+        The decoded text (newlines normalised), or None when not decoded (docx).
+    data : bytes, optional
+        The raw bytes (used for a ``WEBVTT`` header when no text is given).
+
+    Returns
+    -------
+    str
+        One of ``"csv"``, ``"tsv"``, ``"vtt"``, ``"srt"``, ``"docx"``,
+        ``"minutes"``, ``"colon"``, ``"interview"``, ``"text"``.
+
+    Raises
+    ------
+    ValueError
+        For an extension cooccur does not read.
+
+    Examples
+    --------
+    >>> detect_format("a.txt", "○議長　開会します。\\n○田中委員　質問します。")
+    'minutes'
+    >>> detect_format("会議.CSV", None)
+    'csv'
+    """
+    suffix = Path(str(path)).suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    if suffix not in TEXT_EXTENSIONS:
+        raise ValueError(
+            f"cannot read {suffix!r} files; supported: .txt, no extension, "
+            + ", ".join(sorted(EXTENSIONS)) + " (or pass format=... to force one)"
+        )
+    if text_or_none is None:
+        head = (data or b"")[:16].lstrip(b"\xef\xbb\xbf")
+        return "vtt" if head.startswith(b"WEBVTT") else "text"
+    return detect_text_format(text_or_none)
+
+
+def detect_text_format(text: str) -> str:
+    """Detect the layout of plain text: minutes, colon, interview, vtt or text.
+
+    >>> detect_text_format("A：はい\\nB：いいえ\\nA：なぜですか")
+    'colon'
+    >>> detect_text_format("ただの文章です。")
+    'text'
+    """
+    stripped = text.lstrip("\ufeff \u3000\n")
+    if stripped.startswith("WEBVTT"):
+        return "vtt"
+    lines = text.split("\n", _SAMPLE_LINES)[:_SAMPLE_LINES]
+    marks = 0
+    for line in lines:
+        if MARK_RE.match(line):
+            marks += 1
+            if marks >= 2:
+                return "minutes"
+    if looks_like_colon(lines):
+        return "colon"
+    if looks_like_interview("\n".join(lines)):
+        return "interview"
+    return "text"
