@@ -75,16 +75,24 @@ class Parsed:
 
 # Stage directions and notes that are not remarks: 〔…〕 and full-width/half-width
 # parentheses around a short note such as （拍手） or （「異議なし」と呼ぶ者あり）.
-_NOTE_WORDS = (
-    "拍手", "笑", "笑い", "休憩", "中断", "再開", "退席", "入室", "退室", "着席", "登壇", "降壇",
-    "呼ぶ者あり", "発言する者あり", "異議なし", "聴取不能", "聞き取り不能", "不明", "資料", "音声",
-    "間", "沈黙", "一同", "挙手", "起立", "録音", "中略", "略",
-    "開会", "閉会", "散会", "開議", "延会", "休会",
+# A parenthetical is a stage direction when it IS a note, not when a note word
+# merely occurs in it: （情報戦略課長） contains 略 and （三か月間） contains 間, and
+# both are ordinary text. So: a whole-content note word, a 「…」と呼ぶ者あり phrase,
+# or a short note ending in an action word (（山田議員登壇）, （午後２時開会）).
+_WHOLE_NOTES = (
+    "拍手", "笑", "笑い", "笑声", "休憩", "中断", "再開", "沈黙", "挙手", "起立", "中略", "前略", "後略",
+    "以下略", "聴取不能", "聞き取り不能", "不規則発言", "録音不良", "音声途切れ", "間", "一同", "異議なし",
 )
-STAGE_DIRECTION_RE = re.compile(
-    r"〔[^〔〕\n]*〕"
-    r"|[（(](?:[^（）()\n]{0,30}?(?:" + "|".join(map(re.escape, _NOTE_WORDS)) + r")[^（）()\n]{0,30}?)[）)]"
+_ENDING_NOTES = (
+    "登壇", "降壇", "退席", "入室", "退室", "着席", "退場", "入場", "拍手", "笑い", "開会", "閉会", "散会",
+    "開議", "延会", "休会", "休憩", "再開", "聴取不能", "聞き取り不能",
 )
+_NOTE_BODY = (
+    "(?:" + "|".join(map(re.escape, _WHOLE_NOTES)) + ")"
+    + r"|[^（）()\n]{0,40}?(?:呼ぶ者あり|発言する者あり|言う者あり|者あり)"
+    + r"|[^（）()\n「」]{0,30}?(?:" + "|".join(map(re.escape, _ENDING_NOTES)) + ")"
+)
+STAGE_DIRECTION_RE = re.compile(r"〔[^〔〕\n]*〕|[（(](?:" + _NOTE_BODY + r")[）)]")
 
 
 def strip_stage_directions(text: str) -> tuple[str, list[str]]:
@@ -94,6 +102,8 @@ def strip_stage_directions(text: str) -> tuple[str, list[str]]:
     ('ありがとうございます。次に進みます。', ['（拍手）', '〔休憩〕'])
     >>> strip_stage_directions("区市町村（特別区を含む）の連携")
     ('区市町村（特別区を含む）の連携', [])
+    >>> strip_stage_directions("府中市（情報戦略課長）、期間（三か月間）（「異議なし」と呼ぶ者あり）")
+    ('府中市（情報戦略課長）、期間（三か月間）', ['（「異議なし」と呼ぶ者あり）'])
     >>> strip_stage_directions("（午後２時開会）")
     ('', ['（午後２時開会）'])
     """
