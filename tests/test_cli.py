@@ -87,9 +87,9 @@ def test_help_path_imports_nothing_heavy():
     code = ("import sys; from cooccur.cli import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
             "heavy = [m for m in ('pandas', 'sklearn', 'matplotlib', 'sudachipy', 'networkx') if m in sys.modules]\n"
-            "print(','.join(heavy))")
+            "print('HEAVY=' + ','.join(heavy))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stdout.strip().splitlines()[-1] == "", proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "HEAVY=", proc.stdout
 
 
 def test_unknown_measure_lists_choices_without_traceback(tmp_path):
