@@ -226,9 +226,12 @@ class _progress:
 def _print_summary(analysis, output: Path) -> None:
     s = analysis.summary()
     files = analysis.corpus.files
+    excluded = s.get("utterances_excluded") or {}
+    excluded_text = ", ".join(f"{n} {reason}" for reason, n in sorted(excluded.items())) or "none"
     lines = [
-        f"files: {s.get('files_read', '?')} read, {s.get('files_skipped', 0)} skipped, {s.get('files_error', 0)} rejected",
-        f"utterances: {s.get('utterances_analysed', '?')} analysed, {s.get('utterances_excluded', 0)} excluded",
+        f"files: {s.get('files_ok', 0)} read, {s.get('files_skipped', 0)} skipped, {s.get('files_error', 0)} rejected"
+        f" ({s.get('metadata_files', 0)} metadata tables)",
+        f"utterances: {s.get('utterances_analysed', 0)} analysed, excluded: {excluded_text}",
         f"tokens: {s['tokens']} ({s['counted_tokens']} counted, {s['distinct_terms']} distinct terms)",
         f"network: {s['nodes']} nodes, {s['edges']} edges (min_frequency={s['min_frequency_applied']}, "
         f"unit={analysis.parameters['unit']}, measure={analysis.parameters['measure']})",
