@@ -1,0 +1,496 @@
+"""Co-occurrence: the unit × term matrix, pair counts, association measures, edges.
+
+Counting follows the behaviour KH Coder users know (DESIGN.md §2):
+
+* A *unit* is a sentence, paragraph (default), utterance or document; a term
+  either occurs in a unit or not (presence/absence, not counts).
+* *frequency* is the number of token rows of the term in the whole corpus;
+  *document_frequency* (df) is the number of units containing it.
+* Candidate terms pass ``max_frequency``, ``min_document_frequency`` and
+  ``max_document_frequency`` first, then ``min_frequency``. With
+  ``min_frequency=None`` the value is chosen automatically (:func:`auto_min_frequency`).
+* Pair counts are ``C = Xc.T @ Xc`` over the candidate columns ``Xc`` of the binary
+  matrix (upper triangle only); ``a = C[i, j]`` is the number of units containing
+  both terms. Pairs with ``a = 0`` are never edges.
+* Edges: the ``top_n`` pairs by the chosen measure, keeping every pair tied with
+  the N-th; or, when ``threshold`` is given, every pair whose measure is at least
+  ``threshold`` (``top_n`` is then not used).
+
+Measures (``N`` units, ``a`` joint, ``df_i``, ``df_j``):
+
+========================  ===========================================================
+``jaccard``               a / (df_i + df_j − a)
+``dice``                  2a / (df_i + df_j)
+``simpson``               a / min(df_i, df_j)
+``cosine``                a / sqrt(df_i · df_j)
+``npmi``                  log(p_ij / (p_i p_j)) / −log p_ij, p = count / N (1 when a = N)
+``lift``                  a · N / (df_i · df_j)
+``log_likelihood``        Dunning's G² = 2 Σ O ln(O / E) on the 2×2 unit table, 0·ln 0 = 0
+========================  ===========================================================
+
+With ``measure="log_likelihood"`` only positively associated pairs
+(a · N > df_i · df_j) can become edges: G² is large for repulsion too, and an
+edge in a co-occurrence network means "used together".
+
+Ties: equal rationals give bit-identical doubles (IEEE division is correctly
+rounded and every intermediate product is an exact integer below 2**53; cosine is
+computed as sqrt(a² / (df_i df_j)) for that reason), so ties of jaccard, dice,
+simpson, cosine and lift are compared exactly. npmi and log_likelihood involve
+logarithms; values within a relative 1e-12 of the N-th are treated as tied.
+
+Edge order: ``source < target`` in Python string order (code points), edges sorted
+by weight descending, then source, then target.
+
+Only the selection measure is evaluated for every candidate pair; the other
+measures are evaluated for the kept edges (same values, less work).
+
+Examples
+--------
+>>> import pandas as pd
+>>> tokens = pd.DataFrame({"doc_id": "a", "utterance_id": 0, "paragraph_id": [0, 0, 1, 1],
+...                        "sentence_id": [0, 0, 1, 1], "term": ["行政", "情報", "行政", "情報"]})
+>>> cooc = count_cooccurrence(tokens, min_frequency=2)
+>>> cooc.edges[["source", "target", "cooccurrence", "jaccard"]].to_dict("records")
+[{'source': '情報', 'target': '行政', 'cooccurrence': 2, 'jaccard': 1.0}]
+"""
+
+from __future__ import annotations
+
+import warnings as _warnings
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .config import DEFAULTS, PARAMS
+from .errors import AnalysisError, choices_message
+
+__all__ = [
+    "MEASURES",
+    "UNITS",
+    "UNIT_KEYS",
+    "Cooccurrence",
+    "unit_term_matrix",
+    "count_cooccurrence",
+    "cooccurrence_from_matrix",
+    "auto_min_frequency",
+    "pair_measures",
+]
+
+MEASURES: tuple[str, ...] = ("jaccard", "dice", "simpson", "cosine", "npmi", "lift", "log_likelihood")
+UNITS: tuple[str, ...] = ("sentence", "paragraph", "utterance", "document")
+UNIT_KEYS: dict[str, tuple[str, ...]] = {
+    "sentence": ("doc_id", "utterance_id", "sentence_id"),
+    "paragraph": ("doc_id", "utterance_id", "paragraph_id"),
+    "utterance": ("doc_id", "utterance_id"),
+    "document": ("doc_id",),
+}
+#: Number of terms the automatic min_frequency aims at, and the readability limit.
+AUTO_TARGET_TERMS = 75
+MANY_TERMS = 150
+_LOG_MEASURES = ("npmi", "log_likelihood")
+_LOG_RTOL = 1e-12
+
+Measure = Literal["jaccard", "dice", "simpson", "cosine", "npmi", "lift", "log_likelihood"]
+Unit = Literal["sentence", "paragraph", "utterance", "document"]
+
+_CHOICES = {p.name: p.choices for p in PARAMS if p.choices}
+assert set(_CHOICES["measure"]) == set(MEASURES) and set(_CHOICES["unit"]) == set(UNITS)
+
+
+@dataclass
+class Cooccurrence:
+    """Result of :func:`count_cooccurrence`.
+
+    Attributes
+    ----------
+    edges : DataFrame
+        ``source, target, cooccurrence`` plus one column per measure and ``weight``
+        (the selection measure), sorted by weight desc, source, target.
+    terms : DataFrame
+        Candidate terms: ``term, frequency, document_frequency`` (frequency desc, term).
+    min_frequency_ : int
+        The min_frequency actually applied (chosen automatically when not given).
+    n_units : int
+        Number of units (N), including units without any counted term.
+    unit, measure : str
+    parameters : dict
+        Every setting used, with ``min_frequency`` as applied.
+    warnings : list of str
+    """
+
+    edges: pd.DataFrame
+    terms: pd.DataFrame
+    min_frequency_: int
+    n_units: int
+    unit: str
+    measure: str
+    parameters: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- matrix
+def unit_term_matrix(tokens: pd.DataFrame, *, unit: Unit = DEFAULTS["unit"], vocabulary=None,
+                     binary: bool = True):
+    """The unit × term matrix of a tokens DataFrame.
+
+    Parameters
+    ----------
+    tokens : DataFrame
+        Tokens contract (needs ``term`` and the key columns of ``unit``).
+    unit : {"sentence", "paragraph", "utterance", "document"}
+    vocabulary : sequence of str, optional
+        Columns to use, in this order; tokens with other terms are ignored.
+        Default: every term, sorted (Python string order).
+    binary : bool
+        1 where the term occurs in the unit (default); ``False`` gives counts.
+
+    Returns
+    -------
+    X : scipy.sparse.csr_matrix of int32, shape (n_units, n_terms)
+    units : DataFrame
+        The unit keys, one row per row of ``X``, sorted. Every unit that has a
+        token row is a unit, even when none of its tokens is counted.
+    vocabulary : list of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"doc_id": ["a", "a", "b"], "utterance_id": 0, "term": ["議会", None, "議会"]})
+    >>> X, units, vocab = unit_term_matrix(t, unit="document")
+    >>> X.toarray().tolist(), units["doc_id"].tolist(), vocab
+    ([[1], [1]], ['a', 'b'], ['議会'])
+    """
+    unit = _check_unit(unit)
+    codes, units = _unit_codes(tokens, unit)
+    term = tokens["term"]
+    counted = term.notna().to_numpy()
+    if vocabulary is None:
+        tcodes, uniques = pd.factorize(term[counted], sort=True)
+        vocab = [str(v) for v in uniques]
+    else:
+        vocab = [str(v) for v in vocabulary]
+        if len(set(vocab)) != len(vocab):
+            raise ValueError("vocabulary has duplicate terms; pass each term once")
+        tcodes = pd.Index(vocab).get_indexer(term[counted])
+    rows = codes[counted]
+    keep = tcodes >= 0
+    rows, tcodes = rows[keep], np.asarray(tcodes)[keep]
+    X = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, tcodes)),
+                      shape=(len(units), len(vocab)), dtype=np.int32)
+    X.sum_duplicates()
+    if binary:
+        X.data[:] = 1
+    return X, units, vocab
+
+
+def _unit_codes(tokens: pd.DataFrame, unit: str):
+    """Row code of every token (sorted by unit key) and the unit key table."""
+    keys = list(UNIT_KEYS[unit])
+    missing = [k for k in keys if k not in tokens.columns]
+    if missing:
+        raise ValueError(f"tokens lack the column(s) {missing} needed for unit={unit!r}; "
+                         "pass the DataFrame made by tokenize_utterances()")
+    if len(tokens) == 0:
+        return np.zeros(0, dtype=np.int64), pd.DataFrame({k: [] for k in keys})
+    code = np.zeros(len(tokens), dtype=np.int64)
+    uniques = []
+    for k in keys:
+        c, u = pd.factorize(tokens[k], sort=True)
+        if (c < 0).any():
+            raise ValueError(f"tokens column {k!r} has missing values; every token needs its unit key")
+        if len(u) and code.max() > (np.iinfo(np.int64).max // max(len(u), 1)):
+            raise ValueError("too many units to encode")  # pragma: no cover - > 9e18 units
+        code = code * len(u) + c
+        uniques.append((k, u, len(u)))
+    ucode, inverse = np.unique(code, return_inverse=True)
+    cols = {}
+    rest = ucode.copy()
+    for k, u, n in reversed(uniques):
+        cols[k] = u.take(rest % n)
+        rest //= n
+    units = pd.DataFrame({k: np.asarray(cols[k]) for k in keys})
+    return inverse.ravel(), units
+
+
+# --------------------------------------------------------------------------- measures
+def pair_measures(a, df_i, df_j, n_units: int, *, measures=MEASURES) -> dict[str, np.ndarray]:
+    """Association measures for pairs with joint count ``a`` (arrays of equal length).
+
+    See the module docstring for the formulas. Pairs with ``a = 0`` get the
+    formulas' values (0 for most, NaN where undefined).
+    """
+    a = np.asarray(a, dtype=np.float64)
+    di = np.asarray(df_i, dtype=np.float64)
+    dj = np.asarray(df_j, dtype=np.float64)
+    n = float(n_units)
+    out: dict[str, np.ndarray] = {}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for m in measures:
+            if m == "jaccard":
+                out[m] = a / (di + dj - a)
+            elif m == "dice":
+                out[m] = 2.0 * a / (di + dj)
+            elif m == "simpson":
+                out[m] = a / np.minimum(di, dj)
+            elif m == "cosine":
+                out[m] = np.sqrt(a * a / (di * dj))
+            elif m == "lift":
+                out[m] = a * n / (di * dj)
+            elif m == "npmi":
+                v = np.log(a * n / (di * dj)) / np.log(n / a)
+                v = np.where(a == n, 1.0, v)
+                out[m] = np.where(a == 0, -1.0, v)
+            elif m == "log_likelihood":
+                out[m] = _g2(a, di, dj, n)
+            else:
+                raise ValueError(choices_message("measure", m, MEASURES))
+    return out
+
+
+def _g2(a, di, dj, n):
+    """Dunning's G² of the 2×2 table [[a, di−a], [dj−a, n−di−dj+a]], symmetric in i, j."""
+    from scipy.special import xlogy
+
+    b = di - a
+    c = dj - a
+    d = n - di - dj + a
+    ndi, ndj = n - di, n - dj
+
+    def cell(o, row, col):  # 0 · ln 0 = 0, also when a margin is 0
+        return np.where(o > 0, xlogy(o, o * n / (row * col)), 0.0)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = (cell(a, di, dj) + cell(d, ndi, ndj)) + (cell(b, di, ndj) + cell(c, dj, ndi))
+    return np.maximum(2.0 * g, 0.0)
+
+
+# --------------------------------------------------------------------------- counting
+def auto_min_frequency(frequencies, *, target: int = AUTO_TARGET_TERMS) -> int:
+    """KH Coder-style automatic minimum frequency.
+
+    Candidates are 2, 5, 10, 15, … (2, then the multiples of 5) up to the
+    highest frequency (2 is always a candidate). For each candidate ``m``,
+    ``n(m)`` is the number of terms with frequency ≥ m. The candidate whose
+    ``n(m)`` is closest to ``target`` (75) wins; between two counts equally far
+    from it the smaller count wins (readability), and among candidates with the
+    same count the smallest ``m`` (it admits the same terms). Because ``n`` falls as ``m`` grows, this picks either the
+    last candidate above the target or the first at or below it; a count more
+    than ``target`` above (over 150) can win only if no candidate gets closer,
+    i.e. when even the highest candidate leaves more than 150 terms.
+
+    >>> auto_min_frequency([1] * 10 + [3] * 80 + [7] * 70)
+    5
+    >>> auto_min_frequency([100] * 3)
+    2
+    """
+    f = np.sort(np.asarray(frequencies, dtype=np.int64))
+    top = int(f[-1]) if len(f) else 0
+    cands = np.array([2] + list(range(5, max(top, 2) + 1, 5)), dtype=np.int64)
+    n = len(f) - np.searchsorted(f, cands, side="left")
+    dist = np.abs(n - target)
+    best = np.lexsort((cands, n, dist))[0]
+    return int(cands[best])
+
+
+def count_cooccurrence(
+    tokens: pd.DataFrame,
+    *,
+    unit: Unit = DEFAULTS["unit"],
+    measure: Measure = DEFAULTS["measure"],
+    min_frequency: int | None = DEFAULTS["min_frequency"],
+    max_frequency: int | None = DEFAULTS["max_frequency"],
+    min_document_frequency: int = DEFAULTS["min_document_frequency"],
+    max_document_frequency: int | None = DEFAULTS["max_document_frequency"],
+    top_n: int = DEFAULTS["top_n"],
+    threshold: float | None = DEFAULTS["threshold"],
+) -> Cooccurrence:
+    """Count co-occurrences of the candidate terms and select the network's edges.
+
+    Parameters
+    ----------
+    tokens : DataFrame
+        Tokens contract; rows with NA ``term`` are not counted.
+    unit : {"sentence", "paragraph", "utterance", "document"}
+    measure : {"jaccard", "dice", "simpson", "cosine", "npmi", "lift", "log_likelihood"}
+        Selects the edges and becomes ``weight``.
+    min_frequency, max_frequency : int, optional
+        Bounds on a term's occurrences. ``min_frequency=None``: automatic
+        (:func:`auto_min_frequency`, about 75 terms).
+    min_document_frequency, max_document_frequency : int, optional
+        Bounds on the number of units containing a term.
+    top_n : int
+        Keep the N strongest pairs and every pair tied with the N-th.
+    threshold : float, optional
+        Instead of ``top_n``: keep every pair whose measure is ≥ threshold.
+
+    Returns
+    -------
+    Cooccurrence
+
+    Raises
+    ------
+    ValueError
+        Unknown unit or measure, or a negative bound.
+    AnalysisError
+        No term is left after filtering (the message names the setting to change).
+    """
+    unit = _check_unit(unit)
+    X, _units, vocab = unit_term_matrix(tokens, unit=unit)
+    counted = tokens["term"].notna().to_numpy()
+    if len(vocab):
+        frequency = np.bincount(pd.Index(vocab).get_indexer(tokens["term"][counted]), minlength=len(vocab))
+    else:
+        frequency = np.zeros(0, dtype=np.int64)
+    return cooccurrence_from_matrix(
+        X, vocab, frequency=frequency, unit=unit, measure=measure, min_frequency=min_frequency,
+        max_frequency=max_frequency, min_document_frequency=min_document_frequency,
+        max_document_frequency=max_document_frequency, top_n=top_n, threshold=threshold)
+
+
+def cooccurrence_from_matrix(
+    X,
+    vocabulary,
+    *,
+    frequency=None,
+    unit: str = DEFAULTS["unit"],
+    measure: Measure = DEFAULTS["measure"],
+    min_frequency: int | None = DEFAULTS["min_frequency"],
+    max_frequency: int | None = DEFAULTS["max_frequency"],
+    min_document_frequency: int = DEFAULTS["min_document_frequency"],
+    max_document_frequency: int | None = DEFAULTS["max_document_frequency"],
+    top_n: int = DEFAULTS["top_n"],
+    threshold: float | None = DEFAULTS["threshold"],
+) -> Cooccurrence:
+    """:func:`count_cooccurrence` on a ready binary unit × term CSR matrix.
+
+    ``frequency`` (occurrences per column) defaults to the document frequency.
+    """
+    if measure not in MEASURES:
+        raise ValueError(choices_message("measure", measure, MEASURES))
+    for name, v in (("min_frequency", min_frequency), ("max_frequency", max_frequency),
+                    ("min_document_frequency", min_document_frequency),
+                    ("max_document_frequency", max_document_frequency)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0):
+            raise ValueError(f"{name} must be a whole number ≥ 0, not {v!r}")
+    if threshold is None and (isinstance(top_n, bool) or not isinstance(top_n, (int, np.integer)) or top_n < 1):
+        raise ValueError(f"top_n must be a whole number ≥ 1, not {top_n!r}")
+    X = sp.csr_matrix(X)
+    n_units = X.shape[0]
+    vocab = np.asarray(list(vocabulary), dtype=object)
+    df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.int64)
+    freq = df if frequency is None else np.asarray(frequency, dtype=np.int64)
+    unit_name = unit
+
+    cand, applied = _candidates(freq, df, min_frequency, max_frequency, min_document_frequency,
+                                max_document_frequency, unit_name)
+    warns = []
+    if len(cand) > MANY_TERMS:
+        warns.append(f"{len(cand)} terms qualify (min_frequency={applied}); more than {MANY_TERMS} terms "
+                     "make an unreadable network: raise min_frequency")
+    # cut the vocabulary first, then count pairs on the candidate columns only
+    Xc = X if len(cand) == X.shape[1] else X[:, cand]
+    i, j, a = _upper_pairs(Xc)
+    dfc = df[cand].astype(np.float64)
+    dfi, dfj = dfc[i], dfc[j]
+    w = pair_measures(a, dfi, dfj, n_units, measures=(measure,))[measure]
+    keep = _select(w, a, dfi, dfj, n_units, measure=measure, top_n=top_n, threshold=threshold)
+    i, j, a, w = i[keep], j[keep], a[keep], w[keep]
+    src, tgt = vocab[cand][i], vocab[cand][j]
+    edges = pd.DataFrame({"source": src.astype(str), "target": tgt.astype(str),
+                          "cooccurrence": a.astype(np.int64)})
+    values = pair_measures(a, dfi[keep], dfj[keep], n_units)
+    for m in MEASURES:
+        edges[m] = values[m]
+    edges["weight"] = edges[measure]
+    edges = edges.sort_values(["weight", "source", "target"], ascending=[False, True, True],
+                              kind="mergesort", ignore_index=True)
+    if len(edges) == 0:
+        warns.append(f"no pair of the {len(cand)} candidate terms qualifies as an edge; "
+                     "lower threshold or min_frequency, or use a larger unit")
+    terms = pd.DataFrame({"term": vocab[cand].astype(str), "frequency": freq[cand],
+                          "document_frequency": df[cand]})
+    terms = terms.sort_values(["frequency", "term"], ascending=[False, True], kind="mergesort",
+                              ignore_index=True)
+    params = dict(unit=unit_name, measure=measure, min_frequency=applied, max_frequency=max_frequency,
+                  min_document_frequency=min_document_frequency,
+                  max_document_frequency=max_document_frequency,
+                  top_n=None if threshold is not None else int(top_n), threshold=threshold,
+                  candidate_terms=int(len(cand)), candidate_pairs=int(len(keep)), n_units=int(n_units))
+    for msg in warns:
+        _warnings.warn(msg, stacklevel=3)
+    return Cooccurrence(edges=edges, terms=terms, min_frequency_=int(applied), n_units=int(n_units),
+                        unit=unit_name, measure=measure, parameters=params, warnings=warns)
+
+
+def _candidates(freq, df, min_frequency, max_frequency, min_df, max_df, unit):
+    """Indices of the candidate terms (sorted) and the min_frequency applied."""
+    if len(freq) == 0 or freq.sum() == 0:
+        raise AnalysisError("the tokens contain no counted term (every term is NA); "
+                            "check the part-of-speech filter and stopwords")
+    ok = np.ones(len(freq), dtype=bool)
+    steps = [("max_frequency", "raise", None if max_frequency is None else freq <= max_frequency),
+             ("min_document_frequency", "lower", df >= (min_df or 0)),
+             ("max_document_frequency", "raise", None if max_df is None else df <= max_df)]
+    for name, verb, mask in steps:
+        if mask is None:
+            continue
+        if not (ok & mask).any():
+            _nothing_left(name, verb, freq, df, ok, unit)
+        ok &= mask
+    applied = auto_min_frequency(freq[ok]) if min_frequency is None else int(min_frequency)
+    if not (ok & (freq >= applied)).any():
+        _nothing_left("min_frequency", "lower", freq, df, ok, unit, applied=applied)
+    ok &= freq >= applied
+    return np.flatnonzero(ok), applied
+
+
+def _nothing_left(name, verb, freq, df, ok, unit, applied=None):
+    f, d = freq[ok], df[ok]
+    setting = f"{name}={applied}" if applied is not None else name
+    raise AnalysisError(
+        f"no term is left after filtering by {setting}: {verb} {name}. The {int(ok.sum())} terms "
+        f"remaining before it occur {int(f.min())}–{int(f.max())} times, in {int(d.min())}–{int(d.max())} "
+        f"{unit} units")
+
+
+def _upper_pairs(Xc):
+    """(i, j, a) for i < j with a = units containing both columns, from Xc.T @ Xc.
+
+    ``C`` is symmetric, so its CSC and CSR arrays describe the same matrix: the
+    product is used in whatever format scipy returns, without a conversion.
+    """
+    C = Xc.T @ Xc
+    n = C.shape[0]
+    counts = np.diff(C.indptr)
+    rows = np.repeat(np.arange(n, dtype=np.int32), counts)
+    mask = C.indices > rows
+    a = C.data[mask]
+    i, j = rows[mask], C.indices[mask]
+    return i, j, a
+
+
+def _select(w, a, dfi, dfj, n_units, *, measure, top_n, threshold):
+    """Boolean mask of kept pairs (see module docstring for ties)."""
+    eligible = a > 0
+    if measure in _LOG_MEASURES:  # the other measures are finite whenever a > 0
+        eligible &= ~np.isnan(w)
+    if measure == "log_likelihood":
+        eligible &= a.astype(np.float64) * n_units > dfi * dfj
+    if threshold is not None:
+        return eligible & (w >= threshold)
+    n_eligible = int(np.count_nonzero(eligible))
+    if n_eligible <= top_n:
+        return eligible
+    we = w if n_eligible == len(w) else w[eligible]
+    nth = np.partition(we, len(we) - top_n)[len(we) - top_n]
+    cut = nth - abs(nth) * _LOG_RTOL if measure in _LOG_MEASURES else nth
+    return eligible & (w >= cut)
+
+
+def _check_unit(unit):
+    if unit not in UNITS:
+        raise ValueError(choices_message("unit", unit, UNITS))
+    return unit

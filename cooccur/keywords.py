@@ -1,0 +1,282 @@
+"""Keyword rankings: which terms characterise the corpus, and each group in it.
+
+:func:`rank_keywords` scores every term; the score of ``keywords.csv`` is
+``config.DEFAULTS["keyword_score"]`` (``"tfidf"``). Why tf-idf by default: in
+transcribed talk the most frequent terms that survive the stopword list are
+still talk words (思う, 考える, 今, やはり…): they occur in nearly every unit.
+tf-idf over units (paragraphs by default) discounts a term by the share of units
+it appears in, so topical terms — used repeatedly, but in some parts of the
+discussion only — come first, while a term that appears once in one short unit
+does not dominate because the per-unit vectors are L2-normalised and summed.
+Caveat measured on the bundled sample minutes: the L2 normalisation also gives
+a one-word unit (a backchannel paragraph such as なるほど, いかが) a full weight
+of 1, so short talk turns still reach the top; ``flr`` ranked the topical
+nouns (情報, システム, 区市町村, 住民, 業務, オンライン) clearly higher there.
+
+Scores (all columns are always present):
+
+``frequency``
+    Token rows of the term.
+``document_frequency``
+    Units containing it.
+``tfidf``
+    scikit-learn ``TfidfTransformer()`` with its defaults (``norm="l2"``,
+    ``use_idf=True``, ``smooth_idf=True``, ``sublinear_tf=False``, i.e.
+    idf = ln((1 + n) / (1 + df)) + 1) on the unit × term **count** matrix; the
+    score is the sum of the term's tf-idf weights over all units.
+``log_likelihood``
+    Dunning's G² of the 2 × n_units table (this term vs every other counted
+    token, per unit): how unevenly the term is spread over the units relative
+    to their lengths. 0 when perfectly even.
+``flr``
+    Nakagawa & Mori's FLR for term extraction: FLR(t) = f(t) · LR(t),
+    LR(t) = (Π_k (FL(p_k) + 1)(FR(p_k) + 1))^(1 / 2L) over the L parts p_k of t,
+    where FL(p) (FR(p)) counts the occurrences of noun compounds in which p has
+    a noun to its left (right). Runs of adjacent nouns/prefixes/suffixes in a
+    sentence are the compounds; joined compound tokens (``pos == "複合名詞"``)
+    are split back into parts with the SudachiPy tokenizer when available.
+    Terms outside noun runs (verbs, adjectives…) have LR = 1, FLR = frequency.
+``degree``, ``betweenness``
+    From ``graph`` (NaN without a graph or for terms that are not nodes).
+
+Ties in every ranking break by frequency (desc) then term; ``rank`` is 1, 2, 3…
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .config import DEFAULTS, PARAMS
+from .cooccurrence import _check_unit, pair_measures, unit_term_matrix
+from .errors import choices_message
+
+__all__ = ["rank_keywords", "distinctive_terms", "flr_scores", "KEYWORD_SCORES"]
+
+KEYWORD_SCORES: tuple[str, ...] = next(p.choices for p in PARAMS if p.name == "keyword_score")
+_NOUNISH = ("名詞", "複合名詞", "接頭辞", "接尾辞")
+
+Score = Literal["tfidf", "frequency", "document_frequency", "log_likelihood", "flr", "degree", "betweenness"]
+
+
+def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_score"], unit: str = DEFAULTS["unit"],
+                  graph=None, top: int | None = None) -> pd.DataFrame:
+    """Rank every counted term by ``score``.
+
+    Parameters
+    ----------
+    tokens : DataFrame
+        Tokens contract.
+    score : {"tfidf", "frequency", "document_frequency", "log_likelihood", "flr", "degree", "betweenness"}
+    unit : {"sentence", "paragraph", "utterance", "document"}
+        Unit for document_frequency, tfidf and log_likelihood.
+    graph : networkx.Graph, optional
+        The co-occurrence network (for degree and betweenness).
+    top : int, optional
+        Keep the first ``top`` rows.
+
+    Returns
+    -------
+    DataFrame
+        ``term, score, rank, frequency, document_frequency, tfidf, log_likelihood,
+        flr, degree, betweenness``; sorted by rank.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"doc_id": "d", "utterance_id": 0, "paragraph_id": [0, 0, 1, 1],
+    ...                   "sentence_id": 0, "position": [0, 1, 0, 1], "pos": "名詞",
+    ...                   "surface": ["予算", "会議", "予算", "予算"], "term": ["予算", "会議", "予算", "予算"]})
+    >>> rank_keywords(t, score="frequency")[["term", "score", "rank"]].to_dict("list")
+    {'term': ['予算', '会議'], 'score': [3.0, 1.0], 'rank': [1, 2]}
+    """
+    if score not in KEYWORD_SCORES:
+        raise ValueError(choices_message("keyword_score", score, KEYWORD_SCORES))
+    unit = _check_unit(unit)
+    if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1):
+        raise ValueError(f"top must be a whole number ≥ 1 or None, not {top!r}")
+    Xc, _units, vocab = unit_term_matrix(tokens, unit=unit, binary=False)
+    freq = np.asarray(Xc.sum(axis=0)).ravel().astype(np.int64)
+    df = np.bincount(Xc.indices, minlength=len(vocab))
+    out = pd.DataFrame({"term": pd.Series(vocab, dtype=object), "frequency": freq, "document_frequency": df})
+    if len(vocab):
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        W = TfidfTransformer().fit_transform(Xc)
+        out["tfidf"] = np.asarray(W.sum(axis=0)).ravel()
+    else:
+        out["tfidf"] = np.zeros(0)
+    out["log_likelihood"] = _dispersion_g2(Xc)
+    out["flr"] = flr_scores(tokens, vocab, freq) if len(vocab) else np.zeros(0)
+    if graph is not None:
+        deg = {n: d.get("degree", graph.degree(n)) for n, d in graph.nodes(data=True)}
+        btw = {n: d.get("betweenness", np.nan) for n, d in graph.nodes(data=True)}
+        out["degree"] = out["term"].map(deg).astype(float)
+        out["betweenness"] = out["term"].map(btw).astype(float)
+    else:
+        out["degree"] = np.nan
+        out["betweenness"] = np.nan
+    out["score"] = out[score].astype(float)
+    out = out.sort_values(["score", "frequency", "term"], ascending=[False, False, True], kind="mergesort",
+                          na_position="last", ignore_index=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    cols = ["term", "score", "rank", "frequency", "document_frequency", "tfidf", "log_likelihood", "flr",
+            "degree", "betweenness"]
+    out = out[cols]
+    return out.head(top).reset_index(drop=True) if top is not None else out
+
+
+def _dispersion_g2(Xc) -> np.ndarray:
+    """G² of term vs other tokens over units, from the unit × term count matrix (sparse-friendly).
+
+    G² = 2[Σ_u∋t (xlnx(O) + xlnx(L−O) − xlnx(L)) − xlnx(f) − xlnx(T−f) + xlnx(T)]
+    with O the term's count in unit u, L the unit's counted tokens, f the term's
+    total and T all counted tokens; units without the term contribute 0.
+    """
+    from scipy.special import xlogy
+
+    n_terms = Xc.shape[1]
+    if n_terms == 0:
+        return np.zeros(0)
+    L = np.asarray(Xc.sum(axis=1)).ravel().astype(np.float64)
+    rows = np.repeat(np.arange(Xc.shape[0]), np.diff(Xc.indptr))
+    O = Xc.data.astype(np.float64)
+    Lu = L[rows]
+    per = xlogy(O, O) + xlogy(Lu - O, Lu - O) - xlogy(Lu, Lu)
+    s = np.bincount(Xc.indices, weights=per, minlength=n_terms)
+    f = np.bincount(Xc.indices, weights=O, minlength=n_terms)
+    T = float(L.sum())
+    g = 2.0 * (s - xlogy(f, f) - xlogy(T - f, T - f) + xlogy(T, T))
+    return np.maximum(g, 0.0)
+
+
+def flr_scores(tokens: pd.DataFrame, vocabulary, frequency, *, split=None) -> np.ndarray:
+    """FLR score of each vocabulary term (see the module docstring).
+
+    Needs the columns ``pos``, ``surface`` and ``position`` (plus unit keys);
+    without them every LR is 1 and FLR equals frequency. ``split`` turns a joined
+    compound (``pos == "複合名詞"``) into its parts; default: SudachiPy mode C.
+    """
+    vocabulary = list(vocabulary)
+    frequency = np.asarray(frequency, dtype=np.float64)
+    need = {"pos", "surface", "position", "doc_id", "utterance_id", "sentence_id"}
+    if not need <= set(tokens.columns) or len(tokens) == 0:
+        return frequency.copy()
+    t = tokens.sort_values(["doc_id", "utterance_id", "position"], kind="mergesort")
+    pos = t["pos"].astype(str).to_numpy()
+    detail = t["pos_detail"].astype(str).to_numpy() if "pos_detail" in t.columns else np.full(len(t), "")
+    nounish = np.isin(pos, _NOUNISH) & ~pd.Series(detail).str.contains("数詞", regex=False).to_numpy()
+    surface = t["surface"].astype(str).to_numpy()
+    splitter = split or _part_splitter()
+    compound = pos == "複合名詞"
+    parts_of = {s: splitter(s) for s in np.unique(surface[compound & nounish])}
+    # a new run starts where the token is not noun-ish or breaks adjacency/sentence
+    key_change = np.ones(len(t), dtype=bool)
+    same = ((t["doc_id"].to_numpy()[1:] == t["doc_id"].to_numpy()[:-1])
+            & (t["utterance_id"].to_numpy()[1:] == t["utterance_id"].to_numpy()[:-1])
+            & (t["sentence_id"].to_numpy()[1:] == t["sentence_id"].to_numpy()[:-1])
+            & (t["position"].to_numpy()[1:] == t["position"].to_numpy()[:-1] + 1)
+            & nounish[:-1])
+    key_change[1:] = ~same
+    run = np.cumsum(key_change)[nounish]
+    surf = surface[nounish]
+    expanded = [parts_of.get(s, [s]) if c else [s] for s, c in zip(surf, compound[nounish])]
+    lens = np.fromiter((len(p) for p in expanded), dtype=np.int64, count=len(expanded))
+    flat = np.fromiter((x for p in expanded for x in p), dtype=object, count=int(lens.sum()))
+    run_flat = np.repeat(run, lens)
+    link = run_flat[1:] == run_flat[:-1]
+    fr = pd.Series(flat[:-1][link]).value_counts()  # p has a right neighbour
+    fl = pd.Series(flat[1:][link]).value_counts()   # p has a left neighbour
+    term_pos = t[["term", "pos"]].dropna().drop_duplicates("term").set_index("term")["pos"]
+    out = np.empty(len(vocabulary))
+    for k, term in enumerate(vocabulary):
+        parts = splitter(term) if term_pos.get(term) == "複合名詞" else [term]
+        logs = [np.log((fl.get(p, 0) + 1.0) * (fr.get(p, 0) + 1.0)) for p in parts]
+        out[k] = frequency[k] * float(np.exp(np.sum(logs) / (2.0 * len(parts))))
+    return out
+
+
+def _part_splitter():
+    """A function str → list of parts (SudachiPy mode C when available, else the whole string).
+
+    The tokenizer is created on the first call only, so corpora without joined
+    compounds never load the dictionary here.
+    """
+    cache: dict[str, list[str]] = {}
+    state: dict = {}
+
+    def split(s: str) -> list[str]:
+        if s not in cache:
+            if "tokenize" not in state:
+                try:
+                    from .tokenize import get_tokenizer
+
+                    state["tokenize"] = get_tokenizer("C").tokenize
+                except Exception:  # noqa: BLE001 - tokenizer unavailable: no splitting
+                    state["tokenize"] = None
+            parts = [s]
+            if state["tokenize"] is not None:
+                try:
+                    parts = [m.surface() for m in state["tokenize"](s)] or [s]
+                except Exception:  # noqa: BLE001
+                    parts = [s]
+            cache[s] = parts
+        return cache[s]
+
+    return split
+
+
+def distinctive_terms(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_by: str, top: int = 10,
+                      unit: str = "utterance") -> pd.DataFrame:
+    """Terms most characteristic of each value of ``group_by`` (e.g. each speaker).
+
+    For each value and each term occurring in its units: Jaccard between the
+    term's units and the value's units (the ranking, as KH Coder does), Dunning's
+    G² on the 2×2 unit table, its p-value (chi-square, 1 degree of freedom,
+    ``scipy.stats.chi2.sf``) and ``significant`` (p < 0.05). Rank within group by
+    Jaccard desc, then frequency_in_group desc, then term.
+
+    Returns
+    -------
+    DataFrame
+        ``group, term, jaccard, log_likelihood, p_value, significant,
+        frequency_in_group, frequency_total, rank``; groups in value order.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``group_by`` column (the message lists those available).
+    """
+    from scipy.stats import chi2
+
+    from .network import _group_matrices
+
+    X, V, vocab, values, freq, value, tcode, counted = _group_matrices(tokens, utterances, group_by, unit)
+    cols = ["group", "term", "jaccard", "log_likelihood", "p_value", "significant", "frequency_in_group",
+            "frequency_total", "rank"]
+    if not values or not vocab:
+        return pd.DataFrame({c: [] for c in cols})
+    A = (X.T @ V).tocoo()
+    ti, vi, a = A.row, A.col, A.data
+    keep = a > 0
+    ti, vi, a = ti[keep], vi[keep], a[keep]
+    df_t = np.bincount(X.indices, minlength=len(vocab))
+    n_v = np.bincount(V.indices, minlength=len(values))
+    m = pair_measures(a, df_t[ti], n_v[vi], X.shape[0], measures=("jaccard", "log_likelihood"))
+    vals = value[counted]
+    has = np.array([v is not None for v in vals], dtype=bool)
+    vindex = pd.Index(values)
+    fig = pd.DataFrame({"v": vindex.get_indexer(vals[has].astype(object)), "t": tcode[has]}).value_counts()
+    in_group = fig.reindex(pd.MultiIndex.from_arrays([vi, ti], names=["v", "t"]), fill_value=0).to_numpy()
+    out = pd.DataFrame({"group": np.asarray(values, dtype=object)[vi], "term": np.asarray(vocab, dtype=object)[ti],
+                        "jaccard": m["jaccard"], "log_likelihood": m["log_likelihood"],
+                        "p_value": chi2.sf(m["log_likelihood"], 1), "frequency_in_group": in_group.astype(np.int64),
+                        "frequency_total": freq[ti].astype(np.int64), "_v": vi})
+    out["significant"] = out["p_value"] < 0.05
+    out = out.sort_values(["_v", "jaccard", "frequency_in_group", "term"], ascending=[True, False, False, True],
+                          kind="mergesort")
+    out["rank"] = out.groupby("_v").cumcount() + 1
+    out = out[out["rank"] <= top]
+    return out[cols].reset_index(drop=True)

@@ -1,0 +1,232 @@
+"""Back to the text: KWIC concordance, the evidence behind an edge, associated terms.
+
+Character offsets are derived, not stored: each utterance's ``text`` is NFKC
+normalised (as the tokenizer does) and the token surfaces are located in order
+from a moving cursor. A surface that cannot be found (it should not happen) gets
+no offset and its context falls back to the neighbouring surfaces. Offsets are
+cached per tokens DataFrame (weakly), so asking for the KWIC of every node of a
+network scans each utterance once. Line breaks inside contexts are shown as a
+space. ``line`` is the line where the utterance (turn) starts in its file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+import weakref
+
+import numpy as np
+import pandas as pd
+
+from .config import DEFAULTS
+from .cooccurrence import UNIT_KEYS, _check_unit, unit_term_matrix
+
+__all__ = ["concordance", "edge_evidence", "associated_terms"]
+
+#: id(tokens) -> (weak reference to tokens, len(tokens), _Index); DataFrames are not hashable.
+_CACHE: dict = {}
+
+
+class _Index:
+    """Per-tokens lookups: term → row positions, utterance → token rows, offsets."""
+
+    def __init__(self, tokens: pd.DataFrame, utterances: pd.DataFrame | None):
+        self.tokens = tokens
+        counted = tokens["term"].notna().to_numpy()
+        self.term_rows = pd.Series(np.flatnonzero(counted)).groupby(
+            tokens["term"].to_numpy()[counted]).indices if counted.any() else {}
+        self.term_rows = {k: np.flatnonzero(counted)[v] for k, v in self.term_rows.items()}
+        self.utt_rows = tokens.groupby(["doc_id", "utterance_id"], sort=False).indices
+        self.offsets: dict = {}
+        self.utterances = utterances
+        if utterances is not None:
+            u = utterances.drop_duplicates(["doc_id", "utterance_id"])
+            speaker = u["speaker"] if "speaker" in u.columns else pd.Series(pd.NA, index=u.index)
+            line = u["line"] if "line" in u.columns else pd.Series(pd.NA, index=u.index)
+            self.info = {(d, i): (t, s, ln) for d, i, t, s, ln in
+                         zip(u["doc_id"], u["utterance_id"], u["text"], speaker, line)}
+        else:
+            self.info = {}
+
+    def utterance(self, key):
+        """(normalised text, {row: (start, end)}) for one utterance."""
+        if key not in self.offsets:
+            raw = self.info.get(key, (None, None, None))[0]
+            rows = self.utt_rows.get(key, np.zeros(0, dtype=np.int64))
+            t = self.tokens
+            if "position" in t.columns:
+                rows = rows[np.argsort(t["position"].to_numpy()[rows], kind="stable")]
+            surfaces = t["surface"].to_numpy()[rows] if "surface" in t.columns else [""] * len(rows)
+            if raw is None or (isinstance(raw, float) and np.isnan(raw)) or raw is pd.NA:
+                text = "".join(str(s) for s in surfaces)
+            else:
+                text = unicodedata.normalize("NFKC", str(raw))
+            spans, cursor = {}, 0
+            for r, s in zip(rows, surfaces):
+                s = str(s)
+                k = text.find(s, cursor) if s else -1
+                if k >= 0:
+                    spans[int(r)] = (k, k + len(s))
+                    cursor = k + len(s)
+            self.offsets[key] = (text, spans, rows)
+        return self.offsets[key]
+
+
+def _index(tokens, utterances) -> _Index:
+    held = _CACHE.get(id(tokens))
+    if held is not None:
+        ref, n, entry = held
+        if ref() is tokens and n == len(tokens) and entry.utterances is utterances:
+            return entry
+    entry = _Index(tokens, utterances)
+    key = id(tokens)
+    _CACHE[key] = (weakref.ref(tokens, lambda _r, k=key, c=_CACHE: c.pop(k, None)), len(tokens), entry)
+    return entry
+
+
+def _unknown_term(term, idx: _Index):
+    close = difflib.get_close_matches(str(term), [str(k) for k in idx.term_rows], n=3)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return ValueError(f"term {term!r} does not occur in the tokens{hint} "
+                      "(terms are the display forms in the tokens' 'term' column)")
+
+
+def concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, width: int = 30) -> pd.DataFrame:
+    """KWIC lines: every occurrence of ``term`` with ``width`` characters either side.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, utterance_id, speaker, left, keyword, right, line`` in document
+        order (doc_id, utterance_id, position). ``keyword`` is the surface as
+        written (NFKC).
+
+    Raises
+    ------
+    ValueError
+        ``term`` never occurs (with close matches), or ``width`` < 0.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> u = pd.DataFrame({"doc_id": ["d"], "utterance_id": [0], "speaker": ["山田委員"],
+    ...                   "text": ["予算の話です。"], "line": [3]})
+    >>> t = pd.DataFrame({"doc_id": "d", "utterance_id": 0, "position": [0, 1, 2, 3, 4],
+    ...                   "surface": ["予算", "の", "話", "です", "。"], "term": ["予算", None, "話", None, None]})
+    >>> concordance(t, u, "話", width=3)[["left", "keyword", "right"]].values.tolist()
+    [['予算の', '話', 'です。']]
+    """
+    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 0:
+        raise ValueError(f"width must be a whole number ≥ 0, not {width!r}")
+    idx = _index(tokens, utterances)
+    rows = idx.term_rows.get(term)
+    if rows is None:
+        raise _unknown_term(term, idx)
+    doc, utt = tokens["doc_id"].to_numpy(), tokens["utterance_id"].to_numpy()
+    pos = tokens["position"].to_numpy() if "position" in tokens.columns else np.arange(len(tokens))
+    surf = tokens["surface"].to_numpy() if "surface" in tokens.columns else tokens["term"].to_numpy()
+    records = []
+    for r in rows:
+        key = (doc[r], utt[r])
+        text, spans, urows = idx.utterance(key)
+        if int(r) in spans:
+            s, e = spans[int(r)]
+            left, kw, right = text[max(0, s - width):s], text[s:e], text[e:e + width]
+        else:
+            k = int(np.flatnonzero(urows == r)[0])
+            left = "".join(str(x) for x in surf[urows[:k]])[-width:] if width else ""
+            kw = str(surf[r])
+            right = "".join(str(x) for x in surf[urows[k + 1:]])[:width]
+        _, speaker, line = idx.info.get(key, (None, pd.NA, pd.NA))
+        records.append((key[0], key[1], pos[r], speaker, left.replace("\n", " "), kw,
+                        right.replace("\n", " "), line))
+    out = pd.DataFrame(records, columns=["doc_id", "utterance_id", "_p", "speaker", "left", "keyword", "right",
+                                         "line"])
+    out = out.sort_values(["doc_id", "utterance_id", "_p"], kind="mergesort").drop(columns="_p")
+    return out.reset_index(drop=True)
+
+
+def edge_evidence(tokens: pd.DataFrame, utterances: pd.DataFrame, a: str, b: str, *,
+                  unit: str = DEFAULTS["unit"]) -> pd.DataFrame:
+    """The units that contain both ``a`` and ``b``: what an edge's count is made of.
+
+    Returns
+    -------
+    DataFrame
+        The unit's key columns, then ``speaker, text, line``. ``text`` is the
+        unit's text: the sentence or paragraph (from its first to its last token),
+        the utterance, or for ``unit="document"`` the utterances of the document
+        that mention ``a`` or ``b``, joined by newlines (speaker NA). One row per
+        unit, in document order; the number of rows equals the edge's
+        ``cooccurrence``.
+    """
+    unit = _check_unit(unit)
+    idx = _index(tokens, utterances)
+    for term in (a, b):
+        if term not in idx.term_rows:
+            raise _unknown_term(term, idx)
+    X, units, _ = unit_term_matrix(tokens, unit=unit, vocabulary=[a, b])
+    both = np.flatnonzero(np.asarray(X.sum(axis=1)).ravel() == 2)
+    keys = list(UNIT_KEYS[unit])
+    sel = units.iloc[both].reset_index(drop=True)
+    if len(sel) == 0:
+        return pd.DataFrame(columns=[*keys, "speaker", "text", "line"])
+    rows_ab = np.concatenate([idx.term_rows[a], idx.term_rows[b]])
+    texts, speakers, lines = [], [], []
+    for rec in sel.itertuples(index=False):
+        k = dict(zip(keys, rec))
+        if unit == "document":
+            mask = tokens["doc_id"].to_numpy()[rows_ab] == k["doc_id"]
+            utts = sorted(set(tokens["utterance_id"].to_numpy()[rows_ab[mask]].tolist()))
+            texts.append("\n".join(idx.utterance((k["doc_id"], u))[0] for u in utts))
+            speakers.append(pd.NA)
+            lines.append(idx.info.get((k["doc_id"], utts[0]), (None, None, pd.NA))[2] if utts else pd.NA)
+            continue
+        key = (k["doc_id"], k["utterance_id"])
+        text, spans, urows = idx.utterance(key)
+        if unit != "utterance":
+            col = keys[2]
+            in_unit = urows[tokens[col].to_numpy()[urows] == k[col]]
+            found = [spans[int(r)] for r in in_unit if int(r) in spans]
+            if found:
+                text = text[min(s for s, _ in found):max(e for _, e in found)]
+        _, speaker, line = idx.info.get(key, (None, pd.NA, pd.NA))
+        texts.append(text)
+        speakers.append(speaker)
+        lines.append(line)
+    sel["speaker"], sel["text"], sel["line"] = speakers, texts, lines
+    return sel
+
+
+def associated_terms(tokens: pd.DataFrame, term: str, *, unit: str = DEFAULTS["unit"], top: int = 20) -> pd.DataFrame:
+    """Terms that co-occur with ``term``, sorted by Jaccard (KH Coder's associated words).
+
+    Returns
+    -------
+    DataFrame
+        ``term, jaccard, cooccurrence, frequency, rank``: every other term sharing
+        at least one unit with ``term``, Jaccard desc, then cooccurrence desc, then
+        term; the first ``top`` rows.
+    """
+    unit = _check_unit(unit)
+    X, _, vocab = unit_term_matrix(tokens, unit=unit)
+    col = pd.Index(vocab).get_indexer([term])[0]
+    if col < 0:
+        idx = _index(tokens, None)
+        raise _unknown_term(term, idx)
+    Xc = X.tocsc()
+    target = Xc[:, col]
+    a = np.asarray((target.T @ X).todense()).ravel()
+    df = np.bincount(X.indices, minlength=len(vocab))
+    counted = tokens["term"].notna().to_numpy()
+    freq = np.bincount(pd.Index(vocab).get_indexer(tokens["term"][counted]), minlength=len(vocab))
+    ok = a > 0
+    ok[col] = False
+    j = np.flatnonzero(ok)
+    out = pd.DataFrame({"term": np.asarray(vocab, dtype=object)[j],
+                        "jaccard": a[j] / (df[col] + df[j] - a[j]),
+                        "cooccurrence": a[j].astype(np.int64), "frequency": freq[j].astype(np.int64)})
+    out = out.sort_values(["jaccard", "cooccurrence", "term"], ascending=[False, False, True], kind="mergesort")
+    out = out.head(top).reset_index(drop=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out

@@ -1,0 +1,93 @@
+"""Tests for cooccur.keywords: tf-idf, dispersion G², FLR and distinctive terms, all by hand."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pandas as pd
+import pytest
+from scipy.stats import chi2
+
+from cooccur.config import DEFAULTS
+from cooccur.keywords import distinctive_terms, flr_scores, rank_keywords
+
+
+def tok(rows):
+    """rows: (paragraph/sentence, term, pos); utterance 0, positions in order."""
+    return pd.DataFrame([dict(doc_id="d.txt", utterance_id=0, paragraph_id=p, sentence_id=p, position=k,
+                              surface=t, term=t, pos=pos) for k, (p, t, pos) in enumerate(rows)])
+
+
+def test_tfidf_frequency_and_dispersion_by_hand():
+    # U0 = 予算 予算 議会, U1 = 議会; n = 2 units
+    t = tok([(0, "予算", "名詞"), (0, "予算", "名詞"), (0, "議会", "名詞"), (1, "議会", "名詞")])
+    k = rank_keywords(t).set_index("term")
+    # smooth idf: 予算 ln(3/2) + 1, 議会 ln(3/3) + 1 = 1; U0 = (2·i, 1) / sqrt(4i² + 1), U1 = (0, 1)
+    i = math.log(3 / 2) + 1
+    norm = math.sqrt(4 * i * i + 1)
+    assert k.loc["予算", "tfidf"] == pytest.approx(2 * i / norm)
+    assert k.loc["議会", "tfidf"] == pytest.approx(1 / norm + 1)
+    assert k.loc["予算", "frequency"] == 2 and k.loc["議会", "document_frequency"] == 2
+    # G² of 予算 over units: term row (2, 0), other tokens (1, 1); E = (1.5, 0.5), (1.5, 0.5)
+    g2 = 2 * (2 * math.log(2 / 1.5) + math.log(1 / 1.5) + math.log(1 / 0.5))
+    assert k.loc["予算", "log_likelihood"] == pytest.approx(g2)
+    assert k.loc["議会", "degree"] != k.loc["議会", "degree"]  # NaN without a graph
+    assert DEFAULTS["keyword_score"] == "tfidf"
+    assert rank_keywords(t)["term"].tolist() == ["議会", "予算"]  # 1.39 > 0.64
+    assert rank_keywords(t, score="frequency", top=1)[["term", "score", "rank"]].values.tolist() == [["予算", 2.0, 1]]
+
+
+def test_flr_by_hand():
+    # noun runs: [情報 共有 システム] and [情報 公開] (separate sentences), then a verb
+    t = tok([(0, "情報", "名詞"), (0, "共有", "名詞"), (0, "システム", "名詞"), (1, "情報", "名詞"),
+             (1, "公開", "名詞"), (1, "進める", "動詞")])
+    vocab = ["情報", "共有", "システム", "公開", "進める"]
+    got = flr_scores(t, vocab, [2, 1, 1, 1, 1])
+    # FR(情報) = 2, FL(共有) = FR(共有) = 1, FL(システム) = 1, FL(公開) = 1
+    # LR = sqrt((FL+1)(FR+1)): 情報 √3, 共有 2, システム √2, 公開 √2, 進める 1
+    assert got.tolist() == pytest.approx([2 * math.sqrt(3), 2, math.sqrt(2), math.sqrt(2), 1])
+    # a joined compound token: parts from the splitter; LR = ((1·3)(2·2))^(1/4) for 情報共有
+    t2 = pd.concat([t, tok([(2, "情報共有", "複合名詞")]).assign(position=9)], ignore_index=True)
+    t2.loc[6, "pos"] = "複合名詞"
+    split = {"情報共有": ["情報", "共有"]}.get
+    got2 = flr_scores(t2, ["情報共有"], [1], split=lambda s: split(s) or [s])
+    # the compound adds one more (情報, 共有) link: FR(情報) = 3, FL(共有) = 2
+    assert got2[0] == pytest.approx(((1 * 4) * (3 * 2)) ** 0.25)
+    k = rank_keywords(t, score="flr")
+    assert k["term"].iloc[0] == "情報" and k["score"].iloc[0] == pytest.approx(2 * math.sqrt(3))
+
+
+def test_graph_scores():
+    t = tok([(0, "予算", "名詞"), (0, "議会", "名詞"), (1, "条例", "名詞")])
+    G = nx.Graph()
+    G.add_node("予算", degree=1, betweenness=0.0)
+    G.add_node("議会", degree=1, betweenness=0.0)
+    G.add_edge("予算", "議会")
+    k = rank_keywords(t, score="degree", graph=G)
+    assert k["term"].tolist() == ["予算", "議会", "条例"] and math.isnan(k["degree"].iloc[2])
+    with pytest.raises(ValueError, match="did you mean 'tfidf'"):
+        rank_keywords(t, score="tf-idf")
+
+
+def test_distinctive_terms_by_hand():
+    utterances = pd.DataFrame({"doc_id": "d.txt", "utterance_id": [0, 1, 2], "speaker": ["山田", "山田", "佐藤"],
+                               "text": ["", "", ""]})
+    rows = [(0, "予算"), (0, "議会"), (1, "予算"), (2, "議会"), (2, "条例")]
+    t = pd.DataFrame([dict(doc_id="d.txt", utterance_id=u, paragraph_id=0, sentence_id=0, position=k, surface=w,
+                           term=w, pos="名詞") for k, (u, w) in enumerate(rows)])
+    d = distinctive_terms(t, utterances, group_by="speaker")
+    assert d.columns.tolist() == ["group", "term", "jaccard", "log_likelihood", "p_value", "significant",
+                                  "frequency_in_group", "frequency_total", "rank"]
+    yamada = d[d.group == "山田"]
+    assert yamada["term"].tolist() == ["予算", "議会"] and yamada["rank"].tolist() == [1, 2]
+    # 予算 vs 山田: a = 2, df = 2, n = 2, N = 3 → table [[2, 0], [0, 1]]; G² = 2(2 ln(2·3/4) + ln(1·3/1))
+    g2 = 2 * (2 * math.log(1.5) + math.log(3))
+    r = yamada.iloc[0]
+    assert r.jaccard == 1.0 and r.log_likelihood == pytest.approx(g2)
+    assert r.p_value == pytest.approx(chi2.sf(g2, 1)) and r.significant == bool(chi2.sf(g2, 1) < 0.05)
+    assert (r.frequency_in_group, r.frequency_total) == (2, 2)
+    sato = d[d.group == "佐藤"]
+    assert sato["term"].tolist() == ["条例", "議会"] and sato["jaccard"].tolist() == [1.0, 0.5]
+    with pytest.raises(ValueError, match="choose one of"):
+        distinctive_terms(t, utterances, group_by="会派")

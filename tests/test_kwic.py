@@ -1,0 +1,79 @@
+"""Tests for cooccur.kwic: concordance offsets (with NFKC), edge evidence, associated terms."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cooccur.kwic import associated_terms, concordance, edge_evidence
+
+
+@pytest.fixture
+def corpus():
+    # full-width ＩＣＴ in the text; the tokenizer's surfaces are NFKC (ICT)
+    utterances = pd.DataFrame({"doc_id": "会議録.txt", "utterance_id": [0, 1], "speaker": ["山田委員", "佐藤課長"],
+                               "text": ["ＩＣＴ人材の育成。\n人材が足りない。", "人材育成を進めます。"], "line": [5, 9]})
+    rows = [(0, 0, 0, "ICT人材", "ICT人材"), (0, 0, 0, "の", None), (0, 0, 0, "育成", "育成"), (0, 0, 0, "。", None),
+            (0, 1, 1, "人材", "人材"), (0, 1, 1, "が", None), (0, 1, 1, "足り", "足りる"), (0, 1, 1, "ない", None),
+            (0, 1, 1, "。", None),
+            (1, 0, 0, "人材", "人材"), (1, 0, 0, "育成", "育成"), (1, 0, 0, "を", None), (1, 0, 0, "進め", "進める"),
+            (1, 0, 0, "ます", None), (1, 0, 0, "。", None)]
+    tokens = pd.DataFrame([dict(doc_id="会議録.txt", utterance_id=u, paragraph_id=p, sentence_id=s, surface=w,
+                                term=t) for u, p, s, w, t in rows])
+    tokens["position"] = tokens.groupby("utterance_id").cumcount()
+    return tokens, utterances
+
+
+def test_concordance_offsets_and_context(corpus):
+    tokens, utterances = corpus
+    k = concordance(tokens, utterances, "人材", width=5)
+    assert k.columns.tolist() == ["doc_id", "utterance_id", "speaker", "left", "keyword", "right", "line"]
+    # "ICT人材の育成。\n人材が…": the second 人材 starts at 10; the newline shows as a space
+    assert k.values.tolist() == [["会議録.txt", 0, "山田委員", "の育成。 ", "人材", "が足りない", 5],
+                                 ["会議録.txt", 1, "佐藤課長", "", "人材", "育成を進め", 9]]
+    k2 = concordance(tokens, utterances, "ICT人材", width=3)
+    assert k2[["left", "keyword", "right"]].values.tolist() == [["", "ICT人材", "の育成"]]
+    with pytest.raises(ValueError, match="does not occur.*did you mean 'ICT人材'"):
+        concordance(tokens, utterances, "ICT人財")
+
+
+def test_edge_evidence_units(corpus):
+    tokens, utterances = corpus
+    e = edge_evidence(tokens, utterances, "人材", "育成", unit="paragraph")
+    assert e.columns.tolist() == ["doc_id", "utterance_id", "paragraph_id", "speaker", "text", "line"]
+    assert e[["utterance_id", "text"]].values.tolist() == [[1, "人材育成を進めます。"]]
+    u = edge_evidence(tokens, utterances, "人材", "育成", unit="utterance")
+    assert u["text"].tolist() == ["ICT人材の育成。\n人材が足りない。", "人材育成を進めます。"]
+    d = edge_evidence(tokens, utterances, "ICT人材", "進める", unit="document")
+    assert len(d) == 1 and d["text"].iloc[0].count("\n") == 2
+
+
+def test_associated_terms_by_jaccard(corpus):
+    tokens, _ = corpus
+    # paragraphs: P0 {ICT人材, 育成}, P1 {人材, 足りる}, P2 {人材, 育成, 進める}; 人材 in P1, P2 (df 2)
+    a = associated_terms(tokens, "人材")
+    # 足りる: a=1, df 1 → 1/2; 進める: 1/2; 育成 (df 2): 1/(2+2−1) = 1/3
+    assert a[["term", "jaccard", "cooccurrence", "rank"]].values.tolist() == [
+        ["足りる", 0.5, 1, 1], ["進める", 0.5, 1, 2], ["育成", pytest.approx(1 / 3), 1, 3]]
+    assert a["frequency"].tolist() == [1, 1, 2]
+    with pytest.raises(ValueError, match="does not occur"):
+        associated_terms(tokens, "予算")
+
+
+def test_real_japanese_text_through_the_tokenizer():
+    from cooccur.cooccurrence import count_cooccurrence
+
+    tokenize = pytest.importorskip("cooccur.tokenize").tokenize_utterances
+    texts = ["ＩＣＴ人材の育成が急務です。\n情報共有の仕組みも整えたい。",
+             "ICT人材を確保するため、研修を充実させます。",
+             "情報共有については、庁内の仕組みを見直します。"]
+    utterances = pd.DataFrame({"doc_id": "議事録.txt", "utterance_id": [0, 1, 2], "speaker": ["山田委員", "佐藤課長", "佐藤課長"],
+                               "text": texts, "exclusion": pd.NA, "line": [3, 6, 8]})
+    tokens = tokenize(utterances)
+    k = concordance(tokens, utterances, "ICT人材", width=4)
+    assert k[["utterance_id", "left", "keyword", "right"]].values.tolist() == [[0, "", "ICT人材", "の育成が"],
+                                                                              [1, "", "ICT人材", "を確保す"]]
+    cooc = count_cooccurrence(tokens, unit="paragraph", min_frequency=2, top_n=5)
+    assert ("仕組み", "情報共有") in set(zip(cooc.edges.source, cooc.edges.target))
+    ev = edge_evidence(tokens, utterances, "仕組み", "情報共有", unit="paragraph")
+    assert ev["text"].tolist() == ["情報共有の仕組みも整えたい。", "情報共有については、庁内の仕組みを見直します。"]

@@ -1,0 +1,131 @@
+"""Tests for cooccur.network: graph attributes, communities, centralities, attribute network, comparison."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from cooccur.cooccurrence import MEASURES, count_cooccurrence
+from cooccur.errors import AnalysisError
+from cooccur.network import (EDGE_COLUMNS, NODE_COLUMNS, attribute_network, build_network, compare_groups,
+                             edges_frame, nodes_frame)
+
+
+def make_tokens(units, *, utterance_of=None, doc="会議録.txt"):
+    rows = []
+    for p, terms in enumerate(units):
+        u = utterance_of[p] if utterance_of else 0
+        for k, t in enumerate(terms):
+            rows.append(dict(doc_id=doc, utterance_id=u, paragraph_id=p, sentence_id=p, position=100 * p + k,
+                             surface=t, term=t, pos="名詞"))
+    return pd.DataFrame(rows)
+
+
+def test_two_clusters_communities_numbered_by_size_then_frequency():
+    # cluster X = {ア, イ, ウ} (3 units), cluster Y = {エ, オ, カ} (4 units, more frequent), bridge ウ–エ once
+    units = [["ア", "イ", "ウ"]] * 3 + [["エ", "オ", "カ"]] * 4 + [["ウ", "エ"]]
+    G = build_network(count_cooccurrence(make_tokens(units), min_frequency=1, top_n=60))
+    comm = nx.get_node_attributes(G, "community")
+    assert {n for n, c in comm.items() if c == 0} == {"エ", "オ", "カ"}  # same size, larger total frequency
+    assert {n for n, c in comm.items() if c == 1} == {"ア", "イ", "ウ"}
+    assert G.edges["ウ", "エ"]["intra_community"] is False and G.edges["ア", "イ"]["intra_community"] is True
+    assert G.nodes["ウ"]["degree"] == 3 and G.nodes["ア"]["degree"] == 2
+    # ウ lies on the shortest paths of the 2 × 3 pairs {ア, イ} × {エ, オ, カ}: 6 / C(5, 2) = 0.6
+    assert G.nodes["ウ"]["betweenness"] == pytest.approx(0.6) and G.nodes["エ"]["betweenness"] == pytest.approx(0.6)
+    assert G.nodes["ア"]["betweenness"] == 0.0
+    assert G.graph["measure"] == "jaccard" and G.graph["min_frequency"] == 1
+    assert sum(d["mst"] for *_, d in G.edges(data=True)) == G.number_of_nodes() - 1
+
+
+def test_disconnected_graph_centralities_and_mst():
+    # triangle ア–イ–ウ and a separate pair エ–オ
+    units = [["ア", "イ"], ["イ", "ウ"], ["ア", "ウ"], ["エ", "オ"]]
+    G = build_network(count_cooccurrence(make_tokens(units), min_frequency=1))
+    assert nx.number_connected_components(G) == 2
+    assert [G.nodes[n]["eigenvector"] for n in "アイウエオ"] == pytest.approx([1, 1, 1, 1, 1])
+    assert sum(d["mst"] for *_, d in G.edges(data=True)) == 5 - 2  # a spanning forest
+    assert G.edges["エ", "オ"]["mst"] is True
+    # path ア–イ–ウ: eigenvector ∝ (1, √2, 1), betweenness of the middle = 1
+    P = build_network(count_cooccurrence(make_tokens([["ア", "イ"], ["イ", "ウ"]]), min_frequency=1))
+    assert P.nodes["ア"]["eigenvector"] == pytest.approx(1 / math.sqrt(2)) and P.nodes["イ"]["eigenvector"] == 1
+    assert P.nodes["イ"]["betweenness"] == 1.0 and P.nodes["ア"]["betweenness"] == 0.0
+
+
+def test_frames_follow_the_contract_and_are_sorted():
+    units = [["予算", "議会", "条例"], ["予算", "議会"], ["予算", "条例"], ["議会", "市民"]]
+    cooc = count_cooccurrence(make_tokens(units), min_frequency=1)
+    G = build_network(cooc)
+    nodes, edges = nodes_frame(G), edges_frame(G)
+    assert tuple(nodes.columns) == NODE_COLUMNS
+    assert tuple(edges.columns[: len(EDGE_COLUMNS)]) == EDGE_COLUMNS
+    assert list(edges.columns[len(EDGE_COLUMNS):]) == ["mst", "intra_community"]
+    assert nodes["term"].tolist() == ["予算", "議会", "条例", "市民"]  # frequency 3, 3, 2, 1 then term order
+    assert (edges["source"] < edges["target"]).all()
+    pd.testing.assert_frame_equal(edges[list(EDGE_COLUMNS)], cooc.edges[list(EDGE_COLUMNS)], check_dtype=False)
+    for m in MEASURES:
+        assert G.edges["予算", "議会"][m] == cooc.edges.iloc[1][m]
+
+
+def test_louvain_is_seeded_and_communities_validated():
+    units = [["ア", "イ", "ウ"]] * 3 + [["エ", "オ", "カ"]] * 4 + [["ウ", "エ"]]
+    cooc = count_cooccurrence(make_tokens(units), min_frequency=1)
+    a = nodes_frame(build_network(cooc, communities="louvain", seed=7))
+    b = nodes_frame(build_network(cooc, communities="louvain", seed=7))
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(ValueError, match="did you mean 'louvain'"):
+        build_network(cooc, communities="louvian")
+
+
+@pytest.fixture
+def speakers():
+    # utterance 0 (山田): 予算 議会; utterance 1 (山田): 予算; utterance 2 (佐藤): 議会 条例
+    utterances = pd.DataFrame({"doc_id": "会議録.txt", "utterance_id": [0, 1, 2], "speaker": ["山田", "山田", "佐藤"],
+                               "text": ["予算議会", "予算", "議会条例"], "会派": ["A党", "A党", "B党"]})
+    tokens = make_tokens([["予算", "議会"], ["予算"], ["議会", "条例"]], utterance_of=[0, 1, 2])
+    return tokens, utterances
+
+
+def test_attribute_network_by_hand(speakers):
+    tokens, utterances = speakers
+    # units = utterances, N = 3; 山田 {0, 1}, 佐藤 {2}
+    # 予算 {0,1}: 山田 a=2 → 2/(2+2−2) = 1;  議会 {0,2}: 山田 1/3, 佐藤 1/(2+1−1) = 1/2;  条例 {2}: 佐藤 1
+    G = attribute_network(tokens, utterances, group_by="speaker", top_n_per_value=1, min_frequency=1)
+    assert sorted(G.edges) == sorted([("speaker=山田", "予算"), ("speaker=佐藤", "条例")])
+    assert G.nodes["speaker=山田"]["kind"] == "attribute" and G.nodes["予算"]["kind"] == "term"
+    assert G.edges["speaker=山田", "予算"]["jaccard"] == 1.0
+    G2 = attribute_network(tokens, utterances, group_by="speaker", top_n_per_value=2, min_frequency=1)
+    assert G2.edges["speaker=佐藤", "議会"]["weight"] == 0.5
+    assert G2.edges["speaker=山田", "議会"]["weight"] == pytest.approx(1 / 3)
+
+
+def test_unknown_group_by_lists_columns(speakers):
+    tokens, utterances = speakers
+    with pytest.raises(ValueError, match="'発言者' does not exist; choose one of: 'speaker', '会派'"):
+        attribute_network(tokens, utterances, group_by="発言者")
+    with pytest.raises(ValueError, match="choose one of"):
+        compare_groups(tokens, utterances, group_by="発言者")
+
+
+def test_compare_groups(speakers):
+    tokens, utterances = speakers
+    r = compare_groups(tokens, utterances, group_by="会派", min_frequency=1)
+    assert r.groups == ("A党", "B党")  # A党 has two utterances
+    assert r.edges.columns.tolist() == ["source", "target", "weight_a", "weight_b", "cooccurrence_a",
+                                        "cooccurrence_b", "status", "change"]
+    e = r.edges.set_index(["source", "target"])
+    assert e.loc[("予算", "議会"), "status"] == "only_a" and e.loc[("条例", "議会"), "status"] == "only_b"
+    # in A党: 予算 {0,1}, 議会 {0} → jaccard 1/2; absent from B党 (予算 missing) → 0
+    assert e.loc[("予算", "議会"), "weight_a"] == 0.5 and e.loc[("予算", "議会"), "weight_b"] == 0.0
+    assert e.loc[("予算", "議会"), "change"] == -0.5 and e.loc[("条例", "議会"), "cooccurrence_a"] == 0
+    t = r.terms.set_index("term")
+    assert t.loc["議会", "status"] == "both" and t.loc["予算", "frequency_a"] == 2 and t.loc["予算", "frequency_b"] == 0
+    with pytest.raises(ValueError, match="unknown 会派 value 'C党'"):
+        compare_groups(tokens, utterances, group_by="会派", groups=("A党", "C党"))
+    one = utterances.assign(会派="A党")
+    with pytest.raises(ValueError, match="a comparison needs two"):
+        compare_groups(tokens, one, group_by="会派")
+    with pytest.raises(AnalysisError, match="group 会派='B党'"), pytest.warns(UserWarning, match="no pair"):
+        compare_groups(tokens, utterances, group_by="会派", min_frequency=2)
