@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 from . import __version__
 from .config import DEFAULTS, PARAMS, load_config, validate_params
+from .errors import AnalysisError
 
 __all__ = ["Analysis", "analyze", "compare", "run", "resolve_params", "OUTPUT_FILES"]
 
@@ -172,7 +173,7 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
         cparams = _pick(params, "cooccurrence")
         try:
             comparison = compare_groups(tokens, corpus.utterances, group_by=params["group_by"], **cparams)
-        except (ValueError, LookupError) as exc:  # fewer than two groups, or a group with no terms
+        except (ValueError, LookupError, AnalysisError) as exc:  # fewer than two groups, or a group with no terms
             warnings.append(f"group comparison skipped: {exc}")
         timings["groups"] = time.perf_counter() - t0
 
