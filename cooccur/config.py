@@ -54,6 +54,8 @@ PARAMS: tuple[Param, ...] = (
     _P("compounds", "frequent", "Join runs of nouns/prefixes/suffixes: off, all runs, or only frequent compounds.", "tokenize",
        choices=("off", "all", "frequent")),
     _P("compound_min_frequency", 3, "With compounds=frequent: occurrences a compound needs to be kept whole.", "tokenize", type=int),
+    _P("speaker_stopwords", True, "Do not count speakers' names and titles (from the speaker column) as terms.",
+       "tokenize", type=bool),
     _P("jobs", None, "Worker threads for tokenizing (default: all cores).", "tokenize", type=int),
     # --- cooccurrence
     _P("unit", "paragraph", "Co-occurrence unit.", "cooccurrence", choices=("sentence", "paragraph", "utterance", "document")),

@@ -49,6 +49,7 @@ from .config import DEFAULTS
 from .errors import ConfigError, InputError, choices_message
 
 __all__ = [
+    "speaker_name_words",
     "ALWAYS_EXCLUDED_POS",
     "NON_INDEPENDENT_POS",
     "NON_JOINING_PREFIXES",
@@ -229,6 +230,37 @@ def load_stopwords(stopwords: Literal["minutes", "none"] = DEFAULTS["stopwords"]
             if w:
                 words.append(w)
     words.extend(load_word_list(extra_stopwords))
+    return frozenset(words)
+
+
+_LABEL_PARTS = re.compile(r"[（(]([^（）()]*)[）)]")
+_HONORIFIC_TAIL = re.compile(r"(?:君|さん|様|氏|殿)$")
+
+
+def speaker_name_words(speakers: Iterable[object]) -> frozenset[str]:
+    """Words that name the speakers, so they stay attributes rather than terms.
+
+    From each label: the label itself, the part outside brackets and each
+    bracketed part, without honorifics (君, さん, …); surname-plus-given-name parts
+    split on spaces give the surname too. In minutes the moderator calls on
+    people by these names (「では八丈町さん」), which would otherwise put the
+    seating plan into the network.
+
+    >>> sorted(speaker_name_words(["八王子市（情報管理課長）", "議長（山田太郎君）", "川口 浩介", None]))
+    ['八王子市', '八王子市(情報管理課長)', '山田太郎', '川口', '川口浩介', '情報管理課長', '浩介', '議長', '議長(山田太郎君)']
+    """
+    words: set[str] = set()
+    for label in speakers:
+        if not isinstance(label, str) or not label.strip():
+            continue
+        label = _nfkc(label).strip()
+        parts = [label, _LABEL_PARTS.sub("", label)] + _LABEL_PARTS.findall(label)
+        for part in parts:
+            part = _HONORIFIC_TAIL.sub("", part.strip())
+            pieces = part.split()
+            for w in [part.replace(" ", "")] + (pieces if len(pieces) > 1 else []):
+                if w:
+                    words.add(w)
     return frozenset(words)
 
 

@@ -232,6 +232,7 @@ def tokenize_utterances(utterances, *,
                         synonyms: str | Mapping[str, str] | None = DEFAULTS["synonyms"],
                         compounds: Literal["off", "all", "frequent"] = DEFAULTS["compounds"],
                         compound_min_frequency: int = DEFAULTS["compound_min_frequency"],
+                        speaker_stopwords: bool = DEFAULTS["speaker_stopwords"],
                         jobs: int | None = DEFAULTS["jobs"],
                         include_excluded: bool = False,
                         progress: Callable[[int], object] | None = None):
@@ -245,6 +246,9 @@ def tokenize_utterances(utterances, *,
         text(s) for quick use: each string becomes an utterance of document ``"<text>"``.
     split_mode, pos, stopwords, extra_stopwords, forced_terms, synonyms, compounds, compound_min_frequency
         Term rules; see :mod:`cooccur.terms`.
+    speaker_stopwords : bool
+        Do not count the speakers' names and titles (taken from the ``speaker``
+        column, see :func:`cooccur.terms.speaker_name_words`) as terms.
     jobs : int, optional
         Worker threads (default: all cores). Output does not depend on it.
     include_excluded : bool
@@ -280,6 +284,9 @@ def tokenize_utterances(utterances, *,
     )
     _terms.compound_segments([], compounds=compounds, compound_min_frequency=compound_min_frequency)
     utt = _as_utterances(utterances)
+    if speaker_stopwords and "speaker" in utt.columns:
+        names = _terms.speaker_name_words(utt["speaker"].dropna().unique())
+        rules["stopwords"] = rules["stopwords"] | names
     keep = np.ones(len(utt), dtype=bool)
     if not include_excluded and "exclusion" in utt.columns:
         keep = utt["exclusion"].isna().to_numpy()
