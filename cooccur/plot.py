@@ -1,0 +1,639 @@
+"""Figures for slides and reports: the co-occurrence network, keyword bars, comparisons.
+
+Every function imports matplotlib inside, accepts ``ax=None`` and returns the
+Figure. Japanese text is drawn with IPAex Gothic shipped by the
+``matplotlib-fontja`` dependency, so figures render identically on machines
+without Japanese fonts. The look follows KH Coder's co-occurrence network
+(bubble area proportional to frequency, communities in colour, dashed edges
+between communities), with labels placed by :func:`cooccur.layout.place_labels`
+so they never overlap each other or the bubbles and never leave the canvas.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from .errors import choices_message
+from .layout import network_layout, place_labels, separate_markers
+
+__all__ = [
+    "setup_japanese_font",
+    "plot_network",
+    "plot_keywords",
+    "plot_attribute_network",
+    "plot_comparison",
+    "save_figure",
+    "figure_bytes",
+    "community_colors",
+    "SIZES",
+    "PALETTE",
+    "GREY",
+]
+
+#: Figure sizes in inches (width, height).
+SIZES = {"slide16x9": (13.333, 7.5), "slide4x3": (10.0, 7.5), "a4": (11.69, 8.27)}
+_FONT_SCALE = {"slide16x9": 1.0, "slide4x3": 0.95, "a4": 0.85}
+#: Colour-blind-safe palette: Okabe–Ito (without black), then Paul Tol's muted set.
+PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+           "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+           "#882255", "#AA4499")
+#: Fill of single-node communities (community -1) and of nodes without a colour.
+GREY = "#BBBBBB"
+_HIGHLIGHT = "#D55E00"
+_COLOR_BY = ("community", "degree", "betweenness", "eigenvector", "none")
+_CENTRALITY_NAMES = {"degree": "次数中心性", "betweenness": "媒介中心性", "eigenvector": "固有ベクトル中心性"}
+_MEASURE_NAMES = {"jaccard": "Jaccard係数", "dice": "Dice係数", "simpson": "Simpson係数", "cosine": "コサイン係数",
+                  "npmi": "NPMI", "lift": "リフト値", "log_likelihood": "対数尤度比"}
+_SCORE_NAMES = {"score": "スコア", "tfidf": "TF-IDF", "frequency": "出現回数", "document_frequency": "文書頻度",
+                "log_likelihood": "対数尤度比", "flr": "FLR", "degree": "次数", "betweenness": "媒介中心性"}
+_SALT = "cooccur"
+_MISSING = "〓"  # geta mark: the customary stand-in for a character no font has
+Size = Literal["slide16x9", "slide4x3", "a4"]
+
+
+def setup_japanese_font() -> dict:
+    """Register IPAex Gothic and return the rc settings cooccur draws and saves with.
+
+    The font file ships with ``matplotlib-fontja``; it is located without
+    importing that package (whose import changes the global font). Use the
+    returned dict with ``matplotlib.rc_context`` (cooccur's own functions do) or
+    pass it to ``matplotlib.rcParams.update`` to make it the default.
+
+    Fonts are embedded in PDF/PS as TrueType (``fonttype`` 42) and SVG text is
+    written as paths, so the files render anywhere without the font installed;
+    ``svg.hashsalt`` is fixed so SVG ids are the same on every run.
+
+    Returns
+    -------
+    dict
+        rc parameters.
+    """
+    from matplotlib import font_manager
+
+    path = _font_path()
+    if path not in _registered:
+        font_manager.fontManager.addfont(path)
+        _registered.add(path)
+    return {
+        "font.family": ["IPAexGothic", "DejaVu Sans"],
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
+        "svg.fonttype": "path",
+        "svg.hashsalt": _SALT,
+        "axes.unicode_minus": True,
+        "text.usetex": False,
+    }
+
+
+def plot_network(G, pos=None, *, ax=None, size: Size = "slide16x9",
+                 color_by: Literal["community", "degree", "betweenness", "eigenvector", "none"] = "community",
+                 edge_labels: bool = False, mst: bool = False, title: str | None = None,
+                 transparent: bool = False, seed: int = 0):
+    """Draw the co-occurrence network (KH Coder's look, readable on a projector).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The network (node ``frequency``, ``community``; edge ``weight``,
+        ``intra_community``, ``mst``).
+    pos : dict, optional
+        ``{node: (x, y)}`` in the unit square; default :func:`network_layout`.
+    ax : matplotlib Axes, optional
+        Draw into this axes (its figure is returned).
+    size : {"slide16x9", "slide4x3", "a4"}
+        Figure size when ``ax`` is None: 13.333×7.5, 10×7.5 or 11.69×8.27 in.
+    color_by : {"community", "degree", "betweenness", "eigenvector", "none"}
+        Node colours: communities (single-node communities grey; edges inside
+        a community solid, between communities dashed) or a centrality on a
+        colour scale with a colour bar.
+    edge_labels : bool
+        Print each edge's coefficient (2 decimals).
+    mst : bool
+        Highlight the edges of the minimum spanning tree.
+    title : str, optional
+    transparent : bool
+        No background fill.
+    seed : int
+        Layout seed when ``pos`` is None.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _check_size(size)
+    if color_by not in _COLOR_BY:
+        raise ValueError(choices_message("color_by", color_by, _COLOR_BY))
+    import matplotlib as mpl
+
+    rc = setup_japanese_font()
+    with mpl.rc_context(rc):
+        fig, ax = _figure(ax, size, title, transparent)
+        pos = network_layout(G, seed=seed, aspect=_aspect(ax)) if pos is None else pos
+        nodes = _sorted_nodes(G)
+        scale = _FONT_SCALE[size] if size in _FONT_SCALE else 1.0
+        measure = _measure_name(G)
+        colorbar = None
+        if color_by == "community":
+            cmap = community_colors(G)
+            faces = {v: cmap[v] for v in nodes}
+            legend = _community_legend(G, cmap)
+        elif color_by == "none":
+            faces, legend = {v: PALETTE[1] for v in nodes}, []
+        else:
+            import matplotlib.colors as mcolors
+
+            vals = [float(G.nodes[v].get(color_by, 0.0) or 0.0) for v in nodes]
+            norm = mcolors.Normalize(vmin=min(vals, default=0.0), vmax=max(max(vals, default=1.0), min(vals, default=0.0) + 1e-12))
+            cm = mpl.colormaps["YlGnBu"]
+            faces = {v: mcolors.to_hex(cm(norm(x))) for v, x in zip(nodes, vals)}
+            colorbar, legend = (cm, norm, _CENTRALITY_NAMES[color_by]), []
+        edges = []
+        for u, v, d in _sorted_edges(G):
+            dashed = color_by == "community" and not bool(d.get("intra_community", True))
+            edges.append((u, v, float(d.get("weight", 1.0)), dashed, bool(d.get("mst", False)) and mst))
+        freqs = [G.nodes[v].get("frequency", 1) for v in nodes]
+        caption = f"{measure}・語 {len(nodes)}・共起 {G.number_of_edges()}・円の面積 ∝ 出現回数"
+        if freqs:
+            caption += f"（{min(freqs)}〜{max(freqs)}回）"
+        if color_by == "community":
+            caption += "・実線＝コミュニティ内／破線＝コミュニティ間"
+        if mst:
+            caption += "・太線＝最小全域木"
+        _draw(ax, nodes, pos, G, faces=faces, edges=edges, scale=scale, caption=caption, legend=legend,
+              colorbar=colorbar, edge_labels=edge_labels)
+    return fig
+
+
+def plot_keywords(keywords, *, top: int = 20, ax=None, size: Size = "slide16x9", score: str = "score",
+                  title: str | None = None):
+    """Horizontal bar chart of the top keywords (highest at the top).
+
+    Parameters
+    ----------
+    keywords : pandas.DataFrame
+        Columns ``term`` and ``score`` (or the column named by ``score``).
+    top : int, default 20
+    ax : matplotlib Axes, optional
+    size : {"slide16x9", "slide4x3", "a4"}
+    score : str, default "score"
+        Column holding the bar lengths.
+    title : str, optional
+        Default: "キーワード上位N語（スコア名）".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _check_size(size)
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ValueError(f"top must be a positive whole number, not {top!r}")
+    for col in ("term", score):
+        if col not in keywords.columns:
+            raise ValueError(f"keywords has no column {col!r}; pass score= one of {list(keywords.columns)!r}")
+    import matplotlib as mpl
+
+    rows = keywords.sort_values([score, "term"], ascending=[False, True], kind="mergesort").head(top)
+    terms = [_displayable(str(t)) for t in rows["term"]][::-1]
+    values = [float(x) for x in rows[score]][::-1]
+    scale = _FONT_SCALE[size]
+    with mpl.rc_context(setup_japanese_font()):
+        fig, ax = _figure(ax, size, None, False, axis=True)
+        fs = max(9.0, min(16.0, 300.0 / max(len(terms), 1))) * scale
+        ax.barh(range(len(terms)), values, color=PALETTE[4], alpha=0.85, height=0.7)
+        ax.set_yticks(range(len(terms)), labels=terms, fontsize=fs)
+        for lab in ax.get_yticklabels():
+            lab.set_parse_math(False)
+        hi = max(values, default=1.0)
+        for i, x in enumerate(values):
+            ax.text(x + hi * 0.01, i, _fmt(x), va="center", fontsize=fs * 0.8, parse_math=False)
+        ax.set_xlim(min(0.0, min(values, default=0.0)), hi * 1.12 if hi > 0 else 1.0)
+        ax.set_ylim(-0.6, len(terms) - 0.4)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(axis="x", labelsize=12 * scale)
+        name = _SCORE_NAMES.get(score, score)
+        ax.set_xlabel(name, fontsize=13 * scale)
+        ax.set_title(title or f"キーワード上位{len(terms)}語（{name}）", fontsize=18 * scale, loc="left",
+                     parse_math=False)
+        if getattr(fig, "_cooccur_owned", False):  # room for the longest term on the left
+            r = _renderer(fig)
+            wmax = max((t.get_window_extent(r).width for t in ax.get_yticklabels()), default=0.0)
+            left = min(0.45, (wmax + 16 * fig.dpi / 72) / fig.bbox.width)
+            b = ax.get_position()
+            ax.set_position((left, b.y0, 0.97 - left, b.height))
+    return fig
+
+
+def plot_attribute_network(G, pos=None, *, ax=None, size: Size = "slide16x9", title: str | None = None,
+                           seed: int = 0):
+    """Word–attribute network: attributes (speakers, groups) as labelled squares, terms as bubbles.
+
+    A term linked to a single attribute takes that attribute's colour; a term
+    shared by several attributes is grey.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        Node attribute ``kind`` is ``"attribute"`` or ``"term"``.
+    pos : dict, optional
+    ax : matplotlib Axes, optional
+    size : {"slide16x9", "slide4x3", "a4"}
+    title : str, optional
+    seed : int
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _check_size(size)
+    import matplotlib as mpl
+
+    with mpl.rc_context(setup_japanese_font()):
+        fig, ax = _figure(ax, size, title, False)
+        pos = network_layout(G, seed=seed, aspect=_aspect(ax)) if pos is None else pos
+        attrs = [v for v in _sorted_nodes(G) if G.nodes[v].get("kind") == "attribute"]
+        terms = [v for v in _sorted_nodes(G) if G.nodes[v].get("kind") != "attribute"]
+        acol = {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(attrs)}
+        faces = {}
+        for t in terms:
+            linked = [a for a in G.neighbors(t) if a in acol]
+            faces[t] = acol[linked[0]] if len(linked) == 1 else GREY
+        edges = [(u, v, float(d.get("weight", 1.0)), False, False) for u, v, d in _sorted_edges(G)]
+        caption = f"属性 {len(attrs)}・語 {len(terms)}・円の面積 ∝ 出現回数・灰色＝複数の属性に共通する語"
+        _draw(ax, terms, pos, G, faces=faces, edges=edges, scale=_FONT_SCALE[size], caption=caption,
+              legend=[], colorbar=None, edge_labels=False, squares={a: acol[a] for a in attrs})
+    return fig
+
+
+def plot_comparison(graph_a, graph_b, *, labels: tuple[str, str] = ("A", "B"), size: Size = "slide16x9",
+                    pos=None, seed: int = 0, title: str | None = None):
+    """Two networks side by side on one shared layout; what only one group has is highlighted.
+
+    Terms present in both graphs sit at the same place in both panels. Terms
+    and edges found in only one group are drawn in vermillion; shared ones in
+    blue and grey.
+
+    Parameters
+    ----------
+    graph_a, graph_b : networkx.Graph
+    labels : (str, str)
+        Panel titles (group names).
+    size : {"slide16x9", "slide4x3", "a4"}
+    pos : dict, optional
+        Positions for the union of both graphs' nodes.
+    seed : int
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _check_size(size)
+    if len(labels) != 2:
+        raise ValueError("labels must be a pair of group names, e.g. labels=('2022年', '2023年')")
+    import matplotlib as mpl
+    import networkx as nx
+
+    union = nx.compose(graph_b, graph_a)
+    with mpl.rc_context(setup_japanese_font()):
+        fig, base = _figure(None, size, title, False)
+        fig.delaxes(base)
+        top = 0.925 if title else 0.99
+        axes = [fig.add_axes((0.005 + 0.5 * i, 0.0, 0.49, top - 0.065)) for i in range(2)]
+        if pos is None:
+            pos = network_layout(union, seed=seed, aspect=_aspect(axes[0]))
+        for ax, G, other, name in ((axes[0], graph_a, graph_b, labels[0]), (axes[1], graph_b, graph_a, labels[1])):
+            ax.set_axis_off()
+            nodes = _sorted_nodes(G)
+            faces = {v: (PALETTE[1] if v in other else _HIGHLIGHT) for v in nodes}
+            edges = [(u, v, float(d.get("weight", 1.0)), False, not other.has_edge(u, v))
+                     for u, v, d in _sorted_edges(G)]
+            only_t = sum(v not in other for v in nodes)
+            only_e = sum(e[4] for e in edges)
+            caption = f"朱色＝{name}のみ（語 {only_t}・共起 {only_e}）・青と灰＝共通"
+            fig.text(ax.get_position().x0 + 0.01, top - 0.005, _displayable(str(name)),
+                     fontsize=20 * _FONT_SCALE[size], va="top", ha="left", parse_math=False)
+            _draw(ax, nodes, pos, G, faces=faces, edges=edges, scale=_FONT_SCALE[size] * 0.9, caption=caption,
+                  legend=[], colorbar=None, edge_labels=False, highlight_color=_HIGHLIGHT, bubble_scale=0.7)
+    return fig
+
+
+def figure_bytes(fig, fmt: Literal["png", "svg", "pdf"], *, dpi: int = 200, transparent: bool = False) -> bytes:
+    """Render a figure to PNG, SVG or PDF bytes that are identical on every run."""
+    import io
+
+    import matplotlib as mpl
+
+    if fmt not in ("png", "svg", "pdf"):
+        raise ValueError(choices_message("figure format", fmt, ("png", "svg", "pdf")))
+    if fmt == "png" and dpi < 200:
+        raise ValueError(f"dpi {dpi} is too coarse for slides; use dpi=200 or more")
+    metadata = {"png": {"Software": "cooccur"}, "svg": {"Date": None, "Creator": "cooccur"},
+                "pdf": {"CreationDate": None, "ModDate": None, "Creator": "cooccur", "Producer": "cooccur"}}[fmt]
+    buf = io.BytesIO()
+    with mpl.rc_context(setup_japanese_font()):
+        fig.savefig(buf, format=fmt, dpi=dpi, transparent=transparent, metadata=metadata,
+                    facecolor="none" if transparent else "white")
+    return buf.getvalue()
+
+
+def save_figure(fig, path, *, dpi: int = 200, transparent: bool = False) -> Path:
+    """Write a figure as PNG, SVG or PDF (chosen by the suffix), atomically and byte-stable.
+
+    PNG carries no timestamp; PDF has no CreationDate/ModDate and embeds the
+    font as TrueType; SVG has no date and fixed ids, with glyphs as paths.
+    """
+    from .io import atomic_write_bytes
+
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg", "pdf"):
+        raise ValueError(f"cannot tell the figure format from {path.name!r}; use a .png, .svg or .pdf suffix")
+    return atomic_write_bytes(path, figure_bytes(fig, fmt, dpi=dpi, transparent=transparent))
+
+
+def community_colors(G) -> dict:
+    """Fill colour (hex) of every node by community: palette in community order, -1 grey."""
+    comms = sorted({int(c) for _, c in G.nodes(data="community", default=-1) if c is not None and int(c) >= 0})
+    index = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(comms)}
+    return {v: index.get(int(c) if c is not None else -1, GREY) for v, c in G.nodes(data="community", default=-1)}
+
+
+# --------------------------------------------------------------------------- drawing core
+
+_registered: set[str] = set()
+
+
+def _font_path() -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("matplotlib-fontja is missing; install it with `pip install matplotlib-fontja`")
+    return str(Path(list(spec.submodule_search_locations)[0]) / "fonts" / "ipaexg.ttf")
+
+
+@lru_cache(maxsize=1)
+def _charmaps() -> tuple[frozenset, ...]:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    dejavu = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"), fallback_to_default=True)
+    return tuple(frozenset(FT2Font(p).get_charmap()) for p in (_font_path(), dejavu))
+
+
+def _displayable(text: str) -> str:
+    """Replace characters neither bundled font has with 〓 (so no glyph is ever missing)."""
+    maps = _charmaps()
+    return "".join(c if c in "\n\t" or any(ord(c) in m for m in maps) else _MISSING for c in text)
+
+
+def _check_size(size) -> None:
+    if size not in SIZES:
+        raise ValueError(choices_message("size", size, tuple(SIZES)))
+
+
+def _figure(ax, size, title, transparent, *, axis=False):
+    if ax is not None:
+        fig = ax.figure
+        if title:
+            ax.set_title(_displayable(title), fontsize=18, parse_math=False)
+        return fig, ax
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=SIZES[size], dpi=100)
+    FigureCanvasAgg(fig)
+    fig._cooccur_owned = True
+    if transparent:
+        fig.patch.set_alpha(0.0)
+    top = 0.99
+    if title:
+        fig.text(0.01, 0.985, _displayable(title), fontsize=22 * _FONT_SCALE[size], va="top", ha="left",
+                 parse_math=False)
+        top = 0.925
+    if axis:
+        ax = fig.add_axes((0.2, 0.09, 0.77, top - 0.16))
+    else:
+        ax = fig.add_axes((0.005, 0.0, 0.99, top))
+        ax.set_axis_off()
+    return fig, ax
+
+
+def _aspect(ax) -> float:
+    bb = ax.bbox
+    return max(bb.width, 1.0) / max(bb.height * 0.9, 1.0)
+
+
+def _renderer(fig):
+    canvas = fig.canvas
+    if hasattr(canvas, "get_renderer"):
+        return canvas.get_renderer()
+    return fig._get_renderer()  # pragma: no cover - non-Agg canvases
+
+
+def _sorted_nodes(G) -> list:
+    return sorted(G.nodes, key=lambda v: (-int(G.nodes[v].get("frequency", 0) or 0), str(v)))
+
+
+def _sorted_edges(G) -> list:
+    return sorted(((*sorted((u, v), key=str), d) for u, v, d in G.edges(data=True)), key=lambda e: (str(e[0]), str(e[1])))
+
+
+def _measure_name(G) -> str:
+    m = G.graph.get("measure")
+    if m is None:
+        for name in _MEASURE_NAMES:
+            if G.number_of_edges() and all(d.get(name) == d.get("weight") for _, _, d in G.edges(data=True)):
+                m = name
+                break
+    return _MEASURE_NAMES.get(m, str(m) if m else "共起の強さ")
+
+
+def _community_legend(G, cmap) -> list[tuple[str, str]]:
+    comms = sorted({int(c) for _, c in G.nodes(data="community", default=-1) if c is not None and int(c) >= 0})
+    items = []
+    for c in comms:
+        v = next(v for v in _sorted_nodes(G) if int(G.nodes[v].get("community", -1)) == c)
+        items.append((f"{len(items) + 1:02d}", cmap[v]))
+    return items
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def _draw(ax, nodes, pos, G, *, faces, edges, scale, caption, legend, colorbar, edge_labels,
+          squares=None, highlight_color=None, bubble_scale=1.0):
+    """Bubbles, edges, labels and caption into ``ax``; axes data units are display pixels."""
+    import numpy as np
+    from matplotlib.collections import LineCollection
+
+    fig = ax.figure
+    renderer = _renderer(fig)
+    squares = squares or {}
+    px = fig.dpi / 72.0
+    W, H = ax.bbox.width, ax.bbox.height
+    ax.set_xlim(0, W)
+    ax.set_ylim(0, H)
+    ax.set_axis_off()
+    band = 30.0 * scale * px  # caption strip at the bottom of the axes
+    inner = (2.0, band, W - 2.0, H - 2.0)
+
+    # bubble sizes: area proportional to frequency, with a floor so rare terms stay visible
+    freqs = np.array([max(float(G.nodes[v].get("frequency", 1) or 1), 1e-9) for v in nodes])
+    n = max(len(nodes), 1)
+    dmax = min(60.0, max(34.0, 46.0 * math.sqrt(60.0 / n))) * scale * bubble_scale  # diameter in points
+    dmin = 11.0 * scale * bubble_scale
+    area = np.maximum((freqs / freqs.max()) * dmax ** 2, dmin ** 2) if len(nodes) else np.zeros(0)
+    diam_pt = np.sqrt(area)
+    radius = diam_pt / 2 * px
+    font = 14.0 + 4.0 * np.clip((diam_pt - dmin) / max(dmax - dmin, 1e-9), 0, 1)
+    font = font * scale
+
+    # attribute squares are measured first; they are nodes too
+    sq_texts, sq_half = {}, {}
+    for a, col in squares.items():
+        t = ax.text(0, 0, _displayable(str(G.nodes[a].get("label", a))), fontsize=16 * scale, ha="center", va="center", zorder=4,
+                    parse_math=False, color="#222222",
+                    bbox=dict(boxstyle="square,pad=0.4", facecolor=col, alpha=0.9, edgecolor="#333333"))
+        bb = t.get_window_extent(renderer)
+        sq_texts[a], sq_half[a] = t, (bb.width / 2 + 0.5 * 16 * scale * px, bb.height / 2 + 0.5 * 16 * scale * px)
+
+    # map unit-square positions into the inner area, leaving room for bubbles and labels
+    allv = list(nodes) + list(squares)
+    mx = max([float(radius.max()) if len(radius) else 0.0] + [w for w, _ in sq_half.values()]) + 8 * px
+    my = max([float(radius.max()) if len(radius) else 0.0] + [h for _, h in sq_half.values()]) + 20 * scale * px
+    x0, y0, x1, y1 = inner[0] + mx, inner[1] + my, inner[2] - mx, inner[3] - my
+    P = np.array([[x0 + float(pos[v][0]) * (x1 - x0), y0 + float(pos[v][1]) * (y1 - y0)] for v in allv]) \
+        if allv else np.zeros((0, 2))
+    R = np.concatenate([radius, [math.hypot(*sq_half[a]) for a in squares]]) if allv else np.zeros(0)
+    P = separate_markers(P, R, bounds=(x0, y0, x1, y1), gap=4 * px)
+    at = {v: P[i] for i, v in enumerate(allv)}
+
+    # edges
+    if edges:
+        ws = np.array([e[2] for e in edges])
+        lo, hi = float(ws.min()), float(ws.max())
+        widths = 0.8 + 3.2 * ((ws - lo) / (hi - lo) if hi > lo else np.full(len(ws), 0.5))
+        groups: dict[tuple, list] = {}
+        for (u, v, w, dashed, marked), lw in zip(edges, widths):
+            if highlight_color is not None:
+                style = ("solid", highlight_color if marked else "#8a8a8a", 0.9 if marked else 0.6, lw + (1 if marked else 0))
+            elif marked:
+                style = ("solid", "#222222", 0.95, lw + 1.5)
+            else:
+                style = ("dashed" if dashed else "solid", "#5a5a5a", 0.35 if any(e[4] for e in edges) else 0.6, lw)
+            groups.setdefault(style[:3], []).append(([at[u], at[v]], style[3]))
+        for (ls, col, alpha), segs in sorted(groups.items()):
+            ax.add_collection(LineCollection([s for s, _ in segs], linewidths=[w for _, w in segs],
+                                             linestyles=ls, colors=col, alpha=alpha, zorder=1, capstyle="round",
+                                             gid="edges"))
+
+    # bubbles
+    if len(nodes):
+        pts = np.array([at[v] for v in nodes])
+        fc = [faces[v] for v in nodes]
+        ax.scatter(pts[:, 0], pts[:, 1], s=area, c=fc, alpha=0.7, edgecolors="none", zorder=2, gid="bubbles")
+        ec = [highlight_color if highlight_color and faces[v] == highlight_color else faces[v] for v in nodes]
+        ax.scatter(pts[:, 0], pts[:, 1], s=area, facecolors="none", edgecolors=ec, linewidths=1.2, zorder=2.1)
+    for a, t in sq_texts.items():
+        t.set_position(tuple(at[a]))
+
+    # caption and legend in the bottom strip (obstacles for labels)
+    obstacles = []
+    cap = ax.text(inner[0] + 4 * px, band * 0.45, _displayable(caption), fontsize=11 * scale, va="center",
+                  ha="left", color="#333333", parse_math=False, zorder=5)
+    cb = cap.get_window_extent(renderer)
+    right = W - 6 * px
+    if legend:
+        x = right
+        for lab, col in reversed(legend[:16]):
+            t = ax.text(x, band * 0.45, lab, fontsize=11 * scale, va="center", ha="right", parse_math=False)
+            tw = t.get_window_extent(renderer).width
+            ax.scatter([x - tw - 8 * px], [band * 0.45], s=(12 * scale) ** 2, c=[col], alpha=0.8, zorder=5)
+            x -= tw + 22 * px
+        if x < cb.x1 - ax.bbox.x0 + 10 * px:  # not enough room: drop the swatches' text overlap risk
+            cap.set_fontsize(9 * scale)
+    if colorbar is not None:
+        cm, norm, name = colorbar
+        import matplotlib.colorbar as mcb
+
+        cax = ax.inset_axes((0.78, band * 0.5 / H, 0.2, band * 0.22 / H))
+        bar = mcb.Colorbar(cax, cmap=cm, norm=norm, orientation="horizontal")
+        bar.ax.tick_params(labelsize=9 * scale, length=2, pad=1)
+        bar.outline.set_linewidth(0.5)
+        ax.text(0.78 * W - 8 * px, band * 0.6, name, fontsize=11 * scale, ha="right", va="center", parse_math=False)
+
+    # labels: measured with the renderer, placed greedily by frequency
+    texts = [ax.text(0, 0, _displayable(str(G.nodes[v].get("label", v))), fontsize=float(f), ha="center", va="center", zorder=3,
+                     color="#111111", parse_math=False) for v, f in zip(nodes, font)]
+    for t, v in zip(texts, nodes):
+        t.set_gid(f"label-{nodes.index(v)}")
+    sizes = []
+    for t in texts:
+        bb = t.get_window_extent(renderer)
+        sizes.append((bb.width + 2 * px, bb.height + 1 * px))
+    sq_boxes = [(at[a][0] - w, at[a][1] - h, at[a][0] + w, at[a][1] + h) for a, (w, h) in sq_half.items()]
+    segs = [(at[u][0], at[u][1], at[v][0], at[v][1]) for u, v, *_ in edges]
+    bounds = (inner[0], band, inner[2], inner[3])
+    anchors = [tuple(at[v]) for v in nodes]
+    boxes = place_labels(anchors, list(radius), sizes, bounds=bounds, pad=2 * px,
+                         obstacles=sq_boxes, segments=segs, rings=4, spiral=0)
+    # labels that found no room near their bubble: shrink, then look further out
+    base = [t.get_fontsize() for t in texts]
+    for shrink, rings, spiral in ((0.88, 4, 0), (0.88, 8, 0), (0.88, 12, 80), (0.78, 12, 400)):
+        missing = [i for i, b in enumerate(boxes) if b is None]
+        if not missing:
+            break
+        for i in missing:
+            if texts[i].get_fontsize() != base[i] * shrink:
+                texts[i].set_fontsize(base[i] * shrink)
+                bb = texts[i].get_window_extent(renderer)
+                sizes[i] = (bb.width + 2 * px, bb.height + 1 * px)
+        fixed = [b for b in boxes if b is not None] + sq_boxes
+        again = place_labels(anchors, list(radius), sizes, bounds=bounds, pad=2 * px,
+                             obstacles=fixed, segments=segs, order=missing, rings=rings, spiral=spiral)
+        for i in missing:
+            boxes[i] = again[i]
+    leaders = []
+    for t, b, v, r in zip(texts, boxes, nodes, radius):
+        if b is None:
+            t.set_visible(False)
+            continue
+        t.set_position(((b[0] + b[2]) / 2, (b[1] + b[3]) / 2))
+        cx, cy = at[v]
+        nx_, ny_ = min(max(cx, b[0]), b[2]), min(max(cy, b[1]), b[3])
+        dist = math.hypot(nx_ - cx, ny_ - cy)
+        if dist - r > (b[3] - b[1]) * 0.45:  # far from its bubble: draw a leader line
+            ux, uy = (nx_ - cx) / dist, (ny_ - cy) / dist
+            leaders.append([(cx + ux * r, cy + uy * r), (nx_ - ux * 1.5 * px, ny_ - uy * 1.5 * px)])
+    if leaders:
+        ax.add_collection(LineCollection(leaders, linewidths=0.7, colors="#444444", alpha=0.9, zorder=2.6,
+                                         gid="leaders"))
+    fig.cooccur_unplaced = [str(nodes[i]) for i, b in enumerate(boxes) if b is None]
+
+    if edge_labels and edges:
+        taken = [b for b in boxes if b is not None] + sq_boxes
+        for u, v, w, *_ in edges:
+            t = ax.text(0, 0, f"{w:.2f}", fontsize=9.5 * scale, ha="center", va="center", color="#333333", zorder=2.5,
+                        parse_math=False, bbox=dict(boxstyle="round,pad=0.15", facecolor="white", alpha=0.8,
+                                                     edgecolor="none"))
+            bb = t.get_window_extent(renderer)
+            w2, h2 = bb.width / 2 + 2 * px, bb.height / 2 + 2 * px
+            choice = None
+            for frac in (0.5, 0.4, 0.6, 0.3, 0.7):
+                cx, cy = at[u] + frac * (at[v] - at[u])
+                box = (cx - w2, cy - h2, cx + w2, cy + h2)
+                if not any(box[0] < q[2] and q[0] < box[2] and box[1] < q[3] and q[1] < box[3] for q in taken) \
+                        and not any(math.hypot(p[0] - min(max(p[0], box[0]), box[2]),
+                                               p[1] - min(max(p[1], box[1]), box[3])) < r for p, r in zip(P, R)):
+                    choice = box
+                    break
+            if choice is None:
+                t.remove()
+                continue
+            taken.append(choice)
+            t.set_position(((choice[0] + choice[2]) / 2, (choice[1] + choice[3]) / 2))
