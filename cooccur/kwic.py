@@ -37,6 +37,13 @@ class _Index:
             tokens["term"].to_numpy()[counted]).indices if counted.any() else {}
         self.term_rows = {k: np.flatnonzero(counted)[v] for k, v in self.term_rows.items()}
         self.utt_rows = tokens.groupby(["doc_id", "utterance_id"], sort=False).indices
+        # Columns as numpy arrays, converted once: converting an Arrow-backed
+        # string column costs O(len(tokens)) and would otherwise happen per call.
+        self.doc = tokens["doc_id"].to_numpy()
+        self.utt = tokens["utterance_id"].to_numpy()
+        self.position = tokens["position"].to_numpy() if "position" in tokens.columns else None
+        self.surface = (tokens["surface"].to_numpy() if "surface" in tokens.columns
+                        else tokens["term"].to_numpy())
         self.offsets: dict = {}
         self.utterances = utterances
         if utterances is not None:
@@ -53,10 +60,9 @@ class _Index:
         if key not in self.offsets:
             raw = self.info.get(key, (None, None, None))[0]
             rows = self.utt_rows.get(key, np.zeros(0, dtype=np.int64))
-            t = self.tokens
-            if "position" in t.columns:
-                rows = rows[np.argsort(t["position"].to_numpy()[rows], kind="stable")]
-            surfaces = t["surface"].to_numpy()[rows] if "surface" in t.columns else [""] * len(rows)
+            if self.position is not None:
+                rows = rows[np.argsort(self.position[rows], kind="stable")]
+            surfaces = self.surface[rows] if "surface" in self.tokens.columns else [""] * len(rows)
             if raw is None or (isinstance(raw, float) and np.isnan(raw)) or raw is pd.NA:
                 text = "".join(str(s) for s in surfaces)
             else:
@@ -122,9 +128,8 @@ def concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, wi
     rows = idx.term_rows.get(term)
     if rows is None:
         raise _unknown_term(term, idx)
-    doc, utt = tokens["doc_id"].to_numpy(), tokens["utterance_id"].to_numpy()
-    pos = tokens["position"].to_numpy() if "position" in tokens.columns else np.arange(len(tokens))
-    surf = tokens["surface"].to_numpy() if "surface" in tokens.columns else tokens["term"].to_numpy()
+    doc, utt, surf = idx.doc, idx.utt, idx.surface
+    pos = idx.position if idx.position is not None else np.arange(len(tokens))
     records = []
     for r in rows:
         key = (doc[r], utt[r])

@@ -83,8 +83,9 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes) -> dict[
 
     figure_svg = None
     if formats & {"png", "svg", "pdf", "report"}:
-        from .plot import plot_network, save_figure
         import matplotlib.pyplot as plt
+
+        from .plot import figure_bytes, plot_network, save_figure
 
         p = analysis.parameters
         fig = plot_network(G, pos, color_by=p["color_by"], size=p["size"], edge_labels=p["edge_labels"],
@@ -94,11 +95,7 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes) -> dict[
                 if fmt in formats:
                     written[fmt] = save_figure(fig, out / f"network.{fmt}", dpi=p["dpi"], transparent=p["transparent"])
             if "report" in formats:
-                import io as _io
-
-                buf = _io.BytesIO()
-                fig.savefig(buf, format="svg", metadata={"Date": None})
-                figure_svg = buf.getvalue().decode("utf-8")
+                figure_svg = figure_bytes(fig, "svg").decode("utf-8")
         finally:
             plt.close(fig)
 
@@ -142,22 +139,18 @@ def _kwic_for_nodes(analysis):
 
 
 def _write_pptx(analysis, out: Path) -> dict[str, Path]:
-    import io as _io
-
     import matplotlib.pyplot as plt
 
     from .export.pptx import write_pptx
-    from .plot import plot_keywords, plot_network
+    from .plot import figure_bytes, plot_keywords, plot_network
 
     p = analysis.parameters
     pngs = []
     for fig in (plot_network(analysis.graph, analysis.positions, color_by=p["color_by"], size="slide16x9",
                              mst=p["mst"], seed=p["seed"]),
                 plot_keywords(analysis.keywords, size="slide16x9")):
-        buf = _io.BytesIO()
-        fig.savefig(buf, format="png", dpi=p["dpi"])
+        pngs.append(figure_bytes(fig, "png", dpi=p["dpi"]))
         plt.close(fig)
-        pngs.append(buf.getvalue())
     path = write_pptx(out / "slides.pptx", network_png=pngs[0], keywords_png=pngs[1], keywords=analysis.keywords)
     return {"pptx": Path(path)}
 

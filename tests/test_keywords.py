@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 import networkx as nx
 import pandas as pd
 import pytest
@@ -91,3 +93,17 @@ def test_distinctive_terms_by_hand():
     assert sato["term"].tolist() == ["条例", "議会"] and sato["jaccard"].tolist() == [1.0, 0.5]
     with pytest.raises(ValueError, match="choose one of"):
         distinctive_terms(t, utterances, group_by="会派")
+
+
+def test_tfidf_sums_match_scikit_learn():
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from cooccur.keywords import tfidf_sums
+
+    rng = np.random.default_rng(7)
+    dense = rng.integers(0, 3, size=(40, 12)) * (rng.random((40, 12)) < 0.3)
+    dense[5] = 0  # an empty unit must not divide by zero
+    X = sp.csr_matrix(dense)
+    expected = np.asarray(TfidfTransformer().fit_transform(X).sum(axis=0)).ravel()
+    np.testing.assert_allclose(tfidf_sums(X), expected, rtol=1e-12, atol=1e-12)
