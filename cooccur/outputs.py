@@ -85,17 +85,20 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes) -> dict[
     if formats & {"png", "svg", "pdf", "report"}:
         import matplotlib.pyplot as plt
 
-        from .plot import figure_bytes, plot_network, save_figure
+        from .io import atomic_write_bytes
+        from .plot import figure_bytes, plot_network
 
         p = analysis.parameters
         fig = plot_network(G, pos, color_by=p["color_by"], size=p["size"], edge_labels=p["edge_labels"],
                            mst=p["mst"], transparent=p["transparent"], seed=p["seed"])
         try:
             for fmt in ("png", "svg", "pdf"):
-                if fmt in formats:
-                    written[fmt] = save_figure(fig, out / f"network.{fmt}", dpi=p["dpi"], transparent=p["transparent"])
-            if "report" in formats:
-                figure_svg = figure_bytes(fig, "svg").decode("utf-8")
+                if fmt in formats or (fmt == "svg" and "report" in formats):
+                    data = figure_bytes(fig, fmt, dpi=p["dpi"], transparent=p["transparent"])
+                    if fmt in formats:
+                        written[fmt] = atomic_write_bytes(out / f"network.{fmt}", data)
+                    if fmt == "svg":
+                        figure_svg = data.decode("utf-8")
         finally:
             plt.close(fig)
 
