@@ -112,10 +112,12 @@ def cli() -> None:
               help="TOML file with the same keywords as the options (command-line options win).")
 @click.option("--force", is_flag=True, default=False,
               help="Write into a non-empty folder that cooccur did not create (nothing is deleted).")
+@click.option("--cache/--no-cache", "cache", default=True,
+              help="Reuse the tokenization of unchanged documents (kept in OUTPUT/.cache).  [default: cache]")
 @click.option("-q", "--quiet", is_flag=True, default=False, help="No progress bar and no summary.")
 @click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
 @stage_options("read", "tokenize", "cooccurrence", "network", "keywords", "plot", "export")
-def analyze(input: Path, output: Path, config: Path | None, force: bool, quiet: bool, debug: bool,
+def analyze(input: Path, output: Path, config: Path | None, force: bool, cache: bool, quiet: bool, debug: bool,
             **params: Any) -> None:
     """Read INPUT (a transcript file or folder) and write the analysis to OUTPUT.
 
@@ -128,8 +130,8 @@ def analyze(input: Path, output: Path, config: Path | None, force: bool, quiet: 
         from .pipeline import analyze as run_analyze
 
         with _progress(quiet) as progress:
-            analysis = run_analyze(input, output=output, config=config, force=force, progress=progress,
-                                   **_given(params))
+            analysis = run_analyze(input, output=output, config=config, force=force, cache=cache,
+                                   progress=progress, **_given(params))
         if not quiet:
             _print_summary(analysis, output)
         rejected = int((analysis.corpus.files["status"] == "error").sum())
@@ -237,6 +239,9 @@ def _print_summary(analysis, output: Path) -> None:
         f"unit={analysis.parameters['unit']}, measure={analysis.parameters['measure']})",
         f"outputs: {output}",
     ]
+    if analysis.cache_stats:
+        c = analysis.cache_stats
+        lines.insert(2, f"token cache: {c['hits']} documents reused, {c['misses']} tokenized")
     bad = files[files["status"] == "error"]
     for row in bad.itertuples(index=False):
         lines.append(f"  rejected: {row.doc_id}: {row.error}")

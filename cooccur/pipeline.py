@@ -76,6 +76,7 @@ class Analysis:
     comparison: Any = None
     warnings: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
+    cache_stats: dict = field(default_factory=dict)
 
     # --- convenience views -------------------------------------------------
     @property
@@ -137,8 +138,12 @@ def _pick(params: dict, stage: str, **rename) -> dict:
     return out
 
 
-def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | None = None) -> Analysis:
-    """Run every stage after reading on an already read corpus (and tokens, if given)."""
+def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | None = None,
+        cache=None) -> Analysis:
+    """Run every stage after reading on an already read corpus (and tokens, if given).
+
+    ``cache`` is an optional :class:`cooccur.cache.TokenCache`.
+    """
     from .cooccurrence import count_cooccurrence
     from .keywords import distinctive_terms, rank_keywords
     from .layout import network_layout
@@ -150,7 +155,7 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
 
     t0 = time.perf_counter()
     if tokens is None:
-        tokens = tokenize_utterances(corpus.utterances, progress=progress, **_pick(params, "tokenize"))
+        tokens = tokenize_utterances(corpus.utterances, progress=progress, cache=cache, **_pick(params, "tokenize"))
     timings["tokenize"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -199,7 +204,8 @@ def _check_group_by(utterances, column: str) -> None:
 
 
 def analyze(input: str | Path, *, output: str | Path | None = None, config: str | Path | None = None,
-            force: bool = False, progress: bool | Callable[[int], None] = False, **params: Any) -> Analysis:
+            force: bool = False, cache: bool | str | Path = True, progress: bool | Callable[[int], None] = False,
+            **params: Any) -> Analysis:
     """Analyse a transcript file or folder; optionally write every output to ``output``.
 
     Parameters
@@ -212,6 +218,11 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
         A TOML file with the same keywords as this function.
     force : bool
         Write into a non-empty folder that cooccur did not create.
+    cache : bool or path
+        Keep SudachiPy's analysis per document in ``output/.cache/tokens``
+        (``True``, the default; no cache without ``output``), in the given
+        folder, or nowhere (``False``). Re-runs with other network, keyword or
+        figure parameters then skip tokenizing; results are identical either way.
     progress : bool or callable
         Report tokenizing progress (characters done).
     **params
@@ -236,8 +247,17 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     corpus = read_corpus(input, **_pick(resolved, "read"))
     read_seconds = time.perf_counter() - t0
 
-    analysis = run(corpus, resolved, progress=progress if callable(progress) else None)
+    token_cache = None
+    if cache is not False and (output is not None or cache is not True):
+        from .cache import TokenCache
+
+        folder = Path(output) / ".cache" / "tokens" if cache is True else Path(cache)
+        token_cache = TokenCache(folder)
+    analysis = run(corpus, resolved, progress=progress if callable(progress) else None, cache=token_cache)
     analysis.timings = {"read": read_seconds, **analysis.timings}
+    if token_cache is not None:
+        analysis.cache_stats = {"folder": str(token_cache.folder), "hits": token_cache.hits,
+                                "misses": token_cache.misses}
     if output is not None:
         from .outputs import write_outputs
 

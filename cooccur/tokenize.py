@@ -155,7 +155,70 @@ def _tokenize_chunk(rows: list[int], texts: list[str], split_mode: str) -> dict:
     N = np.asarray(ntok, dtype=np.int64)
     _fill_forms(text, L, W, N, pieces, split_mode)
     return dict(text=text, L=L, W=W, N=N, row=np.asarray(prow, dtype=np.int64),
-                para=np.asarray(ppara, dtype=np.int64), sent=np.asarray(psent, dtype=np.int64))
+                para=np.asarray(ppara, dtype=np.int64), sent=np.asarray(psent, dtype=np.int64), pieces=pieces)
+
+
+def _run_chunks(chunks, split_mode: str, jobs: int, progress) -> list[dict]:
+    """Tokenize chunks on ``jobs`` threads; results in chunk order."""
+    results = []
+    if jobs == 1 or len(chunks) <= 1:
+        for r, t in chunks:
+            results.append(_tokenize_chunk(r, t, split_mode))
+            if progress is not None:
+                progress(sum(map(len, t)))
+    else:
+        with ThreadPoolExecutor(max_workers=min(jobs, len(chunks))) as ex:
+            futures = [ex.submit(_tokenize_chunk, r, t, split_mode) for r, t in chunks]
+            for (r, t), fut in zip(chunks, futures):
+                results.append(fut.result())
+                if progress is not None:
+                    progress(sum(map(len, t)))
+    return results
+
+
+def _tokenize_cached(utt, rows: list[int], texts: list[str], split_mode: str, jobs: int, progress,
+                     cache) -> list[dict]:
+    """Like :func:`_run_chunks` over all rows, but document by document through ``cache``."""
+    docs = utt["doc_id"].astype(str).to_numpy()[rows] if rows else np.array([], dtype=object)
+    uids = utt["utterance_id"].to_numpy().astype(np.int64)[rows] if rows else np.array([], dtype=np.int64)
+    groups: list[tuple[str, list[int]]] = []  # (doc_id, indexes into rows), in row order
+    for i, d in enumerate(docs.tolist()):
+        if groups and groups[-1][0] == d:
+            groups[-1][1].append(i)
+        else:
+            groups.append((d, [i]))
+    per_group: list[list[dict]] = [[] for _ in groups]
+    todo: list[tuple[int, str]] = []
+    for g, (doc, idx) in enumerate(groups):
+        key = cache.key(split_mode, doc, uids[idx], [texts[i] for i in idx])
+        entry = cache.load(key)
+        if entry is None:
+            todo.append((g, key))
+            continue
+        row_of = {int(u): rows[i] for u, i in zip(uids[idx], idx)}
+        text = "".join(entry["pieces"])
+        _fill_forms(text, entry["L"], entry["W"], entry["N"], entry["pieces"], split_mode)
+        per_group[g] = [dict(text=text, L=entry["L"], W=entry["W"], N=entry["N"], para=entry["para"],
+                             sent=entry["sent"], pieces=entry["pieces"],
+                             row=np.asarray([row_of[int(u)] for u in entry["utterance_id"]], dtype=np.int64))]
+        if progress is not None:
+            progress(sum(len(texts[i]) for i in idx))
+    chunks, owner = [], []
+    for g, _key in todo:
+        idx = groups[g][1]
+        for chunk in _chunks([rows[i] for i in idx], [texts[i] for i in idx]):
+            chunks.append(chunk)
+            owner.append(g)
+    for g, res in zip(owner, _run_chunks(chunks, split_mode, jobs, progress)):
+        per_group[g].append(res)
+    for g, key in todo:
+        parts = per_group[g]
+        uid_of = {rows[i]: int(u) for u, i in zip(uids[groups[g][1]], groups[g][1])}
+        cache.save(key, utterance_id=[uid_of[int(r)] for p in parts for r in p["row"]],
+                   para=np.concatenate([p["para"] for p in parts]), sent=np.concatenate([p["sent"] for p in parts]),
+                   pieces=[x for p in parts for x in p["pieces"]], N=np.concatenate([p["N"] for p in parts]),
+                   L=np.concatenate([p["L"] for p in parts]), W=np.concatenate([p["W"] for p in parts]))
+    return [res for group in per_group for res in group]
 
 
 def _fill_forms(text, L, W, N, pieces, split_mode) -> None:
@@ -235,7 +298,8 @@ def tokenize_utterances(utterances, *,
                         speaker_stopwords: bool = DEFAULTS["speaker_stopwords"],
                         jobs: int | None = DEFAULTS["jobs"],
                         include_excluded: bool = False,
-                        progress: Callable[[int], object] | None = None):
+                        progress: Callable[[int], object] | None = None,
+                        cache=None):
     """Tokenize utterances into the tokens table (one row per token).
 
     Parameters
@@ -256,6 +320,10 @@ def tokenize_utterances(utterances, *,
     progress : callable, optional
         Called with the number of characters finished since the previous call
         (so ``tqdm.update`` fits).
+    cache : cooccur.cache.TokenCache, optional
+        Reuse SudachiPy's analysis of documents whose analysed text is
+        unchanged; the term rules are applied afresh either way, so the result
+        is the same with or without a cache.
 
     Returns
     -------
@@ -293,21 +361,11 @@ def tokenize_utterances(utterances, *,
     rows = np.flatnonzero(keep).tolist()
     texts = ["" if isinstance(t, float) or t is None else str(t) for t in utt["text"].to_numpy()[keep]]
     _dictionary()
-    chunks = _chunks(rows, texts)
     jobs = jobs or os.cpu_count() or 1
-    results = []
-    if jobs == 1 or len(chunks) <= 1:
-        for r, t in chunks:
-            results.append(_tokenize_chunk(r, t, split_mode))
-            if progress is not None:
-                progress(sum(map(len, t)))
+    if cache is None:
+        results = _run_chunks(_chunks(rows, texts), split_mode, jobs, progress)
     else:
-        with ThreadPoolExecutor(max_workers=min(jobs, len(chunks))) as ex:
-            futures = [ex.submit(_tokenize_chunk, r, t, split_mode) for r, t in chunks]
-            for (r, t), fut in zip(chunks, futures):
-                results.append(fut.result())
-                if progress is not None:
-                    progress(sum(map(len, t)))
+        results = _tokenize_cached(utt, rows, texts, split_mode, jobs, progress, cache)
     return _assemble(utt, results, rules)
 
 

@@ -1,0 +1,76 @@
+"""The token cache: a re-run reuses the tokenization, and results do not change."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+
+import cooccur
+
+TALK = {
+    "第1回.txt": "○司会　本日は標準化について伺います。\n○港区（DX推進担当課長）　標準化の移行は大変です。ICT人材も足りません。\n"
+                 "○立川市（DX推進課長）　情報共有の場があれば標準化も進むと思います。ベンダーとの調整も情報共有が鍵です。\n",
+    "第2回.txt": "○司会　ICT人材の確保について伺います。\n○港区（DX推進担当課長）　ICT人材の採用は難航しています。研修で育てています。\n"
+                 "○立川市（DX推進課長）　研修の教材を近隣と情報共有しています。ICT人材の育成は時間がかかります。\n",
+    "第3回.txt": "○司会　テレワークの環境整備についてです。\n○港区（DX推進担当課長）　端末の更新とネットワークの整備を進めています。\n"
+                 "○立川市（DX推進課長）　テレワークの端末は標準化した構成にしました。ネットワークの情報共有もしています。\n",
+}
+
+
+def _corpus(folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in TALK.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _outputs(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and p.name != "manifest.json"}
+
+
+def test_second_run_uses_the_cache_and_gives_identical_outputs(tmp_path):
+    src = _corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    first = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml", "json", "png"))
+    assert first.cache_stats["hits"] == 0 and first.cache_stats["misses"] == 3
+    before = _outputs(out)
+    second = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml", "json", "png"))
+    assert second.cache_stats["hits"] == 3 and second.cache_stats["misses"] == 0
+    assert _outputs(out) == before
+    pd.testing.assert_frame_equal(first.tokens, second.tokens)
+    # and a run without any cache gives the same tokens
+    uncached = cooccur.analyze(src, min_frequency=2, cache=False)
+    pd.testing.assert_frame_equal(uncached.tokens, second.tokens)
+
+
+def test_only_changed_documents_are_tokenized_again(tmp_path):
+    src = _corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
+    (src / "第2回.txt").write_text(TALK["第2回.txt"] + "○司会　ありがとうございました。標準化の話も続けます。\n", encoding="utf-8")
+    again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
+    assert again.cache_stats == {"folder": str(out / ".cache" / "tokens"), "hits": 2, "misses": 1}
+    fresh = cooccur.analyze(src, min_frequency=2, cache=False)
+    pd.testing.assert_frame_equal(fresh.tokens, again.tokens)
+
+
+def test_term_rules_apply_to_cached_analyses(tmp_path):
+    src = _corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
+    again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",), extra_stopwords=("研修",))
+    assert again.cache_stats["hits"] == 3
+    assert "研修" not in set(again.tokens["term"].dropna())
+    assert "研修" in set(again.tokens["surface"])
+
+
+def test_a_damaged_entry_is_a_miss_not_a_crash(tmp_path):
+    src = _corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
+    for entry in (out / ".cache" / "tokens").rglob("*.parquet"):
+        entry.write_bytes(b"not parquet")
+    again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
+    assert again.cache_stats["hits"] == 0 and again.cache_stats["misses"] == 3
+    shutil.rmtree(out)
