@@ -116,7 +116,7 @@ def cli() -> None:
               help="Reuse the tokenization of unchanged documents (kept in OUTPUT/.cache).  [default: cache]")
 @click.option("-q", "--quiet", is_flag=True, default=False, help="No progress bar and no summary.")
 @click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
-@stage_options("read", "tokenize", "cooccurrence", "network", "keywords", "plot", "export")
+@stage_options("read", "tokenize", "cooccurrence", "network", "keywords", "plot", "export", "engine")
 def analyze(input: Path, output: Path, config: Path | None, force: bool, cache: bool, quiet: bool, debug: bool,
             **params: Any) -> None:
     """Read INPUT (a transcript file or folder) and write the analysis to OUTPUT.

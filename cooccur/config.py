@@ -86,6 +86,10 @@ PARAMS: tuple[Param, ...] = (
        choices=("png", "svg", "pdf", "graphml", "gexf", "json", "html", "report"), multiple=True),
     _P("tables", "parquet", "File type of the utterances/tokens tables.", "export", choices=("parquet", "csv")),
     _P("pptx", False, "Also write slides.pptx (16:9).", "export", type=bool),
+    # --- engine
+    _P("engine", "local", "Where reading, tokenizing and pair counting run: here, or on a Dask cluster.", "engine",
+       choices=("local", "dask")),
+    _P("scheduler", None, "With --engine dask: the Dask scheduler address (tcp://HOST:8786).", "engine", type=str),
 )
 
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in PARAMS}

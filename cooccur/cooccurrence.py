@@ -306,6 +306,7 @@ def count_cooccurrence(
     max_document_frequency: int | None = DEFAULTS["max_document_frequency"],
     top_n: int = DEFAULTS["top_n"],
     threshold: float | None = DEFAULTS["threshold"],
+    pair_counts=None,
 ) -> Cooccurrence:
     """Count co-occurrences of the candidate terms and select the network's edges.
 
@@ -325,6 +326,10 @@ def count_cooccurrence(
         Keep the N strongest pairs and every pair tied with the N-th.
     threshold : float, optional
         Instead of ``top_n``: keep every pair whose measure is ≥ threshold.
+    pair_counts : callable, optional
+        ``pair_counts(Xc)`` returning the sparse ``Xc.T @ Xc`` of the binary
+        unit × candidate-term matrix, computed elsewhere (the Dask engine sums
+        it over partitions of the units). Default: computed here.
 
     Returns
     -------
@@ -347,7 +352,8 @@ def count_cooccurrence(
     return cooccurrence_from_matrix(
         X, vocab, frequency=frequency, unit=unit, measure=measure, min_frequency=min_frequency,
         max_frequency=max_frequency, min_document_frequency=min_document_frequency,
-        max_document_frequency=max_document_frequency, top_n=top_n, threshold=threshold)
+        max_document_frequency=max_document_frequency, top_n=top_n, threshold=threshold,
+        pair_counts=pair_counts)
 
 
 def cooccurrence_from_matrix(
@@ -363,6 +369,7 @@ def cooccurrence_from_matrix(
     max_document_frequency: int | None = DEFAULTS["max_document_frequency"],
     top_n: int = DEFAULTS["top_n"],
     threshold: float | None = DEFAULTS["threshold"],
+    pair_counts=None,
 ) -> Cooccurrence:
     """:func:`count_cooccurrence` on a ready binary unit × term CSR matrix.
 
@@ -392,7 +399,7 @@ def cooccurrence_from_matrix(
                      "make an unreadable network: raise min_frequency")
     # cut the vocabulary first, then count pairs on the candidate columns only
     Xc = X if len(cand) == X.shape[1] else X[:, cand]
-    i, j, a = _upper_pairs(Xc)
+    i, j, a = _upper_pairs(Xc, pair_counts)
     dfc = df[cand].astype(np.float64)
     dfi, dfj = dfc[i], dfc[j]
     w = pair_measures(a, dfi, dfj, n_units, measures=(measure,))[measure]
@@ -456,13 +463,13 @@ def _nothing_left(name, verb, freq, df, ok, unit, applied=None):
         f"{unit} units")
 
 
-def _upper_pairs(Xc):
+def _upper_pairs(Xc, pair_counts=None):
     """(i, j, a) for i < j with a = units containing both columns, from Xc.T @ Xc.
 
     ``C`` is symmetric, so its CSC and CSR arrays describe the same matrix: the
     product is used in whatever format scipy returns, without a conversion.
     """
-    C = Xc.T @ Xc
+    C = Xc.T @ Xc if pair_counts is None else pair_counts(Xc)
     n = C.shape[0]
     counts = np.diff(C.indptr)
     rows = np.repeat(np.arange(n, dtype=np.int32), counts)

@@ -139,11 +139,15 @@ def _pick(params: dict, stage: str, **rename) -> dict:
 
 
 def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | None = None,
-        cache=None) -> Analysis:
+        cache=None, engine=None) -> Analysis:
     """Run every stage after reading on an already read corpus (and tokens, if given).
 
-    ``cache`` is an optional :class:`cooccur.cache.TokenCache`.
+    ``cache`` is an optional :class:`cooccur.cache.TokenCache`; ``engine`` an
+    optional :class:`cooccur.engine.Engine` (default: local).
     """
+    from .engine import Engine
+
+    engine = engine or Engine()
     from .cooccurrence import count_cooccurrence
     from .keywords import distinctive_terms, rank_keywords
     from .layout import network_layout
@@ -155,11 +159,12 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
 
     t0 = time.perf_counter()
     if tokens is None:
-        tokens = tokenize_utterances(corpus.utterances, progress=progress, cache=cache, **_pick(params, "tokenize"))
+        tokens = tokenize_utterances(corpus.utterances, progress=progress, cache=cache,
+                                     map_chunks=engine.map_chunks, **_pick(params, "tokenize"))
     timings["tokenize"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    cooc = count_cooccurrence(tokens, **_pick(params, "cooccurrence"))
+    cooc = count_cooccurrence(tokens, pair_counts=engine.pair_counts, **_pick(params, "cooccurrence"))
     warnings.extend(cooc.warnings)
     graph = build_network(cooc, communities=params["communities"], seed=params["seed"])
     timings["cooccurrence_network"] = time.perf_counter() - t0
@@ -243,17 +248,28 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
 
         prepare_output_dir(output, force=force)
 
-    t0 = time.perf_counter()
-    corpus = read_corpus(input, **_pick(resolved, "read"))
-    read_seconds = time.perf_counter() - t0
+    from .engine import get_engine
 
-    token_cache = None
-    if cache is not False and (output is not None or cache is not True):
-        from .cache import TokenCache
+    engine = get_engine(resolved["engine"], resolved["scheduler"])
+    try:
+        t0 = time.perf_counter()
+        corpus = read_corpus(input, map_files=engine.map_files, **_pick(resolved, "read"))
+        read_seconds = time.perf_counter() - t0
+        if not corpus.utterances["exclusion"].isna().any():
+            bad = corpus.files[corpus.files["status"] == "error"]
+            detail = "; ".join(f"{d}: {e}" for d, e in zip(bad["doc_id"], bad["error"])) or "no transcript found"
+            raise AnalysisError(f"nothing to analyse in {input}: {detail}")
+        token_cache = None
+        if cache is not False and (output is not None or cache is not True):
+            from .cache import TokenCache
 
-        folder = Path(output) / ".cache" / "tokens" if cache is True else Path(cache)
-        token_cache = TokenCache(folder)
-    analysis = run(corpus, resolved, progress=progress if callable(progress) else None, cache=token_cache)
+            folder = Path(output) / ".cache" / "tokens" if cache is True else Path(cache)
+            token_cache = TokenCache(folder)
+        analysis = run(corpus, resolved, progress=progress if callable(progress) else None, cache=token_cache,
+                       engine=engine)
+    finally:
+        engine.close()
+
     analysis.timings = {"read": read_seconds, **analysis.timings}
     if token_cache is not None:
         analysis.cache_stats = {"folder": str(token_cache.folder), "hits": token_cache.hits,

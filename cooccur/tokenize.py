@@ -158,10 +158,24 @@ def _tokenize_chunk(rows: list[int], texts: list[str], split_mode: str) -> dict:
                 para=np.asarray(ppara, dtype=np.int64), sent=np.asarray(psent, dtype=np.int64), pieces=pieces)
 
 
-def _run_chunks(chunks, split_mode: str, jobs: int, progress) -> list[dict]:
-    """Tokenize chunks on ``jobs`` threads; results in chunk order."""
+def _remote_chunk(rows: list[int], texts: list[str], split_mode: str) -> dict:
+    """:func:`_tokenize_chunk` in another process (a Dask worker): load the dictionary first."""
+    _dictionary()
+    return _tokenize_chunk(rows, texts, split_mode)
+
+
+def _run_chunks(chunks, split_mode: str, jobs: int, progress, map_chunks=None) -> list[dict]:
+    """Tokenize chunks on ``jobs`` threads (or through ``map_chunks``); results in chunk order."""
     results = []
-    if jobs == 1 or len(chunks) <= 1:
+    if map_chunks is not None and chunks:
+        results = list(map_chunks(_remote_chunk, [r for r, _ in chunks], [t for _, t in chunks],
+                                  split_mode=split_mode))
+        for res, (_r, t) in zip(results, chunks):
+            # word forms are cached per process: fill this process's cache for the ids seen remotely
+            _fill_forms(res["text"], res["L"], res["W"], res["N"], res["pieces"], split_mode)
+            if progress is not None:
+                progress(sum(map(len, t)))
+    elif jobs == 1 or len(chunks) <= 1:
         for r, t in chunks:
             results.append(_tokenize_chunk(r, t, split_mode))
             if progress is not None:
@@ -177,7 +191,7 @@ def _run_chunks(chunks, split_mode: str, jobs: int, progress) -> list[dict]:
 
 
 def _tokenize_cached(utt, rows: list[int], texts: list[str], split_mode: str, jobs: int, progress,
-                     cache) -> list[dict]:
+                     cache, map_chunks=None) -> list[dict]:
     """Like :func:`_run_chunks` over all rows, but document by document through ``cache``."""
     docs = utt["doc_id"].astype(str).to_numpy()[rows] if rows else np.array([], dtype=object)
     uids = utt["utterance_id"].to_numpy().astype(np.int64)[rows] if rows else np.array([], dtype=np.int64)
@@ -209,7 +223,7 @@ def _tokenize_cached(utt, rows: list[int], texts: list[str], split_mode: str, jo
         for chunk in _chunks([rows[i] for i in idx], [texts[i] for i in idx]):
             chunks.append(chunk)
             owner.append(g)
-    for g, res in zip(owner, _run_chunks(chunks, split_mode, jobs, progress)):
+    for g, res in zip(owner, _run_chunks(chunks, split_mode, jobs, progress, map_chunks)):
         per_group[g].append(res)
     for g, key in todo:
         parts = per_group[g]
@@ -299,7 +313,8 @@ def tokenize_utterances(utterances, *,
                         jobs: int | None = DEFAULTS["jobs"],
                         include_excluded: bool = False,
                         progress: Callable[[int], object] | None = None,
-                        cache=None):
+                        cache=None,
+                        map_chunks=None):
     """Tokenize utterances into the tokens table (one row per token).
 
     Parameters
@@ -324,6 +339,10 @@ def tokenize_utterances(utterances, *,
         Reuse SudachiPy's analysis of documents whose analysed text is
         unchanged; the term rules are applied afresh either way, so the result
         is the same with or without a cache.
+    map_chunks : callable, optional
+        ``map_chunks(func, rows_list, texts_list, split_mode=...)`` returning
+        ``[func(r, t, split_mode=...) ...]`` in order: runs SudachiPy elsewhere
+        (the Dask engine). The result is the same as tokenizing locally.
 
     Returns
     -------
@@ -363,9 +382,9 @@ def tokenize_utterances(utterances, *,
     _dictionary()
     jobs = jobs or os.cpu_count() or 1
     if cache is None:
-        results = _run_chunks(_chunks(rows, texts), split_mode, jobs, progress)
+        results = _run_chunks(_chunks(rows, texts), split_mode, jobs, progress, map_chunks)
     else:
-        results = _tokenize_cached(utt, rows, texts, split_mode, jobs, progress, cache)
+        results = _tokenize_cached(utt, rows, texts, split_mode, jobs, progress, cache, map_chunks)
     return _assemble(utt, results, rules)
 
 

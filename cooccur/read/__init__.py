@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import CooccurError, InputError, choices_message
+from ..io import MARKER as OUTPUT_MARKER
 from .encoding import decode
 from .formats._base import Parsed, TurnCollector
 from .formats.detect import EXTENSIONS, TEXT_EXTENSIONS, detect_format, detect_text_format
@@ -29,10 +30,13 @@ FORMATS: tuple[str, ...] = ("auto", "minutes", "colon", "interview", "csv", "tsv
 _TEXT_FORMATS = ("minutes", "colon", "interview", "text")
 UTTERANCE_COLUMNS = ("doc_id", "utterance_id", "speaker", "text", "exclusion", "line", "char_start", "char_end", "format")
 FILE_COLUMNS = ("doc_id", "path", "role", "status", "format", "encoding", "newline", "bytes", "chars", "sha256",
-                "utterances", "error")
+                "utterances", "utterances_analysed", "utterances_excluded", "excluded_reasons", "chars_analysed",
+                "chars_excluded", "chars_markup", "error")
 EXCLUSION_COLUMNS = ("doc_id", "utterance_id", "line", "reason", "text", "chars")
 _INT_COLUMNS = {"utterance_id": "int64", "line": "Int64", "char_start": "Int64", "char_end": "Int64",
-                "bytes": "Int64", "chars": "Int64", "utterances": "Int64"}
+                "bytes": "Int64", "chars": "Int64", "utterances": "Int64", "utterances_analysed": "Int64",
+                "utterances_excluded": "Int64", "chars_analysed": "Int64", "chars_excluded": "Int64",
+                "chars_markup": "Int64"}
 
 
 @dataclass
@@ -46,7 +50,15 @@ class Corpus:
     files : pandas.DataFrame
         One row per file met (columns :data:`FILE_COLUMNS`); ``status`` is
         ``"ok"``, ``"error"`` or ``"skipped"``, and ``error`` gives the message
-        (for skipped files: the reason).
+        (for skipped files: the reason). For each transcript read, the
+        accounting columns add up: ``utterances = utterances_analysed +
+        utterances_excluded``; ``excluded_reasons`` breaks the excluded ones
+        down (``"empty=1; preamble=1"``); ``chars`` (decoded) =
+        ``chars_analysed`` (analysed utterance texts) + ``chars_excluded``
+        (excluded utterances' texts and the ``exclusions`` spans) +
+        ``chars_markup`` (speaker labels, turn marks, colons, interviewer
+        dashes) + the rest, which is white space and, for VTT/SRT/CSV/TSV,
+        the format's own syntax (timings, cue numbers, header, delimiters).
     exclusions : pandas.DataFrame
         One row per span of text left out of every utterance's ``text``.
     warnings : list of str
@@ -67,7 +79,9 @@ class Corpus:
 
         ``characters_in`` is the number of characters decoded from the
         transcripts; ``characters_out`` the characters of analysed utterance
-        texts (paragraph breaks included).
+        texts (paragraph breaks included); ``characters_excluded`` and
+        ``characters_markup`` are the sums of the files' ``chars_excluded``
+        and ``chars_markup`` (see :attr:`files`).
         """
         f, u = self.files, self.utterances
         status = f["status"].value_counts().to_dict() if len(f) else {}
@@ -85,6 +99,8 @@ class Corpus:
             "utterances_excluded": {str(k): int(v) for k, v in excluded.items()},
             "characters_in": int(transcripts["chars"].fillna(0).sum()) if len(f) else 0,
             "characters_out": int(analysed["text"].str.len().sum()) if len(analysed) else 0,
+            "characters_excluded": int(transcripts["chars_excluded"].fillna(0).sum()) if len(f) else 0,
+            "characters_markup": int(transcripts["chars_markup"].fillna(0).sum()) if len(f) else 0,
             "exclusions": int(len(self.exclusions)),
             "warnings": len(self.warnings),
         }
@@ -122,6 +138,7 @@ def read_corpus(
     speaker_column: str | None = None,
     metadata=(),
     include_preamble: bool = False,
+    map_files=None,
 ) -> Corpus:
     """Read a transcript file, or every transcript under a folder.
 
@@ -142,6 +159,11 @@ def read_corpus(
         Sidecar tables besides ``metadata.csv``/``speakers.csv`` at the folder root.
     include_preamble : bool, default False
         Analyse the text before the first speaker too.
+    map_files : callable, optional
+        ``map_files(func, entries, **kwargs)`` returning ``[func(e, **kwargs) for
+        e in entries]`` in order — a hook for running the per-file work elsewhere
+        (the Dask engine passes ``Client.map`` + ``gather``). The result is the
+        same as reading locally.
 
     Returns
     -------
@@ -193,29 +215,32 @@ def read_corpus(
     options = dict(format=format, encoding=encoding, text_column=text_column, speaker_column=speaker_column,
                    include_preamble=include_preamble, single=not root.is_dir())
 
-    for file_path, doc_id, problem in entries:
-        if problem is not None:  # a broken link or a special file found by the walk
-            builder.file(doc_id, file_path, role="skipped", status="error", error=problem)
-            continue
-        if file_path.resolve() in sidecar_set:
-            data = file_path.read_bytes()
-            builder.file(doc_id, file_path, role="metadata", status="ok", nbytes=len(data),
-                         sha256=hashlib.sha256(data).hexdigest())
-            continue
-        _read_one(builder, file_path, doc_id, warnings, **options)
+    if map_files is None:
+        for file_path, doc_id, problem in entries:
+            _read_entry(builder, (file_path, doc_id, problem), warnings, sidecar_set, options)
+    else:  # e.g. on a Dask cluster: one builder per file, merged in walk order
+        for part, part_warnings in map_files(_read_entry_alone, entries, sidecar_set=sidecar_set, options=options):
+            builder.merge(part)
+            warnings.extend(part_warnings)
     walked = {p.resolve() for p, _, problem in entries if problem is None}
     for m in sidecars:
         if m.resolve() not in walked:  # named with metadata= outside the input folder
-            data = m.read_bytes()
-            builder.file(m.name, m, role="metadata", status="ok", nbytes=len(data),
-                         sha256=hashlib.sha256(data).hexdigest())
+            _metadata_row(builder, m.name, m, warnings)
 
     utterances, files, exclusions = builder.frames()
     if sidecars:
         from .metadata import apply_metadata
 
-        utterances, problems = apply_metadata(utterances, sidecars, root=root if root.is_dir() else None)
-        warnings.extend(problems)
+        for m in sidecars:  # one at a time, so that a broken table does not stop the others
+            try:
+                utterances, problems = apply_metadata(utterances, [m], root=root if root.is_dir() else None)
+            except CooccurError as exc:
+                row = files["path"] == str(Path(m).absolute())
+                files.loc[row, "status"] = "error"
+                files.loc[row, "error"] = f"{exc}; the table was not used"
+                warnings.append(f"{exc}; the metadata table was not used")
+                continue
+            warnings.extend(problems)
     if not (files["role"].eq("transcript") & files["status"].eq("ok")).any():
         warnings.append(f"{root}: no transcript could be read")
     return Corpus(utterances=utterances, files=files, exclusions=exclusions, warnings=warnings, root=root)
@@ -266,7 +291,9 @@ def _walk(root: Path, warnings: list[str]) -> list[tuple[Path, str, str | None]]
     Symbolic links are followed; a folder reached twice (a link loop, or two
     links to one folder) is read once and the repeat reported in ``warnings``,
     likewise a file reached twice. A broken link is returned with a problem
-    message so that it appears in ``files``.
+    message so that it appears in ``files``. A sub-folder holding cooccur's
+    output marker (an ``-o`` folder inside the input) is skipped and reported,
+    so that a re-run never reads its own outputs as transcripts.
     """
     out: list[tuple[Path, str, str | None]] = []
     seen_dirs = {root.resolve()}
@@ -285,6 +312,9 @@ def _walk(root: Path, warnings: list[str]) -> list[tuple[Path, str, str | None]]
             rel = prefix + name
             if p.is_dir():
                 real = p.resolve()
+                if (p / OUTPUT_MARKER).exists():  # e.g. -o placed inside the input folder
+                    warnings.append(f"{rel}: holds cooccur outputs ({OUTPUT_MARKER}), not transcripts; skipped")
+                    continue
                 if real in seen_dirs:
                     msg = f"{rel}: folder already read (symbolic link loop or duplicate link to {real}); skipped"
                     warnings.append(msg)
@@ -314,17 +344,26 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
                      error=f"unsupported file type {suffix!r}; supported: .txt, no extension, "
                            + ", ".join(sorted(EXTENSIONS)))
         return
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # permission denied, removed meanwhile, a file on a vanished share…
+        msg = str(InputError(f"cannot read the file ({exc.strerror or exc})", path=str(path)))
+        builder.file(doc_id, path, role="transcript", status="error", error=msg)
+        warnings.append(msg)
+        return
     info = dict(nbytes=len(data), sha256=hashlib.sha256(data).hexdigest())
     fmt = enc = newline = None
     chars = None
     try:
+        if not data:
+            raise InputError("the file is empty (0 bytes); nothing to read", path=str(path))
         is_docx = suffix == ".docx" if format == "auto" else (format == "docx" or suffix == ".docx")
         if is_docx:
             from .formats.docx import docx_to_text
 
             text = docx_to_text(data, path=str(path)).replace("\r\n", "\n").replace("\r", "\n")
             chars = len(text)
+            _check_not_blank(text, path)
             inner = detect_text_format(text) if format in ("auto", "docx") else format
             if inner not in _TEXT_FORMATS:
                 inner = "text"
@@ -333,6 +372,7 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
         else:
             text, enc, newline = decode(data, encoding=encoding, path=str(path))
             chars = len(text)
+            _check_not_blank(text, path)
             fmt = format if format != "auto" else detect_format(path, text, data)
             if fmt == "docx":  # forced docx on a text file: detect its layout
                 fmt = detect_text_format(text)
@@ -344,9 +384,63 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
         return
     warnings.extend(f"{doc_id}: {w}" for w in parsed.warnings)
     offsets = not fmt.startswith("docx") and fmt not in ("csv", "tsv")
-    n = builder.parsed(doc_id, parsed, fmt, include_preamble=include_preamble, offsets=offsets)
+    stats = builder.parsed(doc_id, parsed, fmt, include_preamble=include_preamble, offsets=offsets)
     builder.file(doc_id, path, role="transcript", status="ok", fmt=fmt, encoding=enc, newline=newline,
-                 chars=chars, utterances=n, **info)
+                 chars=chars, **stats, **info)
+    if not stats["utterances_analysed"]:
+        warnings.append(f"{doc_id}: {_nothing_to_analyse(stats['excluded_reasons'])}")
+
+
+def _check_not_blank(text: str, path: Path) -> None:
+    if not text.strip():
+        raise InputError("the file has no text, only blank space" + (f" ({len(text)} characters)" if text else "")
+                         + "; nothing to read", path=str(path))
+
+
+_WHY = {
+    "preamble": "text before the first speaker, e.g. an attendance list; pass --include-preamble "
+                "(include_preamble=True) to analyse it, or check the format (--format)",
+    "empty": "turns with a speaker but no remark",
+}
+
+
+def _nothing_to_analyse(reasons: str | None) -> str:
+    """The warning for a file read without error that gives no utterance to analyse."""
+    if not reasons:
+        return "no speaker turn or text found; nothing to analyse"
+    parts = [r.split("=")[0] for r in reasons.split("; ")]
+    why = "; ".join(f"{r}: {_WHY[r]}" for r in parts if r in _WHY)
+    return f"nothing to analyse, every utterance is excluded ({reasons})" + (f" — {why}" if why else "")
+
+
+def _read_entry(builder, entry, warnings: list[str], sidecar_set, options) -> None:
+    """One entry of the walk: a problem found by the walk, a sidecar table or a transcript."""
+    file_path, doc_id, problem = entry
+    if problem is not None:  # a broken link or a special file found by the walk
+        builder.file(doc_id, file_path, role="skipped", status="error", error=problem)
+    elif file_path.resolve() in sidecar_set:
+        _metadata_row(builder, doc_id, file_path, warnings)
+    else:
+        _read_one(builder, file_path, doc_id, warnings, **options)
+
+
+def _read_entry_alone(entry, *, sidecar_set, options):
+    """:func:`_read_entry` into a fresh builder (for ``map_files``); returns (builder, warnings)."""
+    builder, warnings = _Builder(), []
+    _read_entry(builder, entry, warnings, sidecar_set, options)
+    return builder, warnings
+
+
+def _metadata_row(builder, doc_id: str, path: Path, warnings: list[str]) -> None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        msg = str(InputError(f"cannot read the metadata table ({exc.strerror or exc})", path=str(path)))
+        builder.file(doc_id, path, role="metadata", status="error", error=msg)
+        warnings.append(msg)
+        return
+    builder.file(doc_id, path, role="metadata", status="ok", nbytes=len(data),
+                 sha256=hashlib.sha256(data).hexdigest())
 
 
 def _parse(text: str, fmt: str, *, path, text_column, speaker_column) -> Parsed:
@@ -373,13 +467,15 @@ class _Builder:
         self.x = {c: [] for c in EXCLUSION_COLUMNS}
 
     def file(self, doc_id, path, *, role, status, fmt=None, encoding=None, newline=None, nbytes=None,
-             chars=None, sha256=None, utterances=None, error=None):
-        values = (doc_id, str(Path(path).absolute()) if path is not None else None, role, status, fmt,
-                  encoding, newline, nbytes, chars, sha256, utterances, error)
-        for c, v in zip(FILE_COLUMNS, values):
-            self.f[c].append(v)
+             chars=None, sha256=None, error=None, **stats):
+        values = dict(doc_id=doc_id, path=str(Path(path).absolute()) if path is not None else None, role=role,
+                      status=status, format=fmt, encoding=encoding, newline=newline, bytes=nbytes, chars=chars,
+                      sha256=sha256, error=error, **stats)
+        for c in FILE_COLUMNS:
+            self.f[c].append(values.get(c))
 
-    def parsed(self, doc_id: str, parsed: Parsed, fmt: str, *, include_preamble: bool, offsets: bool) -> int:
+    def parsed(self, doc_id: str, parsed: Parsed, fmt: str, *, include_preamble: bool, offsets: bool) -> dict:
+        """Add one file's turns and exclusions; return its accounting (the files-table columns)."""
         turns = parsed.turns
         n = len(turns)
         texts = [clean_text(t.text) for t in turns]
@@ -417,7 +513,36 @@ class _Builder:
             x["reason"].append(e.reason)
             x["text"].append(e.text)
             x["chars"].append(len(e.text))
-        return n
+        reasons: dict[str, int] = {}
+        chars_analysed = chars_excluded = 0
+        for text, e in zip(texts, exclusions):
+            if e is None:
+                chars_analysed += len(text)
+            else:
+                reasons[e] = reasons.get(e, 0) + 1
+                chars_excluded += len(text)
+        chars_excluded += sum(len(e.text) for e in parsed.exclusions)
+        labels = sum(len(t.speaker.strip()) for t in turns if t.speaker is not None)
+        return dict(utterances=n, utterances_analysed=n - sum(reasons.values()),
+                    utterances_excluded=sum(reasons.values()),
+                    excluded_reasons="; ".join(f"{k}={v}" for k, v in sorted(reasons.items())) or None,
+                    chars_analysed=chars_analysed, chars_excluded=chars_excluded,
+                    chars_markup=labels - parsed.implied_label_chars + parsed.syntax_chars)
+
+    def merge(self, other: "_Builder") -> None:
+        """Append another builder's rows (metadata columns keep first-appearance order)."""
+        for c in self.u:
+            self.u[c].extend(other.u[c])
+        for c in self.f:
+            self.f[c].extend(other.f[c])
+        for c in self.x:
+            self.x[c].extend(other.x[c])
+        for k, col in self.meta.items():
+            col.extend(other.meta.get(k, [None] * other.n_utt))
+        for k, col in other.meta.items():
+            if k not in self.meta:
+                self.meta[k] = [None] * self.n_utt + list(col)
+        self.n_utt += other.n_utt
 
     def frames(self):
         import pandas as pd

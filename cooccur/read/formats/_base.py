@@ -63,6 +63,9 @@ class Parsed:
     turn marks or format syntax (``○``, the colon after a label, an interviewer
     dash); speaker labels are counted through :attr:`Turn.speaker`. With it the
     read stage can check that every character of a file is accounted for.
+    ``implied_label_chars`` counts the characters of speaker labels that the
+    parser supplied and that are not in the text (``聞き手`` for an
+    interviewer's dash line), so they are not counted as read.
     ``warnings`` holds messages about oddities that did not stop parsing (e.g.
     a turn mark without a label), each starting with ``"line N: "``.
     """
@@ -70,6 +73,7 @@ class Parsed:
     turns: list[Turn] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
     syntax_chars: int = 0
+    implied_label_chars: int = 0
     warnings: list[str] = field(default_factory=list)
 
 

@@ -86,7 +86,7 @@ def parse_interview(text: str, *, path=None) -> Parsed:
         alias_re = re.compile(r"[ \u3000]*(" + alt + r")(?:[ \u3000]+|[ \u3000]*([:：])[ \u3000]*)(.+)")
 
     kinds = [_kind(s, ln, names, alias_re) for s, ln in zip(stripped, lines)]
-    syntax = 0
+    syntax = implied = 0
     for i, (kind, value) in enumerate(kinds):
         line = lines[i]
         if kind == "text" and _is_heading(i, stripped, kinds):
@@ -96,6 +96,7 @@ def parse_interview(text: str, *, path=None) -> Parsed:
         elif kind == "dash":
             m = DASH_RE.match(line)
             syntax += len(m.group(1))
+            implied += len(INTERVIEWER)
             c.start(INTERVIEWER, i, m.group(2))
         elif kind == "name":
             c.start(value, i, "")
@@ -107,6 +108,7 @@ def parse_interview(text: str, *, path=None) -> Parsed:
             c.exclude(i, kind, stripped[i])
     parsed = c.finish()
     parsed.syntax_chars = syntax
+    parsed.implied_label_chars = implied
     return parsed
 
 

@@ -35,6 +35,10 @@ SPEAKER_HEADERS: tuple[str, ...] = (
 )
 
 
+#: Largest field accepted (characters); a whole transcript in one cell fits.
+_FIELD_LIMIT = 2**31 - 1
+
+
 @dataclass
 class Rows:
     """A delimited table as read: header, data rows and the line each row starts on."""
@@ -61,6 +65,8 @@ def read_rows(text: str, *, delimiter: str = ",", path=None, error=FormatError) 
         raise ValueError(f"delimiter must be one character such as ',' or '\\t', not {delimiter!r}")
     if text.startswith("\ufeff"):
         text = text[1:]
+    if csv.field_size_limit() < _FIELD_LIMIT:  # the default (128 KiB) rejects one long remark as "malformed"
+        csv.field_size_limit(_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: list[str] | None = None
     rows: list[list[str]] = []

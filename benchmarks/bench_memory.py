@@ -1,0 +1,213 @@
+"""Peak memory of ``cooccur analyze`` on a large folder (a script that prints figures; not a test).
+
+Builds a folder of about ``--mb`` megabytes of transcripts under
+benchmarks/_work/ by copying the plain-text transcripts of data/sample (minutes,
+colon, interviews, VTT, SRT, CSV) into many files, each copy perturbed (its
+copy number written into the remarks, speakers renamed, newline style and
+encoding varied) so that no two files are identical. Then runs, in a child
+process::
+
+    python -m cooccur.cli analyze CORPUS -o OUT -q --formats graphml
+
+and prints its wall time and peak RSS (``getrusage(RUSAGE_CHILDREN).ru_maxrss``).
+Goal: < 2 GB at 200 MB.
+
+``--stages`` also runs the stages one by one in a child process and prints
+the peak and current RSS after each (read, tokenize, co-occurrence, network,
+keywords, layout, write), with the size of the main tables, to show where the
+memory goes.
+
+Usage::
+
+    python benchmarks/bench_memory.py --mb 20 [--stages] [--jobs 2]
+    python benchmarks/bench_memory.py --mb 200        # the real target; slow, run it rarely
+
+The corpus is kept between runs (rebuilt when ``--mb`` grows).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+WORK = ROOT / "benchmarks" / "_work"
+SUFFIXES = {".txt", ".vtt", ".srt", ".csv"}
+SIDECARS = {"metadata.csv", "speakers.csv"}
+FILES_PER_FOLDER = 200
+
+
+def _sources() -> list[tuple[Path, str]]:
+    out = []
+    for p in sorted(SAMPLE.rglob("*")):
+        if p.suffix not in SUFFIXES or p.name in SIDECARS:
+            continue
+        raw = p.read_bytes()
+        for enc in ("utf-8-sig", "cp932"):
+            try:
+                out.append((p, raw.decode(enc)))
+                break
+            except UnicodeDecodeError:
+                continue
+    return out
+
+
+def _perturb(text: str, suffix: str, copy: int) -> str:
+    """A different but equally realistic transcript: copy number in the remarks, renamed speakers."""
+    tag = f"第{copy}版"
+    text = text.replace("。", f"。{tag}", 3)  # a few remarks carry the copy number
+    for a, b in (("委員", "議員"), ("課長", "部長"), ("山田", "山本"))[: copy % 4]:
+        text = text.replace(a, b)
+    if suffix == ".txt" and copy % 3 == 1:
+        text = text.replace("\n", "\r\n")
+    return text
+
+
+def build_corpus(target_bytes: int, dest: Path) -> tuple[int, int, int]:
+    """Write transcripts until ``target_bytes``; return (files, bytes, characters)."""
+    marker = dest / ".size"
+    if marker.exists():
+        files, size, chars = map(int, marker.read_text().split())
+        if size >= target_bytes:
+            return files, size, chars
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    sources = _sources()
+    files = size = chars = 0
+    copy = 0
+    while size < target_bytes:
+        for p, text in sources:
+            folder = dest / f"part{files // FILES_PER_FOLDER:04d}"
+            folder.mkdir(exist_ok=True)
+            body = _perturb(text, p.suffix, copy)
+            encoding = "cp932" if p.suffix == ".txt" and copy % 5 == 2 else "utf-8"
+            try:
+                data = body.encode(encoding)
+            except UnicodeEncodeError:
+                data = body.encode("utf-8")
+            (folder / f"{copy:05d}_{p.name}").write_bytes(data)
+            files += 1
+            size += len(data)
+            chars += len(body)
+            if size >= target_bytes:
+                break
+        copy += 1
+    marker.write_text(f"{files} {size} {chars}")
+    return files, size, chars
+
+
+def run_cli(corpus: Path, out: Path, jobs: int | None) -> tuple[int, float, float, str]:
+    """(exit code, wall seconds, peak RSS MB, stderr tail) of one ``cooccur analyze`` child."""
+    if out.exists():
+        shutil.rmtree(out)
+    cmd = [sys.executable, "-m", "cooccur.cli", "analyze", str(corpus), "-o", str(out), "-q",
+           "--formats", "graphml"]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if peak <= before:
+        print("note: an earlier child had a higher peak; the figure below is that earlier peak")
+    return proc.returncode, wall, peak / 1024, proc.stderr[-2000:]
+
+
+_STAGES = r'''
+import resource, sys, time
+from pathlib import Path
+
+def rss():
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def frame_mb(df):
+    return df.memory_usage(deep=True).sum() / 2**20
+
+t = time.perf_counter()
+def report(stage, extra=""):
+    global t
+    now = time.perf_counter()
+    print(f"{stage:14} {now - t:7.1f} s  current {rss():7.0f} MB  peak {peak():7.0f} MB  {extra}", flush=True)
+    t = now
+
+corpus_dir, out, jobs = sys.argv[1], sys.argv[2], (int(sys.argv[3]) or None)
+import cooccur
+from cooccur.pipeline import resolve_params, _pick
+report("import")
+params = resolve_params(formats=("graphml",), jobs=jobs)
+from cooccur.read import read_corpus
+corpus = read_corpus(corpus_dir, **_pick(params, "read"))
+report("read", f"utterances {frame_mb(corpus.utterances):.0f} MB ({len(corpus.utterances):,} rows)")
+from cooccur.tokenize import tokenize_utterances
+tokens = tokenize_utterances(corpus.utterances, **_pick(params, "tokenize"))
+report("tokenize", f"tokens {frame_mb(tokens):.0f} MB ({len(tokens):,} rows)")
+from cooccur.cooccurrence import count_cooccurrence
+cooc = count_cooccurrence(tokens, **_pick(params, "cooccurrence"))
+report("cooccurrence")
+from cooccur.network import build_network
+graph = build_network(cooc, communities=params["communities"], seed=params["seed"])
+report("network")
+from cooccur.keywords import rank_keywords
+keywords = rank_keywords(tokens, score=params["keyword_score"], unit=params["unit"], graph=graph)
+report("keywords")
+from cooccur.layout import network_layout
+positions = network_layout(graph, seed=params["seed"])
+report("layout")
+from cooccur.pipeline import Analysis
+from cooccur.outputs import write_outputs
+from cooccur.io import prepare_output_dir
+applied = dict(params); applied["min_frequency"] = int(cooc.min_frequency_)
+a = Analysis(corpus=corpus, tokens=tokens, cooccurrence=cooc, graph=graph, keywords=keywords,
+             positions=positions, parameters=applied)
+prepare_output_dir(out, force=True)
+write_outputs(a, out)
+report("write")
+'''
+
+
+def run_stages(corpus: Path, out: Path, jobs: int | None) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    subprocess.run([sys.executable, "-c", _STAGES, str(corpus), str(out), str(jobs or 0)], check=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=200, help="corpus size in megabytes (default 200)")
+    ap.add_argument("--jobs", type=int, default=None, help="tokenizer threads (default: all cores)")
+    ap.add_argument("--stages", action="store_true", help="also profile memory stage by stage")
+    args = ap.parse_args()
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    corpus = WORK / f"memory_{args.mb:g}MB"
+    t0 = time.perf_counter()
+    files, size, chars = build_corpus(int(args.mb * 2**20), corpus)
+    print(f"corpus: {corpus} — {files:,} files, {size / 2**20:.1f} MB, {chars / 1e6:.1f}M characters "
+          f"(built/checked in {time.perf_counter() - t0:.1f} s)")
+    code, wall, peak, err = run_cli(corpus, WORK / f"out_memory_{args.mb:g}MB", args.jobs)
+    verdict = "OK" if peak < 2048 else "OVER"
+    print(f"cooccur analyze: exit {code}, wall {wall:.1f} s, peak RSS {peak:.0f} MB  (goal < 2048 MB: {verdict})")
+    if code not in (0, 3):
+        print(err)
+    if args.stages:
+        print("\nstage by stage (one child process):")
+        run_stages(corpus, WORK / f"out_memory_{args.mb:g}MB_stages", args.jobs)
+
+
+if __name__ == "__main__":
+    main()
