@@ -1,11 +1,12 @@
-"""Node positions and label placement for co-occurrence networks.
+"""Node positions for co-occurrence networks.
 
 :func:`network_layout` computes positions (seeded Fruchterman–Reingold, one run
-per connected component, components packed side by side) and returns plain
-data: ``{node: (x, y)}`` in the unit square. :func:`place_labels` is the label
-placer shared by the matplotlib figures (which measure text with the renderer)
-and the interactive HTML page (which estimates text extents). Neither imports
-matplotlib.
+per connected component) and returns plain data: ``{node: (x, y)}`` in the
+unit square. The largest components get most of the drawing area; small ones
+(pairs, triangles) are stacked compactly in a strip at the right or bottom.
+The label placer shared by the matplotlib figures and the interactive HTML
+page lives in :mod:`cooccur.labels` and is re-exported here. Nothing here
+imports matplotlib.
 
 >>> import networkx as nx
 >>> G = nx.Graph([("予算", "審議"), ("審議", "委員会"), ("防災", "訓練")])
@@ -19,15 +20,22 @@ True
 from __future__ import annotations
 
 import math
-from typing import Hashable, Iterable, Sequence
+from typing import Hashable
 
-__all__ = ["network_layout", "place_labels", "separate_markers", "LabelBox"]
+from .labels import LabelBox, place_labels, separate_footprints, separate_markers
+
+__all__ = ["network_layout", "place_labels", "separate_markers", "separate_footprints", "LabelBox"]
 
 #: Width / height of the area a layout is packed into (a 16:9 slide).
 _ASPECT = 16 / 9
-
-#: Type of a label box: (x0, y0, x1, y1) in display units, y growing upwards.
-LabelBox = tuple[float, float, float, float]
+#: Components with fewer nodes than this share of the largest go to the side strip.
+_SMALL_SHARE = 0.3
+#: Node count below which a component's share of the area is not reduced further.
+_MIN_SHARE_NODES = 3
+#: Components with fewer nodes than this always go to the side strip.
+_MIN_MAIN_NODES = 4
+#: Largest ratio between the horizontal and vertical stretch of a component.
+_MAX_STRETCH = 1.6
 
 
 def network_layout(G, *, seed: int = 0, iterations: int = 200,
@@ -35,10 +43,16 @@ def network_layout(G, *, seed: int = 0, iterations: int = 200,
     """Seeded, weight-aware Fruchterman–Reingold layout packed into the unit square.
 
     Each connected component is laid out on its own (so pieces do not drift to
-    the corners), scaled to an area proportional to its number of nodes, and the
-    pieces are packed in rows, largest first, into a box of the given aspect
-    ratio. Both axes are then normalised to ``[0, 1]``: drawn into a figure of
-    that aspect ratio the geometry is restored.
+    the corners) and turned so that its long axis is horizontal. The large
+    components (at least 4 nodes and 30% of the largest one's nodes) share the main area
+    and are stretched to fill it (at most 1.6 times more along one axis than
+    the other); the small ones are stacked in a strip at the right or at the
+    bottom, whichever leaves the main area closer to the main components'
+    shape. The strip's share of the area is proportional to its node count
+    (each component counting at least 3 nodes), between 12% and 40%, and a
+    small component is never drawn at a larger scale than the main one. Both
+    axes are then normalised to ``[0, 1]``: drawn into a figure of that aspect
+    ratio the geometry is restored.
 
     Parameters
     ----------
@@ -75,7 +89,7 @@ def network_layout(G, *, seed: int = 0, iterations: int = 200,
     comps = [sorted(c, key=_node_key) for c in nx.connected_components(H)]
     comps.sort(key=lambda c: (-len(c), _node_key(c[0])))
 
-    pieces = []  # (nodes, coords (n, 2) in a box of side ~sqrt(n))
+    pieces = []  # (nodes, coords (n, 2) centred, long axis horizontal, side ~sqrt(n))
     for nodes in comps:
         n = len(nodes)
         if n == 1:
@@ -89,7 +103,7 @@ def network_layout(G, *, seed: int = 0, iterations: int = 200,
                                       key=lambda e: (_node_key(e[0]), _node_key(e[1]))))
             p = nx.spring_layout(sub, k=None, iterations=iterations, weight="weight",
                                  seed=seed, scale=None, method="force")
-            coords = np.array([p[v] for v in nodes], dtype=float)
+            coords = _level(np.array([p[v] for v in nodes], dtype=float))
         coords = coords - coords.mean(axis=0)
         extent = np.abs(coords).max()
         if extent > 0:
@@ -97,7 +111,7 @@ def network_layout(G, *, seed: int = 0, iterations: int = 200,
             coords = coords / extent * 0.5 * math.sqrt(n) * (1.1 if n >= 8 else 0.8)
         pieces.append((nodes, coords))
 
-    placed = _pack(pieces, aspect)
+    placed = _arrange(pieces, aspect)
     allc = np.vstack([c for _, c in placed])
     lo, hi = allc.min(axis=0), allc.max(axis=0)
     span = np.where(hi - lo > 0, hi - lo, 1.0)
@@ -108,150 +122,6 @@ def network_layout(G, *, seed: int = 0, iterations: int = 200,
         for v, (x, y) in zip(nodes, norm):
             out[v] = (round(float(x), 6) + 0.0, round(float(y), 6) + 0.0)
     return {v: out[v] for v in sorted(out, key=_node_key)}
-
-
-def place_labels(anchors: Sequence[tuple[float, float]], radii: Sequence[float],
-                 sizes: Sequence[tuple[float, float]], *, bounds: LabelBox,
-                 order: Iterable[int] | None = None, pad: float = 2.0,
-                 obstacles: Sequence[LabelBox] = (),
-                 segments: Sequence[tuple[float, float, float, float]] = (),
-                 rings: int = 12, spiral: int = 60) -> list[LabelBox | None]:
-    """Greedy, deterministic label placement around circular markers.
-
-    For each label, in ``order`` (most important first), candidate boxes are
-    tried on rings around its marker: right, left, above, below, then the
-    diagonals, at growing distances. The first ring with a box that overlaps
-    no placed label, no marker, no obstacle and stays inside ``bounds`` wins;
-    within a ring the box crossing the fewest ``segments`` (edges) is taken.
-    A final nudge slides a label that found no box along a spiral.
-
-    Parameters
-    ----------
-    anchors : sequence of (x, y)
-        Marker centres in display units (y up).
-    radii : sequence of float
-        Marker radii in the same units (0 for a point).
-    sizes : sequence of (width, height)
-        Label extents, as measured by the renderer.
-    bounds : (x0, y0, x1, y1)
-        Every label must lie inside this box.
-    order : iterable of int, optional
-        Placement priority (default: input order).
-    pad : float, default 2
-        Minimum gap between a label and anything else.
-    obstacles : sequence of boxes
-        Fixed areas labels must avoid (legend, caption, square nodes).
-    segments : sequence of (x0, y0, x1, y1)
-        Edges; crossing them is allowed but avoided when possible.
-    rings : int, default 12
-        How many distances to try (each 0.3 label heights further out).
-    spiral : int, default 60
-        Steps of the final nudge along a spiral (0: none); each step moves
-        0.1 label heights further out.
-
-    Returns
-    -------
-    list
-        One box ``(x0, y0, x1, y1)`` per label, or ``None`` when no free place
-        exists (the caller then shrinks the font or drops the label).
-    """
-    n = len(anchors)
-    if not (len(radii) == len(sizes) == n):
-        raise ValueError("anchors, radii and sizes must have the same length")
-    order = list(range(n)) if order is None else list(order)
-    circles = [(float(x), float(y), float(r)) for (x, y), r in zip(anchors, radii)]
-    placed: list[LabelBox] = list(obstacles)
-    result: list[LabelBox | None] = [None] * n
-    bx0, by0, bx1, by1 = bounds
-
-    def free(box: LabelBox) -> bool:
-        x0, y0, x1, y1 = box
-        if x0 < bx0 or y0 < by0 or x1 > bx1 or y1 > by1:
-            return False
-        for q in placed:
-            if x0 < q[2] + pad and q[0] < x1 + pad and y0 < q[3] + pad and q[1] < y1 + pad:
-                return False
-        for cx, cy, r in circles:
-            dx = cx - min(max(cx, x0), x1)
-            dy = cy - min(max(cy, y0), y1)
-            if dx * dx + dy * dy < (r + pad) ** 2:
-                return False
-        return True
-
-    for i in order:
-        (ax, ay), r = anchors[i], float(radii[i])
-        w, h = sizes[i]
-        best = None
-        for ring in range(rings):
-            gap = pad + 1.0 + ring * max(h * 0.3, 3.0)
-            cands = _candidates(ax, ay, r + gap, w, h)
-            ok = [(k, c) for k, c in enumerate(cands) if free(c)]
-            if ok:
-                best = min(ok, key=lambda kc: (_crossings(kc[1], segments), kc[0]))[1]
-                break
-        if best is None:  # final nudge: spiral outwards from the right-hand box
-            for step in range(1, spiral + 1):
-                ang = step * 0.6
-                dist = r + pad + step * max(h * 0.1, 1.0)
-                cx, cy = ax + dist * math.cos(ang), ay + dist * math.sin(ang)
-                box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-                if free(box):
-                    best = box
-                    break
-        if best is not None:
-            placed.append(best)
-        result[i] = best
-    return result
-
-
-def separate_markers(P, R, *, bounds: LabelBox, gap: float = 4.0, iterations: int = 80):
-    """Push overlapping circular markers apart, keeping them inside ``bounds``.
-
-    Deterministic relaxation: each round moves every pair that is closer than
-    the sum of their radii plus ``gap`` apart by half the shortfall each.
-
-    Parameters
-    ----------
-    P : array (n, 2)
-        Centres in display units.
-    R : array (n,)
-        Radii.
-    bounds : (x0, y0, x1, y1)
-    gap : float
-    iterations : int
-
-    Returns
-    -------
-    numpy.ndarray
-        New centres (a copy).
-    """
-    import numpy as np
-
-    P = P.astype(float).copy()
-    n = len(P)
-    if n < 2:
-        return P
-    x0, y0, x1, y1 = bounds
-    for _ in range(iterations):
-        d = P[:, None, :] - P[None, :, :]
-        dist = np.sqrt((d ** 2).sum(-1))
-        need = R[:, None] + R[None, :] + gap
-        np.fill_diagonal(need, 0.0)
-        over = np.clip(need - dist, 0.0, None)
-        np.fill_diagonal(over, 0.0)
-        if not over.any():
-            break
-        safe = np.where(dist > 1e-9, dist, 1.0)
-        unit = d / safe[..., None]
-        # coincident points: separate along a fixed, index-based direction
-        same = dist <= 1e-9
-        if same.any():
-            ang = (np.arange(n)[:, None] - np.arange(n)[None, :]) * 0.7
-            unit[same] = np.stack([np.cos(ang), np.sin(ang)], -1)[same]
-        P += 0.5 * (unit * over[..., None]).sum(1)
-        P[:, 0] = np.clip(P[:, 0], x0, x1)
-        P[:, 1] = np.clip(P[:, 1], y0, y1)
-    return P
 
 
 # --------------------------------------------------------------------------- helpers
@@ -286,8 +156,8 @@ def _attraction_graph(G):
     return H
 
 
-def _pack(pieces, aspect):
-    """Shelf-pack component pieces (largest first) into rows of the aspect ratio."""
+def _shelf(pieces, aspect):
+    """Shelf-pack component pieces (largest first) into rows of the aspect ratio (natural units)."""
     import numpy as np
 
     margin = 0.3
@@ -331,60 +201,99 @@ def _pack(pieces, aspect):
     return placed
 
 
-def _candidates(ax, ay, d, w, h) -> list[LabelBox]:
-    """Boxes around (ax, ay) at distance d, in order of preference.
+def _level(coords):
+    """Turn a point cloud so that its principal (long) axis is horizontal."""
+    import numpy as np
 
-    Right, left, above, below, then the same sides shifted half a label
-    along the side, then the diagonals.
-    """
-    c = d * 0.7071
-    s = h * 0.5
-    q = w * 0.3
-    return [
-        (ax + d, ay - h / 2, ax + d + w, ay + h / 2),          # right
-        (ax - d - w, ay - h / 2, ax - d, ay + h / 2),          # left
-        (ax - w / 2, ay + d, ax + w / 2, ay + d + h),          # above
-        (ax - w / 2, ay - d - h, ax + w / 2, ay - d),          # below
-        (ax + d, ay - h / 2 + s, ax + d + w, ay + h / 2 + s),  # right, a little higher
-        (ax + d, ay - h / 2 - s, ax + d + w, ay + h / 2 - s),  # right, a little lower
-        (ax - d - w, ay - h / 2 + s, ax - d, ay + h / 2 + s),
-        (ax - d - w, ay - h / 2 - s, ax - d, ay + h / 2 - s),
-        (ax - w / 2 + q, ay + d, ax + w / 2 + q, ay + d + h),  # above, shifted right
-        (ax - w / 2 - q, ay + d, ax + w / 2 - q, ay + d + h),
-        (ax - w / 2 + q, ay - d - h, ax + w / 2 + q, ay - d),
-        (ax - w / 2 - q, ay - d - h, ax + w / 2 - q, ay - d),
-        (ax + c, ay + c, ax + c + w, ay + c + h),              # upper right
-        (ax - c - w, ay + c, ax - c, ay + c + h),              # upper left
-        (ax + c, ay - c - h, ax + c + w, ay - c),              # lower right
-        (ax - c - w, ay - c - h, ax - c, ay - c),              # lower left
-    ]
+    c = coords - coords.mean(axis=0)
+    sxx, syy, sxy = float((c[:, 0] ** 2).sum()), float((c[:, 1] ** 2).sum()), float((c[:, 0] * c[:, 1]).sum())
+    theta = 0.5 * math.atan2(2 * sxy, sxx - syy)
+    cos, sin = math.cos(-theta), math.sin(-theta)
+    return np.stack([c[:, 0] * cos - c[:, 1] * sin, c[:, 0] * sin + c[:, 1] * cos], axis=1)
 
 
-def _crossings(box: LabelBox, segments) -> int:
-    x0, y0, x1, y1 = box
-    n = 0
-    for sx0, sy0, sx1, sy1 in segments:
-        if max(sx0, sx1) < x0 or min(sx0, sx1) > x1 or max(sy0, sy1) < y0 or min(sy0, sy1) > y1:
-            continue
-        if _segment_hits_box(sx0, sy0, sx1, sy1, x0, y0, x1, y1):
-            n += 1
-    return n
+def _bbox(pieces):
+    import numpy as np
+
+    allc = np.vstack([c for _, c in pieces])
+    return allc.min(axis=0), allc.max(axis=0)
 
 
-def _segment_hits_box(px, py, qx, qy, x0, y0, x1, y1) -> bool:
-    """Liang–Barsky clipping: does segment p→q meet the box?"""
-    t0, t1 = 0.0, 1.0
-    dx, dy = qx - px, qy - py
-    for p, q in ((-dx, px - x0), (dx, x1 - px), (-dy, py - y0), (dy, y1 - py)):
-        if p == 0:
-            if q < 0:
-                return False
-        else:
-            t = q / p
-            if p < 0:
-                t0 = max(t0, t)
-            else:
-                t1 = min(t1, t)
-            if t0 > t1:
-                return False
-    return True
+def _fit(pieces, box, *, stretch, max_scale=None, margin=0.04):
+    """Scale and move pieces (together) into box (x0, y0, x1, y1); returns (pieces, isotropic scale)."""
+    import numpy as np
+
+    lo, hi = _bbox(pieces)
+    w, h = hi - lo
+    bw, bh = max(box[2] - box[0] - 2 * margin, 1e-9), max(box[3] - box[1] - 2 * margin, 1e-9)
+    sx = bw / w if w > 1e-12 else math.inf
+    sy = bh / h if h > 1e-12 else math.inf
+    s = min(sx, sy)
+    if max_scale is not None:
+        s = min(s, max_scale)
+    if not math.isfinite(s):
+        s = 1.0 if max_scale is None else max_scale
+    scale = np.array([min(sx, s * stretch), min(sy, s * stretch)])
+    centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
+    mid = (lo + hi) / 2
+    return [(nodes, (c - mid) * scale + centre) for nodes, c in pieces], s
+
+
+def _natural_aspect(pieces, margin=0.6):
+    lo, hi = _bbox(pieces)
+    return (hi[0] - lo[0] + margin) / (hi[1] - lo[1] + margin)
+
+
+def _arrange(pieces, aspect):
+    """Place component pieces in the box (0, 0, aspect, 1): main area plus a strip of small ones."""
+    nmax = len(pieces[0][0])
+    cut = max(_MIN_MAIN_NODES, _SMALL_SHARE * nmax)
+    big = [p for p in pieces if len(p[0]) >= cut]
+    small = [p for p in pieces if not big or len(p[0]) < cut]
+    whole = (0.0, 0.0, aspect, 1.0)
+    if not big or not small:
+        placed = _shelf(pieces, aspect) if len(pieces) > 1 else pieces
+        return _fit(placed, whole, stretch=_MAX_STRETCH)[0]
+    main = _shelf(big, aspect) if len(big) > 1 else big
+    share = [max(len(p[0]), _MIN_SHARE_NODES) for p in pieces]
+    f = min(max(sum(share[len(big):]) / sum(share), 0.12), 0.4)
+    am = _natural_aspect(main)
+    right = ((0.0, 0.0, aspect * (1 - f), 1.0), (aspect * (1 - f), 0.0, aspect, 1.0), True)
+    bottom = ((0.0, f, aspect, 1.0), (0.0, 0.0, aspect, f), False)
+    main_box, strip, vertical = min((right, bottom), key=lambda o: abs(math.log(
+        (o[0][2] - o[0][0]) / (o[0][3] - o[0][1]) / am)))
+    out, unit = _fit(main, main_box, stretch=_MAX_STRETCH)
+    for cell, piece in _strip_cells(small, strip, vertical):
+        out.extend(_fit([piece], cell, stretch=1.0, max_scale=unit, margin=0.03)[0])
+    return out
+
+
+def _strip_cells(small, strip, vertical):
+    """Cells of the strip for each small piece: lanes across it, cells along it sized by node count."""
+    x0, y0, x1, y1 = strip
+    long_, short = (y1 - y0, x1 - x0) if vertical else (x1 - x0, y1 - y0)
+    best = None
+    for lanes in range(1, min(4, len(small)) + 1):
+        per = math.ceil(len(small) / lanes)
+        groups = [small[k * per:(k + 1) * per] for k in range(lanes)]
+        cells, cost = [], 0.0
+        for k, grp in enumerate(groups):
+            if not grp:
+                continue
+            weights = [max(len(p[0]), _MIN_SHARE_NODES) for p in grp]
+            total, at = float(sum(weights)), 0.0
+            for p, wgt in zip(grp, weights):
+                length = long_ * wgt / total
+                a, b = at, at + length
+                lane0, lane1 = short * k / lanes, short * (k + 1) / lanes
+                if vertical:  # lanes are columns; cells run from the top down
+                    cell = (x0 + lane0, y1 - b, x0 + lane1, y1 - a)
+                else:
+                    cell = (x0 + a, y0 + lane0, x0 + b, y0 + lane1)
+                cells.append((cell, p))
+                ratio = (cell[2] - cell[0]) / (cell[3] - cell[1])
+                cost += abs(math.log(ratio / _natural_aspect([p])))
+                at = b
+        if best is None or cost < best[0] - 1e-9:
+            best = (cost, cells)
+    return best[1]

@@ -5,7 +5,7 @@ Figure. Japanese text is drawn with IPAex Gothic shipped by the
 ``matplotlib-fontja`` dependency, so figures render identically on machines
 without Japanese fonts. The look follows KH Coder's co-occurrence network
 (bubble area proportional to frequency, communities in colour, dashed edges
-between communities), with labels placed by :func:`cooccur.layout.place_labels`
+between communities), with labels placed by :mod:`cooccur.labels`
 so they never overlap each other or the bubbles and never leave the canvas.
 """
 
@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import choices_message
-from .layout import network_layout, place_labels, separate_markers
+from .labels import draw_footer, leader_lines, make_room, place_edge_labels, rescue_labels, separate_markers
+from .layout import network_layout
 
 __all__ = [
     "setup_japanese_font",
@@ -147,7 +148,9 @@ def plot_network(G, pos=None, *, ax=None, size: Size = "slide16x9",
 
             vals = [float(G.nodes[v].get(color_by, 0.0) or 0.0) for v in nodes]
             norm = mcolors.Normalize(vmin=min(vals, default=0.0), vmax=max(max(vals, default=1.0), min(vals, default=0.0) + 1e-12))
-            cm = mpl.colormaps["YlGnBu"]
+            # the palest quarter of YlGnBu is lost on white: start the scale at a visible colour
+            cm = mcolors.ListedColormap(mpl.colormaps["YlGnBu"]([0.25 + 0.75 * k / 255 for k in range(256)]),
+                                        name="YlGnBu_visible")
             faces = {v: mcolors.to_hex(cm(norm(x))) for v, x in zip(nodes, vals)}
             colorbar, legend = (cm, norm, _CENTRALITY_NAMES[color_by]), []
         edges = []
@@ -208,7 +211,7 @@ def plot_keywords(keywords, *, top: int = 20, ax=None, size: Size = "slide16x9",
             lab.set_parse_math(False)
         hi = max(values, default=1.0)
         for i, x in enumerate(values):
-            ax.text(x + hi * 0.01, i, _fmt(x), va="center", fontsize=fs * 0.8, parse_math=False)
+            ax.text(x + hi * 0.01, i, _fmt(x, values), va="center", fontsize=fs * 0.8, parse_math=False)
         ax.set_xlim(min(0.0, min(values, default=0.0)), hi * 1.12 if hi > 0 else 1.0)
         ax.set_ylim(-0.6, len(terms) - 0.4)
         ax.spines[["top", "right"]].set_visible(False)
@@ -304,6 +307,14 @@ def plot_comparison(graph_a, graph_b, *, labels: tuple[str, str] = ("A", "B"), s
         axes = [fig.add_axes((0.005 + 0.5 * i, 0.0, 0.49, top - 0.065)) for i in range(2)]
         if pos is None:
             pos = network_layout(union, seed=seed, aspect=_aspect(axes[0]))
+        # one set of display positions for both panels, with room for every term's label
+        scratch = fig.add_axes(axes[0].get_position().bounds)
+        un = _sorted_nodes(union)
+        _draw(scratch, un, pos, union, faces={v: GREY for v in un}, edges=[(u, v, 1.0, False, False) for u, v, _ in
+              _sorted_edges(union)], scale=_FONT_SCALE[size] * 0.9, caption="朱色", legend=[], colorbar=None,
+              edge_labels=False, bubble_scale=0.7)
+        shared = scratch.cooccur_positions
+        fig.delaxes(scratch)
         for ax, G, other, name in ((axes[0], graph_a, graph_b, labels[0]), (axes[1], graph_b, graph_a, labels[1])):
             ax.set_axis_off()
             nodes = _sorted_nodes(G)
@@ -316,7 +327,8 @@ def plot_comparison(graph_a, graph_b, *, labels: tuple[str, str] = ("A", "B"), s
             fig.text(ax.get_position().x0 + 0.01, top - 0.005, _displayable(str(name)),
                      fontsize=20 * _FONT_SCALE[size], va="top", ha="left", parse_math=False)
             _draw(ax, nodes, pos, G, faces=faces, edges=edges, scale=_FONT_SCALE[size] * 0.9, caption=caption,
-                  legend=[], colorbar=None, edge_labels=False, highlight_color=_HIGHLIGHT, bubble_scale=0.7)
+                  legend=[], colorbar=None, edge_labels=False, highlight_color=_HIGHLIGHT, bubble_scale=0.7,
+                  shared=shared)
     return fig
 
 
@@ -453,22 +465,37 @@ def _measure_name(G) -> str:
 
 
 def _community_legend(G, cmap) -> list[tuple[str, str]]:
+    """One (most frequent terms, colour) item per community of two or more terms, in palette order."""
     comms = sorted({int(c) for _, c in G.nodes(data="community", default=-1) if c is not None and int(c) >= 0})
+    ranked = _sorted_nodes(G)
+    top = 3 if len(comms) <= 5 else 2
     items = []
     for c in comms:
-        v = next(v for v in _sorted_nodes(G) if int(G.nodes[v].get("community", -1)) == c)
-        items.append((f"{len(items) + 1:02d}", cmap[v]))
+        members = [v for v in ranked if int(G.nodes[v].get("community", -1)) == c]
+        if len(members) >= 2:
+            words = [_displayable(str(G.nodes[v].get("label", v))) for v in members[:top]]
+            items.append(("・".join(words), cmap[members[0]]))
     return items
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+def _fmt(x: float, values=()) -> str:
+    """The same number of decimals for every bar: whole numbers as such, else 3 significant digits of the largest."""
+    if all(float(v).is_integer() for v in values) and float(x).is_integer():
+        return f"{x:,.0f}"
+    top = max((abs(float(v)) for v in values), default=abs(x)) or 1.0
+    decimals = max(0, 2 - math.floor(math.log10(top)))
+    return f"{x:,.{decimals}f}"
 
 
 def _draw(ax, nodes, pos, G, *, faces, edges, scale, caption, legend, colorbar, edge_labels,
-          squares=None, highlight_color=None, bubble_scale=1.0):
-    """Bubbles, edges, labels and caption into ``ax``; axes data units are display pixels."""
+          squares=None, highlight_color=None, bubble_scale=1.0, shared=None):
+    """Bubbles, edges, labels and footer into ``ax``; axes data units are display pixels.
+
+    ``shared``: display positions to keep (from another panel's ``cooccur_positions``); nodes are
+    then not moved to make room, and bubble sizes are scaled for that many nodes.
+    """
     import numpy as np
+    from matplotlib import patheffects
     from matplotlib.collections import LineCollection
 
     fig = ax.figure
@@ -479,39 +506,63 @@ def _draw(ax, nodes, pos, G, *, faces, edges, scale, caption, legend, colorbar, 
     ax.set_xlim(0, W)
     ax.set_ylim(0, H)
     ax.set_axis_off()
-    band = 30.0 * scale * px  # caption strip at the bottom of the axes
+    band = draw_footer(ax, _displayable(caption), legend, colorbar, scale=scale, renderer=renderer)
     inner = (2.0, band, W - 2.0, H - 2.0)
 
     # bubble sizes: area proportional to frequency, with a floor so rare terms stay visible
     freqs = np.array([max(float(G.nodes[v].get("frequency", 1) or 1), 1e-9) for v in nodes])
-    n = max(len(nodes), 1)
+    n = max(len(shared) if shared else len(nodes), 1)
     dmax = min(60.0, max(34.0, 46.0 * math.sqrt(60.0 / n))) * scale * bubble_scale  # diameter in points
     dmin = 11.0 * scale * bubble_scale
     area = np.maximum((freqs / freqs.max()) * dmax ** 2, dmin ** 2) if len(nodes) else np.zeros(0)
     diam_pt = np.sqrt(area)
-    radius = diam_pt / 2 * px
-    font = 14.0 + 4.0 * np.clip((diam_pt - dmin) / max(dmax - dmin, 1e-9), 0, 1)
-    font = font * scale
+    font = (14.0 + 4.0 * np.clip((diam_pt - dmin) / max(dmax - dmin, 1e-9), 0, 1)) * scale
 
-    # attribute squares are measured first; they are nodes too
+    # attribute squares are measured first; they are nodes too (markers without a separate label)
     sq_texts, sq_half = {}, {}
     for a, col in squares.items():
-        t = ax.text(0, 0, _displayable(str(G.nodes[a].get("label", a))), fontsize=16 * scale, ha="center", va="center", zorder=4,
-                    parse_math=False, color="#222222",
+        t = ax.text(0, 0, _displayable(str(G.nodes[a].get("label", a))), fontsize=16 * scale, ha="center",
+                    va="center", zorder=4, parse_math=False, color="#222222",
                     bbox=dict(boxstyle="square,pad=0.4", facecolor=col, alpha=0.9, edgecolor="#333333"))
         bb = t.get_window_extent(renderer)
         sq_texts[a], sq_half[a] = t, (bb.width / 2 + 0.5 * 16 * scale * px, bb.height / 2 + 0.5 * 16 * scale * px)
 
-    # map unit-square positions into the inner area, leaving room for bubbles and labels
+    # map unit-square positions into the inner area, then make room for every label next to its bubble
     allv = list(nodes) + list(squares)
-    mx = max([float(radius.max()) if len(radius) else 0.0] + [w for w, _ in sq_half.values()]) + 8 * px
-    my = max([float(radius.max()) if len(radius) else 0.0] + [h for _, h in sq_half.values()]) + 20 * scale * px
+    R = np.concatenate([diam_pt / 2 * px, [math.hypot(*sq_half[a]) for a in squares]]) if allv else np.zeros(0)
+    mx = max([float(R.max()) if len(R) else 0.0]) + 8 * px
+    my = max([float(R.max()) if len(R) else 0.0]) + 20 * scale * px
     x0, y0, x1, y1 = inner[0] + mx, inner[1] + my, inner[2] - mx, inner[3] - my
-    P = np.array([[x0 + float(pos[v][0]) * (x1 - x0), y0 + float(pos[v][1]) * (y1 - y0)] for v in allv]) \
-        if allv else np.zeros((0, 2))
-    R = np.concatenate([radius, [math.hypot(*sq_half[a]) for a in squares]]) if allv else np.zeros(0)
-    P = separate_markers(P, R, bounds=(x0, y0, x1, y1), gap=4 * px)
+    if shared is not None:
+        P = np.array([shared[v] for v in allv], dtype=float).reshape(-1, 2)
+    else:
+        P = np.array([[x0 + float(pos[v][0]) * (x1 - x0), y0 + float(pos[v][1]) * (y1 - y0)] for v in allv]) \
+            if allv else np.zeros((0, 2))
+        P = separate_markers(P, R, bounds=(x0, y0, x1, y1), gap=4 * px)
+    halo = [patheffects.withStroke(linewidth=3.0, foreground="white", alpha=0.85)]  # legible over edges
+    texts = [ax.text(0, 0, _displayable(str(G.nodes[v].get("label", v))), fontsize=float(f), ha="center",
+                     va="center", zorder=3, color="#111111", parse_math=False, gid=f"label-{i}", path_effects=halo)
+             for i, (v, f) in enumerate(zip(nodes, font))]
+    sizes = [_extent(t, renderer, px) for t in texts]
+    index = {v: i for i, v in enumerate(allv)}
+    links = [(index[u], index[v]) for u, v, *_ in edges]
+    P, shrink, boxes = make_room(P, R, sizes + [None] * len(squares), bounds=inner, links=links, pad=2 * px,
+                                 claim=0.5, rounds=1 if shared is not None else 8)
+    ax.cooccur_positions = {v: (float(x), float(y)) for v, (x, y) in zip(allv, P)}
+    R[:len(nodes)] *= shrink
+    area = area * shrink ** 2
     at = {v: P[i] for i, v in enumerate(allv)}
+    segs = [(*at[u], *at[v]) for u, v, *_ in edges]
+    # last resort for labels with no free spot beside their bubble: smaller font, then a short leader line
+    base = [t.get_fontsize() for t in texts]
+
+    def smaller(i, factor):
+        texts[i].set_fontsize(base[i] * factor)
+        sizes[i] = _extent(texts[i], renderer, px)
+        return sizes[i]
+
+    boxes = rescue_labels(P, R, sizes + [None] * len(squares), boxes, bounds=inner, segments=segs, pad=2 * px,
+                          resize=smaller)
 
     # edges
     if edges:
@@ -527,8 +578,8 @@ def _draw(ax, nodes, pos, G, *, faces, edges, scale, caption, legend, colorbar, 
             else:
                 style = ("dashed" if dashed else "solid", "#5a5a5a", 0.35 if any(e[4] for e in edges) else 0.6, lw)
             groups.setdefault(style[:3], []).append(([at[u], at[v]], style[3]))
-        for (ls, col, alpha), segs in sorted(groups.items()):
-            ax.add_collection(LineCollection([s for s, _ in segs], linewidths=[w for _, w in segs],
+        for (ls, col, alpha), segl in sorted(groups.items()):
+            ax.add_collection(LineCollection([s for s, _ in segl], linewidths=[w for _, w in segl],
                                              linestyles=ls, colors=col, alpha=alpha, zorder=1, capstyle="round",
                                              gid="edges"))
 
@@ -542,98 +593,40 @@ def _draw(ax, nodes, pos, G, *, faces, edges, scale, caption, legend, colorbar, 
     for a, t in sq_texts.items():
         t.set_position(tuple(at[a]))
 
-    # caption and legend in the bottom strip (obstacles for labels)
-    obstacles = []
-    cap = ax.text(inner[0] + 4 * px, band * 0.45, _displayable(caption), fontsize=11 * scale, va="center",
-                  ha="left", color="#333333", parse_math=False, zorder=5)
-    cb = cap.get_window_extent(renderer)
-    right = W - 6 * px
-    if legend:
-        x = right
-        for lab, col in reversed(legend[:16]):
-            t = ax.text(x, band * 0.45, lab, fontsize=11 * scale, va="center", ha="right", parse_math=False)
-            tw = t.get_window_extent(renderer).width
-            ax.scatter([x - tw - 8 * px], [band * 0.45], s=(12 * scale) ** 2, c=[col], alpha=0.8, zorder=5)
-            x -= tw + 22 * px
-        if x < cb.x1 - ax.bbox.x0 + 10 * px:  # not enough room: drop the swatches' text overlap risk
-            cap.set_fontsize(9 * scale)
-    if colorbar is not None:
-        cm, norm, name = colorbar
-        import matplotlib.colorbar as mcb
-
-        cax = ax.inset_axes((0.78, band * 0.5 / H, 0.2, band * 0.22 / H))
-        bar = mcb.Colorbar(cax, cmap=cm, norm=norm, orientation="horizontal")
-        bar.ax.tick_params(labelsize=9 * scale, length=2, pad=1)
-        bar.outline.set_linewidth(0.5)
-        ax.text(0.78 * W - 8 * px, band * 0.6, name, fontsize=11 * scale, ha="right", va="center", parse_math=False)
-
-    # labels: measured with the renderer, placed greedily by frequency
-    texts = [ax.text(0, 0, _displayable(str(G.nodes[v].get("label", v))), fontsize=float(f), ha="center", va="center", zorder=3,
-                     color="#111111", parse_math=False) for v, f in zip(nodes, font)]
-    for t, v in zip(texts, nodes):
-        t.set_gid(f"label-{nodes.index(v)}")
-    sizes = []
-    for t in texts:
-        bb = t.get_window_extent(renderer)
-        sizes.append((bb.width + 2 * px, bb.height + 1 * px))
-    sq_boxes = [(at[a][0] - w, at[a][1] - h, at[a][0] + w, at[a][1] + h) for a, (w, h) in sq_half.items()]
-    segs = [(at[u][0], at[u][1], at[v][0], at[v][1]) for u, v, *_ in edges]
-    bounds = (inner[0], band, inner[2], inner[3])
-    anchors = [tuple(at[v]) for v in nodes]
-    boxes = place_labels(anchors, list(radius), sizes, bounds=bounds, pad=2 * px,
-                         obstacles=sq_boxes, segments=segs, rings=4, spiral=0)
-    # labels that found no room near their bubble: shrink, then look further out
-    base = [t.get_fontsize() for t in texts]
-    for shrink, rings, spiral in ((0.88, 4, 0), (0.88, 8, 0), (0.88, 12, 80), (0.78, 12, 400)):
-        missing = [i for i, b in enumerate(boxes) if b is None]
-        if not missing:
-            break
-        for i in missing:
-            if texts[i].get_fontsize() != base[i] * shrink:
-                texts[i].set_fontsize(base[i] * shrink)
-                bb = texts[i].get_window_extent(renderer)
-                sizes[i] = (bb.width + 2 * px, bb.height + 1 * px)
-        fixed = [b for b in boxes if b is not None] + sq_boxes
-        again = place_labels(anchors, list(radius), sizes, bounds=bounds, pad=2 * px,
-                             obstacles=fixed, segments=segs, order=missing, rings=rings, spiral=spiral)
-        for i in missing:
-            boxes[i] = again[i]
-    leaders = []
-    for t, b, v, r in zip(texts, boxes, nodes, radius):
-        if b is None:
-            t.set_visible(False)
-            continue
-        t.set_position(((b[0] + b[2]) / 2, (b[1] + b[3]) / 2))
-        cx, cy = at[v]
-        nx_, ny_ = min(max(cx, b[0]), b[2]), min(max(cy, b[1]), b[3])
-        dist = math.hypot(nx_ - cx, ny_ - cy)
-        if dist - r > (b[3] - b[1]) * 0.45:  # far from its bubble: draw a leader line
-            ux, uy = (nx_ - cx) / dist, (ny_ - cy) / dist
-            leaders.append([(cx + ux * r, cy + uy * r), (nx_ - ux * 1.5 * px, ny_ - uy * 1.5 * px)])
+    # labels, with a leader line where one had to move away from its bubble
+    for t, b in zip(texts, boxes):
+        t.set_visible(b is not None)
+        if b is not None:
+            t.set_position(((b[0] + b[2]) / 2, (b[1] + b[3]) / 2))
+    leaders = leader_lines(P[:len(nodes)], R[:len(nodes)], boxes[:len(nodes)], pad=2 * px)
     if leaders:
         ax.add_collection(LineCollection(leaders, linewidths=0.7, colors="#444444", alpha=0.9, zorder=2.6,
                                          gid="leaders"))
-    fig.cooccur_unplaced = [str(nodes[i]) for i, b in enumerate(boxes) if b is None]
-
+    fig.cooccur_unplaced = [str(nodes[i]) for i in range(len(nodes)) if boxes[i] is None]
+    fig.cooccur_leaders = len(leaders)
     if edge_labels and edges:
-        taken = [b for b in boxes if b is not None] + sq_boxes
-        for u, v, w, *_ in edges:
-            t = ax.text(0, 0, f"{w:.2f}", fontsize=9.5 * scale, ha="center", va="center", color="#333333", zorder=2.5,
-                        parse_math=False, bbox=dict(boxstyle="round,pad=0.15", facecolor="white", alpha=0.8,
-                                                     edgecolor="none"))
-            bb = t.get_window_extent(renderer)
-            w2, h2 = bb.width / 2 + 2 * px, bb.height / 2 + 2 * px
-            choice = None
-            for frac in (0.5, 0.4, 0.6, 0.3, 0.7):
-                cx, cy = at[u] + frac * (at[v] - at[u])
-                box = (cx - w2, cy - h2, cx + w2, cy + h2)
-                if not any(box[0] < q[2] and q[0] < box[2] and box[1] < q[3] and q[1] < box[3] for q in taken) \
-                        and not any(math.hypot(p[0] - min(max(p[0], box[0]), box[2]),
-                                               p[1] - min(max(p[1], box[1]), box[3])) < r for p, r in zip(P, R)):
-                    choice = box
-                    break
-            if choice is None:
-                t.remove()
-                continue
-            taken.append(choice)
-            t.set_position(((choice[0] + choice[2]) / 2, (choice[1] + choice[3]) / 2))
+        _edge_labels(ax, edges, at, [b for b in boxes if b is not None], P, R, scale=scale, renderer=renderer)
+
+
+def _extent(text, renderer, px) -> tuple[float, float]:
+    bb = text.get_window_extent(renderer)
+    return (bb.width + 2 * px, bb.height + 1 * px)
+
+
+def _edge_labels(ax, edges, at, taken, P, R, *, scale, renderer):
+    """Each edge's coefficient near its middle, where it hides no label and no bubble (else omitted)."""
+    px = ax.figure.dpi / 72.0
+    texts, sizes = [], []
+    for _, _, w, *_ in edges:
+        t = ax.text(0, 0, f"{w:.2f}", fontsize=9.5 * scale, ha="center", va="center", color="#333333", zorder=2.5,
+                    parse_math=False, bbox=dict(boxstyle="round,pad=0.15", facecolor="white", alpha=0.8,
+                                                 edgecolor="none"))
+        bb = t.get_window_extent(renderer)
+        texts.append(t)
+        sizes.append((bb.width + 4 * px, bb.height + 4 * px))
+    ends = [(*at[u], *at[v]) for u, v, *_ in edges]
+    for t, box in zip(texts, place_edge_labels(ends, sizes, taken=taken, anchors=P, radii=R)):
+        if box is None:
+            t.remove()
+        else:
+            t.set_position(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))

@@ -11,6 +11,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from cooccur.labels import make_room, nearest_marker, separate_footprints
 from cooccur.layout import network_layout, place_labels, separate_markers
 
 TERMS = ["予算", "審議", "委員会", "防災", "訓練", "避難所", "子育て支援", "保育所", "待機児童", "学校"]
@@ -149,3 +150,81 @@ def test_separate_markers():
         for j in range(i + 1, 3):
             assert np.hypot(*(Q[i] - Q[j])) >= R[i] + R[j] + 2.0 - 0.5
     assert (P == np.array([[100.0, 100.0], [105.0, 100.0], [105.0, 100.0]])).all()  # input untouched
+
+
+def _main_and_pairs():
+    """A 20-node main component (a ring with chords) and three pairs, as in a top-60 network."""
+    ring = [f"語{i:02d}" for i in range(20)]
+    G = nx.Graph()
+    for i, t in enumerate(ring):
+        G.add_edge(t, ring[(i + 1) % 20], weight=0.3)
+        G.add_edge(t, ring[(i + 7) % 20], weight=0.2)
+    for a, b in [("費用", "予算"), ("情報", "担当"), ("紙", "資料")]:
+        G.add_edge(a, b, weight=0.4)
+    return G, ring
+
+
+def test_small_components_stacked_in_a_strip_main_gets_most_of_the_canvas():
+    G, ring = _main_and_pairs()
+    pos = network_layout(G, aspect=16 / 9)
+    xs = [pos[v][0] for v in ring]
+    ys = [pos[v][1] for v in ring]
+    pairs = [("費用", "予算"), ("情報", "担当"), ("紙", "資料")]
+    # the main component spans the full height and its share of the width: 20 of 20 + 3 * 3 nodes
+    # (a pair counts as 3, the minimum share)
+    assert (min(ys), max(ys)) == (0.0, 1.0)
+    assert max(xs) - min(xs) == pytest.approx(20 / 29, abs=0.05)
+    # the pairs sit in a column to the right of it, one above the other, not in a row
+    for a, b in pairs:
+        assert min(pos[a][0], pos[b][0]) > max(xs)
+        assert pos[a][1] == pos[b][1]
+    assert len({round(pos[a][1], 3) for a, _ in pairs}) == 3
+
+
+def test_bottom_strip_when_the_canvas_is_tall():
+    G, ring = _main_and_pairs()
+    pos = network_layout(G, aspect=0.8)
+    ys = [pos[v][1] for v in ring]
+    for a, b in [("費用", "予算"), ("情報", "担当"), ("紙", "資料")]:
+        assert max(pos[a][1], pos[b][1]) < min(ys)
+
+
+def test_place_labels_avoids_a_spot_nearer_to_a_neighbour():
+    # the right-hand spot is 3 px from its own bubble but only 7 px from the neighbour's:
+    # with claim 0.25 (5 px for a 20 px label) it is ambiguous, so the label goes left
+    anchors, radii, sizes = [(100.0, 100.0), (170.0, 100.0)], [10.0, 10.0], [(40.0, 20.0), (40.0, 20.0)]
+    kw = dict(bounds=(0, 0, 500, 500), pad=2.0, order=[0])
+    assert place_labels(anchors, radii, sizes, **kw) == [(47.0, 90.0, 87.0, 110.0), None]
+    assert place_labels(anchors, radii, sizes, claim=0.0, **kw) == [(113.0, 90.0, 153.0, 110.0), None]
+    assert nearest_marker((47.0, 90.0, 87.0, 110.0), anchors, radii) == 0
+    assert nearest_marker((113.0, 90.0, 153.0, 110.0), anchors, radii) == 0
+    assert nearest_marker((150.0, 90.0, 155.0, 110.0), anchors, radii) == 1
+
+
+def test_separate_footprints_exact_push():
+    P = np.array([[100.0, 100.0], [110.0, 100.0]])
+    parts = [(0, -10.0, -10.0, 10.0, 10.0), (1, -10.0, -10.0, 10.0, 10.0)]
+    Q = separate_footprints(P, parts, bounds=(0, 0, 400, 400), gap=0.0)
+    assert Q.tolist() == [[95.0, 100.0], [115.0, 100.0]]  # 10 px overlap along x, half each way
+    # a label part counts: owner 0's label at its right reaches owner 1's bubble
+    parts = [(0, -5.0, -5.0, 5.0, 5.0), (0, 7.0, -8.0, 47.0, 8.0), (1, -5.0, -5.0, 5.0, 5.0)]
+    Q = separate_footprints(np.array([[100.0, 100.0], [150.0, 100.0]]), parts, bounds=(0, 0, 400, 400), gap=2.0)
+    assert Q[1, 0] - Q[0, 0] >= 47.0 + 5.0 + 2.0 - 1e-9 and Q[0, 1] == Q[1, 1] == 100.0
+
+
+def test_make_room_puts_every_label_next_to_its_own_marker():
+    # 12 bubbles in a tight 4x3 grid: no label fits between them until they are spread
+    P = np.array([[200.0 + 30 * (i % 4), 200.0 + 30 * (i // 4)] for i in range(12)])
+    R = np.full(12, 10.0)
+    sizes = [(60.0, 20.0)] * 12
+    Q, scale, boxes = make_room(P, R, sizes, bounds=(0, 0, 800, 600), pad=2.0, claim=0.5)
+    assert all(b is not None for b in boxes)
+    for i, b in enumerate(boxes):
+        assert 0 <= b[0] and b[2] <= 800 and 0 <= b[1] and b[3] <= 600
+        assert nearest_marker(b, [tuple(p) for p in Q], R * scale) == i
+        cx, cy = Q[i]
+        gap = np.hypot(cx - min(max(cx, b[0]), b[2]), cy - min(max(cy, b[1]), b[3])) - R[i] * scale
+        assert gap <= 2.0 + 1.0 + 0.3 * 20.0 + 1e-9  # one of the two rings right next to the bubble
+        for c in boxes[i + 1:]:
+            assert not (b[0] < c[2] and c[0] < b[2] and b[1] < c[3] and c[1] < b[3])
+    assert scale == 1.0  # spreading sufficed; bubbles kept their size

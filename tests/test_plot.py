@@ -258,3 +258,74 @@ def test_plot_comparison_shared_layout():
     assert offs == [A.number_of_nodes(), B.number_of_nodes()]
     captions = [t.get_text() for ax in panels for t in ax.texts if t.get_text().startswith("朱色")]
     assert any("語 2" in c for c in captions)
+
+
+def _labels_by_node(fig, ax):
+    r = fig.canvas.get_renderer()
+    return {int(t.get_gid()[6:]): t.get_window_extent(r) for t in ax.texts
+            if (t.get_gid() or "").startswith("label-") and t.get_visible()}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_nearest_bubble_is_own_bubble(size, G60):
+    fig = plot_network(G60, size=size) if size != "slide16x9" else plot_network(G60)
+    ax = fig.axes[0]
+    bubbles = _bubbles(fig)
+    labels = _labels_by_node(fig, ax)
+    assert len(labels) == len(bubbles) == G60.number_of_nodes()
+    for i, box in labels.items():  # label-i belongs to the i-th bubble (nodes by frequency)
+        dist = [math.hypot(cx - min(max(cx, box.x0), box.x1), cy - min(max(cy, box.y0), box.y1)) - r
+                for (cx, cy), r in bubbles]
+        assert min(range(len(dist)), key=dist.__getitem__) == i, (ax.texts[i].get_text(), dist[i], min(dist))
+        assert dist[i] <= 0.6 * box.height + 4  # right next to its bubble: no exile, no leader line
+    assert fig.cooccur_leaders == 0 and fig.cooccur_unplaced == []
+
+
+def test_bubbles_do_not_overlap(fig60):
+    fig, _, _ = fig60
+    bubbles = _bubbles(fig)
+    for i, ((x1, y1), r1) in enumerate(bubbles):
+        for (x2, y2), r2 in bubbles[i + 1:]:
+            assert math.hypot(x1 - x2, y1 - y2) >= r1 + r2
+
+
+def test_legend_names_communities_by_their_most_frequent_terms():
+    G = nx.Graph()
+    for t, c, f in [("予算", 1, 30), ("審議", 1, 20), ("委員会", 1, 5), ("防災", 0, 10), ("訓練", 0, 10), ("公園", -1, 3)]:
+        G.add_node(t, frequency=f, community=c)
+    G.add_edges_from([("予算", "審議"), ("審議", "委員会"), ("防災", "訓練"), ("予算", "防災"), ("公園", "防災")])
+    fig = plot_network(G)
+    legend = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "legend"]
+    # communities in palette order (0, 1); up to three terms by frequency, ties by code point
+    assert legend == ["訓練・防災", "予算・審議・委員会"]
+    assert not any(re.fullmatch(r"\d+", t) for t in legend)
+    captions = [t for t in fig.axes[0].texts if t.get_gid() == "caption"]
+    assert captions and min(t.get_fontsize() for t in captions) >= 12.0  # readable at slide distance
+
+
+def test_caption_wraps_instead_of_running_off_a_narrow_canvas(G60):
+    fig = plot_network(G60, size="slide4x3", mst=True)
+    r = fig.canvas.get_renderer()
+    captions = [t for t in fig.axes[0].texts if t.get_gid() in ("caption", "legend")]
+    assert captions
+    for t in captions:
+        bb = t.get_window_extent(r)
+        assert 0 <= bb.x0 and bb.x1 <= fig.bbox.width
+
+
+def test_comparison_panels_share_bubble_positions():
+    G = make_graph()
+    A = G.copy()
+    A.remove_nodes_from(LONG_TERMS[50:52])
+    B = G.copy()
+    B.remove_nodes_from(LONG_TERMS[:2])
+    fig = plot_comparison(A, B, labels=("令和4年", "令和5年"))
+    panels = [ax for ax in fig.axes if any(c.get_gid() == "bubbles" for c in ax.collections)]
+    spots = []
+    for ax, H in zip(panels, (A, B)):
+        coll = next(c for c in ax.collections if c.get_gid() == "bubbles")
+        nodes = sorted(H.nodes, key=lambda v: (-H.nodes[v]["frequency"], v))
+        spots.append(dict(zip(nodes, (tuple(np.round(p, 6)) for p in coll.get_offsets()))))
+    common = set(A) & set(B)
+    assert len(common) == 56
+    assert all(spots[0][v] == spots[1][v] for v in common)
