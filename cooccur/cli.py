@@ -132,8 +132,7 @@ def analyze(input: Path, output: Path, config: Path | None, force: bool, cache: 
         with _progress(quiet) as progress:
             analysis = run_analyze(input, output=output, config=config, force=force, cache=cache,
                                    progress=progress, **_given(params))
-        if not quiet:
-            _print_summary(analysis, output)
+        _print_summary(analysis, output, quiet=quiet)
         rejected = int((analysis.corpus.files["status"] == "error").sum())
         return EXIT_PARTIAL if rejected else EXIT_OK
 
@@ -225,14 +224,23 @@ class _progress:
         return False
 
 
-def _print_summary(analysis, output: Path) -> None:
+def _print_summary(analysis, output: Path, *, quiet: bool = False) -> None:
+    """One screen at the end; with ``quiet``, only the files that were rejected (never silent loss)."""
     s = analysis.summary()
     files = analysis.corpus.files
+    bad = files[files["status"] == "error"]
+    problems = [f"  rejected: {row.doc_id}: {row.error}" for row in bad.itertuples(index=False)]
+    if quiet:
+        if problems:
+            click.echo("\n".join(problems), err=True)
+        return
     excluded = s.get("utterances_excluded") or {}
     excluded_text = ", ".join(f"{n} {reason}" for reason, n in sorted(excluded.items())) or "none"
+    skipped = files[files["status"] == "skipped"]["doc_id"].tolist()
+    skipped_text = f" ({', '.join(skipped[:5])}{', …' if len(skipped) > 5 else ''})" if skipped else ""
     lines = [
-        f"files: {s.get('files_ok', 0)} read, {s.get('files_skipped', 0)} skipped, {s.get('files_error', 0)} rejected"
-        f" ({s.get('metadata_files', 0)} metadata tables)",
+        f"files: {s.get('files_ok', 0)} read, {s.get('files_skipped', 0)} skipped{skipped_text}, "
+        f"{s.get('files_error', 0)} rejected ({s.get('metadata_files', 0)} metadata tables)",
         f"utterances: {s.get('utterances_analysed', 0)} analysed, excluded: {excluded_text}",
         f"tokens: {s['tokens']} ({s['counted_tokens']} counted, {s['distinct_terms']} distinct terms)",
         f"network: {s['nodes']} nodes, {s['edges']} edges (min_frequency={s['min_frequency_applied']}, "
@@ -242,11 +250,9 @@ def _print_summary(analysis, output: Path) -> None:
     if analysis.cache_stats:
         c = analysis.cache_stats
         lines.insert(2, f"token cache: {c['hits']} documents reused, {c['misses']} tokenized")
-    bad = files[files["status"] == "error"]
-    for row in bad.itertuples(index=False):
-        lines.append(f"  rejected: {row.doc_id}: {row.error}")
-    for w in analysis.warnings:
-        lines.append(f"  warning: {w}")
+    lines.extend(problems)
+    errors = set(bad["error"].dropna())
+    lines.extend(f"  warning: {w}" for w in analysis.warnings if w not in errors)
     click.echo("\n".join(lines), err=True)
 
 

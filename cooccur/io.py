@@ -24,10 +24,19 @@ __all__ = [
     "write_table",
     "prepare_output_dir",
     "MARKER",
+    "OUTPUT_NAMES",
 ]
 
 #: File that marks a folder as created by cooccur (so re-runs may overwrite it).
 MARKER = ".cooccur-output"
+
+#: Every name cooccur may write into an output folder.
+OUTPUT_NAMES = frozenset({
+    "utterances.parquet", "utterances.csv", "tokens.parquet", "tokens.csv", "nodes.csv", "edges.csv",
+    "keywords.csv", "files.csv", "exclusions.csv", "distinctive.csv", "comparison_edges.csv",
+    "comparison_terms.csv", "comparison.png", "network.png", "network.svg", "network.pdf", "network.graphml",
+    "network.gexf", "network.json", "network.html", "report.html", "slides.pptx", "manifest.json", ".cache",
+})
 
 
 @contextmanager
@@ -128,8 +137,9 @@ def prepare_output_dir(path: str | Path, *, force: bool = False) -> Path:
     """Create ``path`` or accept it if cooccur made it; refuse other non-empty folders.
 
     A folder counts as cooccur's when it holds the :data:`MARKER` file. With
-    ``force=True`` a foreign non-empty folder is used anyway; cooccur still only
-    overwrites files of the names it writes and never deletes anything.
+    ``force=True`` a foreign non-empty folder is used anyway, but only when none
+    of its files has a name cooccur writes (:data:`OUTPUT_NAMES`): cooccur never
+    overwrites or deletes a file it did not write.
     """
     path = Path(path)
     if path.exists() and not path.is_dir():
@@ -140,6 +150,14 @@ def prepare_output_dir(path: str | Path, *, force: bool = False) -> Path:
             "choose an empty or new folder, or pass --force to write into it anyway",
             path=str(path),
         )
+    if path.is_dir() and not (path / MARKER).exists():
+        clash = sorted(p.name for p in path.iterdir() if p.name in OUTPUT_NAMES)
+        if clash:
+            raise OutputError(
+                "the folder holds files cooccur would overwrite but did not write: " + ", ".join(clash)
+                + "; move them or choose another -o folder",
+                path=str(path),
+            )
     path.mkdir(parents=True, exist_ok=True)
     marker = path / MARKER
     if not marker.exists():

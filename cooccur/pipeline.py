@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import time
+import warnings as _warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -164,7 +165,9 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     timings["tokenize"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    cooc = count_cooccurrence(tokens, pair_counts=engine.pair_counts, **_pick(params, "cooccurrence"))
+    with _warnings.catch_warnings():  # they are collected in cooc.warnings and reported once
+        _warnings.simplefilter("ignore", UserWarning)
+        cooc = count_cooccurrence(tokens, pair_counts=engine.pair_counts, **_pick(params, "cooccurrence"))
     warnings.extend(cooc.warnings)
     graph = build_network(cooc, communities=params["communities"], seed=params["seed"])
     timings["cooccurrence_network"] = time.perf_counter() - t0
@@ -188,7 +191,10 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
         timings["groups"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    positions = network_layout(graph, seed=params["seed"])
+    from .plot import SIZES
+
+    width, height = SIZES[params["size"]]
+    positions = network_layout(graph, seed=params["seed"], aspect=width / height)
     timings["layout"] = time.perf_counter() - t0
 
     applied = dict(params)

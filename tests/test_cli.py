@@ -175,3 +175,12 @@ def test_missing_input_is_a_clean_error(tmp_path):
 def test_help_and_params_run(args):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0 and result.output.strip()
+
+
+def test_quiet_still_names_rejected_files_once(tmp_path):
+    _write(tmp_path, "in/会議.txt", MINUTES)
+    (tmp_path / "in" / "空.txt").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["analyze", str(tmp_path / "in"), "-o", str(tmp_path / "o"), "-q",
+                                      "--formats", "graphml"])
+    assert result.exit_code == EXIT_PARTIAL
+    assert result.output.count("空.txt") == 1 and "empty" in result.output

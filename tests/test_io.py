@@ -54,3 +54,12 @@ def test_output_guard(tmp_path):
     a_file.write_text("x", encoding="utf-8")
     with pytest.raises(OutputError, match="not a folder"):
         prepare_output_dir(a_file)
+
+
+def test_force_never_overwrites_a_file_cooccur_did_not_write(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    (folder / "nodes.csv").write_text("誰かの表\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="nodes.csv; move them"):
+        prepare_output_dir(folder, force=True)
+    assert (folder / "nodes.csv").read_text(encoding="utf-8") == "誰かの表\n"
