@@ -229,7 +229,8 @@ def _print_summary(analysis, output: Path, *, quiet: bool = False) -> None:
     s = analysis.summary()
     files = analysis.corpus.files
     bad = files[files["status"] == "error"]
-    problems = [f"  rejected: {row.doc_id}: {row.error}" for row in bad.itertuples(index=False)]
+    problems = [f"  rejected: {row.error}" if str(row.doc_id) in str(row.error) else f"  rejected: {row.doc_id}: {row.error}"
+                for row in bad.itertuples(index=False)]
     if quiet:
         if problems:
             click.echo("\n".join(problems), err=True)
