@@ -224,13 +224,24 @@ class _progress:
         return False
 
 
+def _short_error(doc_id, path, error) -> str:
+    """``doc_id[:line]: message`` — the error without the absolute path it starts with."""
+    error, path = str(error), str(path)
+    if path and error.startswith(path + ":"):
+        rest = error[len(path) + 1:]
+        head, sep, tail = rest.partition(":")
+        if sep and head.isdigit():
+            return f"{doc_id}:{head}:{tail}"
+        return f"{doc_id}:{rest}"
+    return f"{doc_id}: {error}"
+
+
 def _print_summary(analysis, output: Path, *, quiet: bool = False) -> None:
     """One screen at the end; with ``quiet``, only the files that were rejected (never silent loss)."""
     s = analysis.summary()
     files = analysis.corpus.files
     bad = files[files["status"] == "error"]
-    problems = [f"  rejected: {row.error}" if str(row.doc_id) in str(row.error) else f"  rejected: {row.doc_id}: {row.error}"
-                for row in bad.itertuples(index=False)]
+    problems = [f"  rejected: {_short_error(row.doc_id, row.path, row.error)}" for row in bad.itertuples(index=False)]
     if quiet:
         if problems:
             click.echo("\n".join(problems), err=True)

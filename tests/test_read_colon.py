@@ -57,3 +57,17 @@ def test_looks_like_colon():
     assert looks_like_colon(["司会：はい", "田中：ええ", "司会：では"])
     assert not looks_like_colon(["日時：五月", "場所：会館", "議題：交通"])
     assert not looks_like_colon(["会議は10:30から", "11:00まで", "12:00に終了"])
+
+
+def test_a_speaker_who_talks_once_is_still_a_speaker_and_oddities_are_reported():
+    from cooccur.read.formats.colon import parse_colon
+
+    text = ("司会（事務局）：始めます。\n港区（課長）：標準化の話です。\n司会（事務局）：次の方。\n"
+            "港区（課長）：続けます。\n大島町（総務課長）：島の回線の話を一度だけします。\n"
+            "山田委員：私も一言。\n結論：まとめは次回に回します。\n")
+    parsed = parse_colon(text)
+    speakers = [t.speaker for t in parsed.turns]
+    assert "大島町（総務課長）" in speakers and "山田委員" in speakers
+    assert "結論" not in speakers
+    assert parsed.turns[-1].text.endswith("結論：まとめは次回に回します。")
+    assert any("'結論'" in w and "line 7" in w for w in parsed.warnings)

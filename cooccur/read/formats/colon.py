@@ -7,7 +7,9 @@ Not every colon marks a speaker: ``会議は10:30に始まります``, URLs and
 * is not a number or a time (``10:30``) and is not a URL scheme (``https://``),
 * and, when the file has four or more candidate lines, recurs (appears as a
   label on at least two lines): one-off ``日時：`` or ``場所：`` lines then stay
-  part of the text.
+  part of the text — unless the one-off label looks like a person: it ends in a
+  role or honorific (課長, 委員, さん, …) or has the 役職（氏名） shape of the
+  recurring labels. A one-off label kept as text is reported in the warnings.
 
 Text before the first speaker line is a preamble turn (no speaker).
 """
@@ -82,17 +84,36 @@ def parse_colon(text: str, *, path=None) -> Parsed:
     c = TurnCollector(text)
     found, counts = speaker_candidates(c.lines)
     need = 2 if sum(counts.values()) >= MIN_LINES_FOR_RECURRENCE else 1
+    bracketed = any(n >= need and label.endswith(("）", ")")) for label, n in counts.items())
     colons = 0
+    notes = []
     for i, line in enumerate(c.lines):
         hit = found[i]
-        if hit is not None and counts[hit[0]] >= need:
+        if hit is not None and (counts[hit[0]] >= need or _label_shaped(hit[0], bracketed)):
             colons += 1
             c.start(hit[0], i, hit[1])
         else:
+            if hit is not None and colons:  # inside the turns (header lines like 日時： are expected)
+                notes.append(f"line {i + 1}: {hit[0]!r} before a colon occurs once and does not look like a "
+                             "speaker label, so the line was kept in the previous turn; if it is a speaker, "
+                             "write the label like the others (e.g. 役職（氏名）)")
             c.add(i, line)
     parsed = c.finish()
     parsed.syntax_chars = colons
+    parsed.warnings.extend(notes)
     return parsed
+
+
+#: Endings of labels that name a person by role or honorific (a once-only speaker is still a speaker).
+_ROLE_ENDINGS = ("委員", "委員長", "議長", "会長", "部長", "課長", "室長", "局長", "係長", "主任", "市長", "区長",
+                 "町長", "村長", "知事", "司会", "座長", "さん", "氏", "君", "様", "先生", "教授", "担当")
+
+
+def _label_shaped(label: str, bracketed: bool) -> bool:
+    """Evidence for a label that occurs once: a role ending, or the 役職（氏名） shape the recurring labels have."""
+    if label.endswith(_ROLE_ENDINGS):
+        return True
+    return bracketed and (label.endswith("）") and "（" in label or label.endswith(")") and "(" in label)
 
 
 def looks_like_colon(text_lines) -> bool:
