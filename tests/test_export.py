@@ -263,3 +263,23 @@ def test_report_svg_ids_renumbered(G):
     ids = re.findall(r'\bid="([^"]+)"', pages[0])
     refs = set(re.findall(r'#(fig\d+)', pages[0]))
     assert refs and refs <= set(ids)
+
+
+def test_html_pages_carry_their_own_japanese_font():
+    """Pages must show Japanese on a machine without Japanese fonts: the subset font is embedded."""
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    from cooccur.export.fonts import embed_font
+
+    page = embed_font('<html><style>body{font-family:"IPAexGothic",sans-serif}</style><p>情報共有と標準化</p></html>')
+    assert 'font-family:"cooccur-ja","IPAexGothic"' in page
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)", page).group(1)
+    font = TTFont(io.BytesIO(base64.b64decode(data)))
+    cmap = font.getBestCmap()
+    assert all(ord(c) in cmap for c in "情報共有と標準化")
+    assert ord("鬱") not in cmap  # subset: only what the page uses
+    assert embed_font("<style></style>あ") == embed_font("<style></style>あ")  # byte-stable

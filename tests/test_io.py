@@ -63,3 +63,12 @@ def test_force_never_overwrites_a_file_cooccur_did_not_write(tmp_path):
     with pytest.raises(OutputError, match="nodes.csv; move them"):
         prepare_output_dir(folder, force=True)
     assert (folder / "nodes.csv").read_text(encoding="utf-8") == "誰かの表\n"
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "report.html", "<p>報告</p>")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "report.html").stat().st_mode & 0o777 == 0o644

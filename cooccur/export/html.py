@@ -2,7 +2,7 @@
 
 The page holds an inline SVG of the network and a small hand-written script:
 drag to pan, wheel or buttons to zoom, hover for a term's frequency and
-community, click a term to list its KWIC lines (speaker, document,
+community, click a term (or open ``network.html#TERM``) to list its KWIC lines (speaker, document,
 left | keyword | right) in a side panel. Nothing is loaded from anywhere: no
 CDN, no font, no URL.
 
@@ -100,9 +100,11 @@ def render_network_html(G, pos, *, kwic=None, title: str = "共起ネットワ�
         data["nodes"].append({"term": labels[i], "frequency": freqs[i],
                               "document_frequency": _int(d.get("document_frequency")),
                               "community": _int(d.get("community", -1)), "degree": G.degree(v)})
-    return _fill(_PAGE, title=html.escape(title), svg="\n".join(parts), data=_json_for_script(data),
-                 measure=html.escape(_MEASURES.get(measure, measure)), n=str(len(nodes)), m=str(len(edges)),
-                 css=_CSS, js=_JS)
+    from .fonts import embed_font
+
+    return embed_font(_fill(_PAGE, title=html.escape(title), svg="\n".join(parts), data=_json_for_script(data),
+                            measure=html.escape(_MEASURES.get(measure, measure)), n=str(len(nodes)),
+                            m=str(len(edges)), css=_CSS, js=_JS))
 
 
 def write_network_html(path, G, pos, **kwargs) -> Path:
@@ -177,11 +179,11 @@ _CSS = """
 body{margin:0;font-family:"IPAexGothic","Hiragino Sans","Yu Gothic","Meiryo","Noto Sans CJK JP",sans-serif;
  color:#222;background:#fff;display:flex;height:100vh;overflow:hidden}
 #main{flex:1;position:relative;min-width:0}
-header{position:absolute;top:0;left:0;right:0;padding:8px 12px;background:rgba(255,255,255,.85);z-index:2}
+header{position:absolute;top:0;left:0;right:130px;padding:8px 12px;background:rgba(255,255,255,.85);z-index:2}
 h1{font-size:20px;margin:0 0 2px 0}
 header p{margin:0;font-size:13px;color:#555}
 #tools{position:absolute;right:12px;top:10px;z-index:3}
-#tools button{font-size:18px;width:34px;height:34px;margin-left:4px;cursor:pointer}
+#tools button{font:inherit;font-size:18px;width:34px;height:34px;margin-left:4px;cursor:pointer}
 #net{width:100%;height:100%;cursor:grab;user-select:none}
 #net.dragging{cursor:grabbing}
 .edges line{stroke:#666;stroke-opacity:.55}
@@ -243,6 +245,10 @@ _JS = r"""
    row.appendChild(el("td",L[2],"l"));row.appendChild(el("td",L[3],"k"));row.appendChild(el("td",L[4],"r"));
    t.appendChild(row);}
   panel.appendChild(t);}
+ // a link such as network.html#標準化 opens with that term's KWIC lines
+ function fromHash(){var h=decodeURIComponent(location.hash.slice(1));if(!h)return;
+  for(var i=0;i<data.nodes.length;i++){if(data.nodes[i].term===h){show(i);return;}}}
+ window.addEventListener("hashchange",fromHash);fromHash();
 })();
 """
 _JS = _JS.replace("__W__", str(_W)).replace("__H__", str(_H))

@@ -79,7 +79,9 @@ def render_report(*, title: str, summary: dict, files, figure_svg: str | None, k
         out.append("<section><h2>グループごとの特徴語</h2>" + _distinctive(distinctive) + "</section>")
     out.append("<section><h2>パラメータ</h2>" + _dict_list(parameters) + "</section>")
     out.append("</body>\n</html>\n")
-    return "\n".join(out)
+    from .fonts import embed_font
+
+    return embed_font("\n".join(out))
 
 
 def write_report(path, **kwargs) -> Path:

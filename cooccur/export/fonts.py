@@ -1,0 +1,62 @@
+"""Embed the bundled Japanese font in HTML, so pages render on machines without one.
+
+Browsers draw HTML text with the fonts of the machine that opens the page; on
+a machine with no Japanese font that is a row of tofu boxes. cooccur's pages
+therefore carry their own font: IPAex Gothic (shipped by the
+``matplotlib-fontja`` dependency, IPA Font License), subset with fontTools to
+the characters the page actually uses and embedded as a ``data:`` URL, so the
+page stays one offline file (a few hundred kilobytes for a typical report).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+__all__ = ["FONT_FAMILY", "font_face_css", "embed_font"]
+
+#: CSS family name of the embedded font.
+FONT_FAMILY = "cooccur-ja"
+
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def _characters(page: str) -> str:
+    """Every character the page can show, including those written as JSON ``\\uXXXX`` escapes."""
+    chars = set(page)
+    chars.update(chr(int(h, 16)) for h in _UNICODE_ESCAPE.findall(page))
+    return "".join(sorted(c for c in chars if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF))
+
+
+def font_face_css(text: str, *, family: str = FONT_FAMILY) -> str:
+    """An ``@font-face`` rule with IPAex Gothic subset to the characters of ``text``.
+
+    The bytes are the same on every run for the same text (no timestamps).
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from ..plot import _font_path
+
+    font = TTFont(_font_path(), recalcTimestamp=False)
+    options = subset.Options()
+    options.notdef_outline = True
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]  # keep the copyright and licence notices
+    options.name_languages = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=_characters(text))
+    subsetter.subset(font)
+    buf = io.BytesIO()
+    font.save(buf)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f"@font-face{{font-family:'{family}';"
+            f"src:url(data:font/ttf;base64,{data}) format('truetype');font-display:block;}}")
+
+
+def embed_font(page: str) -> str:
+    """Put the subset font into a rendered page: an ``@font-face`` rule first in its
+    first ``<style>``, and the family first in every ``font-family`` list."""
+    css = font_face_css(page)
+    page = page.replace('font-family:"IPAexGothic"', f'font-family:"{FONT_FAMILY}","IPAexGothic"')
+    return page.replace("<style>", "<style>" + css, 1)
