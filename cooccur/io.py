@@ -133,7 +133,12 @@ def write_table(df, path: str | Path, *, kind: str | None = None) -> Path:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        import pandas as pd
+
         table = pa.Table.from_pandas(df, preserve_index=False)
+        cats = {c: df[c].cat.categories.dtype for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)}
+        if cats:  # categorical columns are written as plain strings, as readers expect
+            table = table.cast(pa.Schema.from_pandas(df.head(0).astype(cats), preserve_index=False))
         with atomic_path(path) as tmp:
             pq.write_table(table, tmp, compression="zstd")
         return path

@@ -177,44 +177,123 @@ def flr_scores(tokens: pd.DataFrame, vocabulary, frequency, *, split=None) -> np
     Needs the columns ``pos``, ``surface`` and ``position`` (plus unit keys);
     without them every LR is 1 and FLR equals frequency. ``split`` turns a joined
     compound (``pos == "複合名詞"``) into its parts; default: SudachiPy mode C.
+
+    Works on integer codes: each distinct (surface, is-compound) of the noun-ish
+    rows is split once; FL/FR are summed per part from the counts of those
+    types (links inside a compound) and of adjacent pairs of noun-ish rows
+    (links between tokens), so no table copy, sort or per-token Python loop is
+    needed when the rows are in utterance/position order (as tokenize gives).
     """
     vocabulary = list(vocabulary)
     frequency = np.asarray(frequency, dtype=np.float64)
     need = {"pos", "surface", "position", "doc_id", "utterance_id", "sentence_id"}
     if not need <= set(tokens.columns) or len(tokens) == 0:
         return frequency.copy()
-    t = tokens.sort_values(["doc_id", "utterance_id", "position"], kind="mergesort")
-    pos = t["pos"].astype(str).to_numpy()
-    detail = t["pos_detail"].astype(str).to_numpy() if "pos_detail" in t.columns else np.full(len(t), "")
-    nounish = np.isin(pos, _NOUNISH) & ~pd.Series(detail).str.contains("数詞", regex=False).to_numpy()
-    surface = t["surface"].astype(str).to_numpy()
+    order = _utterance_order(tokens)
+
+    def col(name):
+        v = tokens[name]
+        return v if order is None else v.iloc[order]
+
+    pos_c, pos_u = _codes(col("pos"))
+    pos_u = [str(x) for x in pos_u]
+    nounish_pos = np.isin(np.asarray(pos_u, dtype=object), _NOUNISH)
+    nounish = np.r_[nounish_pos, False][pos_c]  # code -1 (missing) is not noun-ish
+    if "pos_detail" in tokens.columns:
+        det_c, det_u = _codes(col("pos_detail"))
+        numeral = np.array(["数詞" in str(x) for x in det_u] + [False], dtype=bool)
+        nounish &= ~numeral[det_c]
+    comp_code = pos_u.index("複合名詞") if "複合名詞" in pos_u else -2
+    compound = pos_c == comp_code
+    surf_c, surf_u = _codes(col("surface"))
+    surf_u = [str(x) for x in surf_u] + ["nan"]  # a missing surface reads "nan", as with astype(str)
+    surf_c = np.where(surf_c < 0, len(surf_u) - 1, surf_c)
+    doc_c = _codes(col("doc_id"))[0]
+    # adjacency of consecutive rows: same sentence, consecutive positions, both noun-ish
+    same = ((doc_c[1:] == doc_c[:-1])
+            & (col("utterance_id").to_numpy()[1:] == col("utterance_id").to_numpy()[:-1])
+            & (col("sentence_id").to_numpy()[1:] == col("sentence_id").to_numpy()[:-1])
+            & (col("position").to_numpy()[1:] == col("position").to_numpy()[:-1] + 1)
+            & nounish[:-1] & nounish[1:])
+    rows = np.flatnonzero(nounish)
+    ttype, tkeys = pd.factorize(surf_c[rows] * 2 + compound[rows])  # type = (surface, compound?)
     splitter = split or _part_splitter()
-    compound = pos == "複合名詞"
-    parts_of = {s: splitter(s) for s in np.unique(surface[compound & nounish])}
-    # a new run starts where the token is not noun-ish or breaks adjacency/sentence
-    key_change = np.ones(len(t), dtype=bool)
-    same = ((t["doc_id"].to_numpy()[1:] == t["doc_id"].to_numpy()[:-1])
-            & (t["utterance_id"].to_numpy()[1:] == t["utterance_id"].to_numpy()[:-1])
-            & (t["sentence_id"].to_numpy()[1:] == t["sentence_id"].to_numpy()[:-1])
-            & (t["position"].to_numpy()[1:] == t["position"].to_numpy()[:-1] + 1)
-            & nounish[:-1])
-    key_change[1:] = ~same
-    run = np.cumsum(key_change)[nounish]
-    surf = surface[nounish]
-    expanded = [parts_of.get(s, [s]) if c else [s] for s, c in zip(surf, compound[nounish])]
-    lens = np.fromiter((len(p) for p in expanded), dtype=np.int64, count=len(expanded))
-    flat = np.fromiter((x for p in expanded for x in p), dtype=object, count=int(lens.sum()))
-    run_flat = np.repeat(run, lens)
-    link = run_flat[1:] == run_flat[:-1]
-    fr = pd.Series(flat[:-1][link]).value_counts()  # p has a right neighbour
-    fl = pd.Series(flat[1:][link]).value_counts()   # p has a left neighbour
-    term_pos = t[["term", "pos"]].dropna().drop_duplicates("term").set_index("term")["pos"]
+    part_id: dict[str, int] = {}
+    t_first = np.empty(len(tkeys), dtype=np.int64)
+    t_last = np.empty(len(tkeys), dtype=np.int64)
+    t_parts = []
+    for k, key in enumerate(tkeys.tolist()):
+        s = surf_u[key // 2]
+        parts = splitter(s) if key % 2 else [s]
+        ids = [part_id.setdefault(p, len(part_id)) for p in parts]
+        t_first[k], t_last[k] = ids[0], ids[-1]
+        t_parts.append(ids)
+    n_parts = len(part_id)
+    t_count = np.bincount(ttype, minlength=len(tkeys))
+    fr = np.zeros(n_parts, dtype=np.int64)  # p has a right neighbour
+    fl = np.zeros(n_parts, dtype=np.int64)  # p has a left neighbour
+    for ids, c in zip(t_parts, t_count.tolist()):
+        for p in ids[:-1]:
+            fr[p] += c
+        for p in ids[1:]:
+            fl[p] += c
+    # links between tokens: row i (noun-ish) and row i + 1 (noun-ish) in one run
+    row_type = np.full(len(tokens), -1, dtype=np.int64)
+    row_type[rows] = ttype
+    left = np.flatnonzero(same)
+    fr += np.bincount(t_last[row_type[left]], minlength=n_parts)
+    fl += np.bincount(t_first[row_type[left + 1]], minlength=n_parts)
+    fr_d = dict(zip(part_id, fr.tolist()))
+    fl_d = dict(zip(part_id, fl.tolist()))
+    compound_terms = _compound_terms(tokens, order)
     out = np.empty(len(vocabulary))
     for k, term in enumerate(vocabulary):
-        parts = splitter(term) if term_pos.get(term) == "複合名詞" else [term]
-        logs = [np.log((fl.get(p, 0) + 1.0) * (fr.get(p, 0) + 1.0)) for p in parts]
+        parts = splitter(term) if term in compound_terms else [term]
+        logs = [np.log((fl_d.get(p, 0) + 1.0) * (fr_d.get(p, 0) + 1.0)) for p in parts]
         out[k] = frequency[k] * float(np.exp(np.sum(logs) / (2.0 * len(parts))))
     return out
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, object]:
+    """Integer codes and distinct values of a column (categoricals: their own codes, no hashing)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy().astype(np.int64), values.cat.categories
+    return pd.factorize(values.to_numpy())
+
+
+def _utterance_order(tokens: pd.DataFrame) -> np.ndarray | None:
+    """None when each utterance's rows are contiguous and by increasing position; else the sort order.
+
+    The sort order is that of ``sort_values(["doc_id", "utterance_id", "position"], kind="mergesort")``.
+    """
+    doc, _ = _codes(tokens["doc_id"])
+    utt = tokens["utterance_id"].to_numpy()
+    position = tokens["position"].to_numpy()
+    same = (doc[1:] == doc[:-1]) & (utt[1:] == utt[:-1])
+    if np.issubdtype(utt.dtype, np.integer) and bool(np.all(position[1:][same] > position[:-1][same])):
+        lo = int(utt.min())
+        key_c, keys = pd.factorize((doc + 1) * (int(utt.max()) - lo + 1) + (utt - lo))
+        if int(np.count_nonzero(~same)) + 1 == len(keys):  # each utterance is one block of rows
+            return None
+    doc_sorted, _ = pd.factorize(tokens["doc_id"].astype(str).to_numpy(), sort=True)
+    return np.lexsort((position, utt, doc_sorted))
+
+
+def _compound_terms(tokens: pd.DataFrame, order) -> set:
+    """Terms whose first row (in utterance/position order) is a joined compound (pos 複合名詞)."""
+    term_c, term_u = _codes(tokens["term"])
+    pos_c, pos_u = _codes(tokens["pos"])
+    pos_u = [str(x) for x in pos_u]
+    if "複合名詞" not in pos_u:
+        return set()
+    comp = pos_u.index("複合名詞")
+    ok = (term_c >= 0) & (pos_c >= 0)
+    if order is not None:
+        term_c, pos_c, ok = term_c[order], pos_c[order], ok[order]
+    idx = np.flatnonzero(ok)
+    tc, first = np.unique(term_c[idx], return_index=True)
+    is_comp = pos_c[idx[first]] == comp
+    return {str(term_u[t]) for t in tc[is_comp].tolist()}
 
 
 def _part_splitter():

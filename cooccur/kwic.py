@@ -12,6 +12,7 @@ space. ``line`` is the line where the utterance (turn) starts in its file.
 from __future__ import annotations
 
 import difflib
+from itertools import accumulate
 import unicodedata
 import weakref
 
@@ -32,10 +33,10 @@ class _Index:
 
     def __init__(self, tokens: pd.DataFrame, utterances: pd.DataFrame | None):
         self.tokens = tokens
-        counted = tokens["term"].notna().to_numpy()
-        self.term_rows = pd.Series(np.flatnonzero(counted)).groupby(
-            tokens["term"].to_numpy()[counted]).indices if counted.any() else {}
-        self.term_rows = {k: np.flatnonzero(counted)[v] for k, v in self.term_rows.items()}
+        counted_rows = np.flatnonzero(tokens["term"].notna().to_numpy())
+        groups = pd.Series(counted_rows).groupby(
+            np.asarray(tokens["term"].to_numpy()[counted_rows], dtype=object)).indices if len(counted_rows) else {}
+        self.term_rows = {k: counted_rows[v] for k, v in groups.items()}
         self.utt_rows = tokens.groupby(["doc_id", "utterance_id"], sort=False).indices
         # Columns as numpy arrays, converted once: converting an Arrow-backed
         # string column costs O(len(tokens)) and would otherwise happen per call.
@@ -60,22 +61,48 @@ class _Index:
         if key not in self.offsets:
             raw = self.info.get(key, (None, None, None))[0]
             rows = self.utt_rows.get(key, np.zeros(0, dtype=np.int64))
-            if self.position is not None:
-                rows = rows[np.argsort(self.position[rows], kind="stable")]
-            surfaces = self.surface[rows] if "surface" in self.tokens.columns else [""] * len(rows)
+            if self.position is not None and len(rows) > 1:
+                p = self.position[rows]
+                if not (p[1:] > p[:-1]).all():
+                    rows = rows[np.argsort(p, kind="stable")]
+            surfaces = (self.surface[rows].tolist() if "surface" in self.tokens.columns
+                        else [""] * len(rows))
             if raw is None or (isinstance(raw, float) and np.isnan(raw)) or raw is pd.NA:
                 text = "".join(str(s) for s in surfaces)
             else:
                 text = unicodedata.normalize("NFKC", str(raw))
-            spans, cursor = {}, 0
-            for r, s in zip(rows, surfaces):
-                s = str(s)
-                k = text.find(s, cursor) if s else -1
-                if k >= 0:
-                    spans[int(r)] = (k, k + len(s))
-                    cursor = k + len(s)
+            spans = _fast_spans(text, rows, surfaces)
+            if spans is None:
+                spans, cursor = {}, 0
+                for r, s in zip(rows, surfaces):
+                    s = str(s)
+                    k = text.find(s, cursor) if s else -1
+                    if k >= 0:
+                        spans[int(r)] = (k, k + len(s))
+                        cursor = k + len(s)
             self.offsets[key] = (text, spans, rows)
         return self.offsets[key]
+
+
+def _fast_spans(text: str, rows, surfaces: list) -> dict | None:
+    """Offsets when the surfaces are exactly the text without line breaks (as tokenize makes them).
+
+    Gives the same spans as searching each surface from a moving cursor, in one
+    pass; None when the surfaces do not tile the text (then the caller searches).
+    """
+    if not all(isinstance(s, str) and s for s in surfaces):
+        return None
+    joined = "".join(surfaces)
+    ends = list(accumulate(map(len, surfaces)))
+    if joined == text:
+        bounds = ends
+    elif "\n" in text and joined == text.replace("\n", ""):
+        at = [i for i, ch in enumerate(text) if ch != "\n"]  # joined index -> text index
+        starts = [at[e - len(s)] for e, s in zip(ends, surfaces)]
+        return {r: (a, a + len(s)) for r, a, s in zip(rows.tolist(), starts, surfaces)}
+    else:
+        return None
+    return {r: (e - len(s), e) for r, e, s in zip(rows.tolist(), bounds, surfaces)}
 
 
 def _index(tokens, utterances) -> _Index:

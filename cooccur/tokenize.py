@@ -259,7 +259,12 @@ def _fill_forms(text, L, W, N, pieces, split_mode) -> None:
         m = None
         if w < _OOV:
             m = next((x for x in d.lookup(s) if x.word_id() == w), None)
-        if m is None:  # not indexed (split unit, unknown word): tokenize its piece again
+        else:  # unknown word or joined numeral: analyse it alone, so its forms do not depend on
+            # which occurrence (context) a thread met first
+            alone = get_tokenizer(split_mode).tokenize(s)
+            if len(alone) == 1 and alone[0].word_id() == w:
+                m = alone[0]
+        if m is None:  # not indexed (split unit) or different alone: tokenize its piece again
             p = int(np.searchsorted(piece_end, i, side="right"))
             start = int(piece_end[p - 1]) if p else 0
             m = get_tokenizer(split_mode).tokenize(pieces[p])[i - start]
@@ -430,7 +435,7 @@ def _encode(arr) -> tuple[np.ndarray, list]:
 def _empty_frame():
     import pandas as pd
 
-    cols = {c: pd.Series([], dtype="str") for c in TOKEN_COLUMNS}
+    cols = {c: pd.Series(pd.Categorical([], categories=pd.Index([], dtype="str"))) for c in TOKEN_COLUMNS}
     for c in ("utterance_id", "paragraph_id", "sentence_id", "position"):
         cols[c] = pd.Series([], dtype="int64")
     return pd.DataFrame(cols)
@@ -557,20 +562,29 @@ def _assemble(utt, results, rules):
     name_idx = {v: i for i, v in enumerate(names)}
     t_term = np.array([name_idx.get(display.get(k), -1) for k in types.cols["key"]], dtype=np.int64)
     r_term = np.where(counted, t_term[rtype], -1)
-    take = pa.array(rtype)
-    cols = {}
-    doc = pa.array(utt["doc_id"].astype(str).tolist(), type=pa.string())
-    cols["doc_id"] = doc.take(pa.array(rrow))
-    cols["utterance_id"] = pa.array(utt["utterance_id"].to_numpy().astype(np.int64)[rrow])
-    cols["paragraph_id"] = pa.array(rpara)
-    cols["sentence_id"] = pa.array(rsent)
+    doc_cats, doc_codes = _sorted_codes(utt["doc_id"].astype(str).tolist())
+    cols = {"doc_id": pd.Categorical.from_codes(doc_codes[rrow], categories=doc_cats)}
+    cols["utterance_id"] = utt["utterance_id"].to_numpy().astype(np.int64)[rrow]
+    cols["paragraph_id"] = rpara
+    cols["sentence_id"] = rsent
     first = np.flatnonzero(np.r_[True, rrow[1:] != rrow[:-1]])
-    cols["position"] = pa.array(np.arange(len(rrow)) - np.repeat(first, np.diff(np.r_[first, len(rrow)])))
-    cols["surface"] = pa.array(types.cols["surface"], type=pa.string()).take(take)
-    cols["term"] = pa.array(names, type=pa.string()).take(pa.array(r_term, mask=r_term < 0))
-    for c in ("pos", "pos_detail", "dictionary_form", "normalized_form", "reading"):
-        cols[c] = pa.array(types.cols[c], type=pa.string()).take(take)
-    return pa.table(cols).to_pandas()
+    cols["position"] = np.arange(len(rrow)) - np.repeat(first, np.diff(np.r_[first, len(rrow)]))
+    for c in ("surface", "term", "pos", "pos_detail", "dictionary_form", "normalized_form", "reading"):
+        if c == "term":
+            cats, codes = pd.Index(names, dtype="str"), r_term
+        else:
+            cats, tcodes = _sorted_codes(types.cols[c])
+            codes = tcodes[rtype]
+        cols[c] = pd.Categorical.from_codes(codes, categories=cats)
+    return pd.DataFrame(cols)
+
+
+def _sorted_codes(values: list) -> tuple:
+    """(sorted distinct values as a str Index, code of each value in it): categories in string order."""
+    import pandas as pd
+
+    cats, inv = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+    return pd.Index(cats, dtype="str"), inv.ravel().astype(np.int64)
 
 
 def _join_compounds(kind, piece, tt, types, rules, pt, keyof, t_stop_key, merged_into, span_end, sw) -> None:

@@ -107,3 +107,22 @@ def test_tfidf_sums_match_scikit_learn():
     X = sp.csr_matrix(dense)
     expected = np.asarray(TfidfTransformer().fit_transform(X).sum(axis=0)).ravel()
     np.testing.assert_allclose(tfidf_sums(X), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_flr_same_for_categorical_str_and_shuffled_rows():
+    from cooccur.tokenize import tokenize_utterances
+
+    tok = tokenize_utterances(["情報共有基盤の整備について、情報共有の基盤整備を進めます。",
+                               "共同利用システムと情報共有基盤。"], compounds="all")
+    assert isinstance(tok["surface"].dtype, pd.CategoricalDtype)
+    vocab = sorted(tok["term"].dropna().unique())
+    freq = tok["term"].value_counts().reindex(vocab).to_numpy()
+    split = {"情報共有基盤": ["情報", "共有", "基盤"]}.get
+    ref = flr_scores(tok, vocab, freq, split=lambda s: split(s) or [s])
+    plain = tok.astype({c: "str" for c in tok.columns if isinstance(tok[c].dtype, pd.CategoricalDtype)})
+    shuffled = tok.sample(frac=1.0, random_state=3)
+    for t in (plain, shuffled):
+        assert np.array_equal(flr_scores(t, vocab, freq, split=lambda s: split(s) or [s]), ref)
+    # 情報共有基盤 occurs twice as one joined token: parts 情報(R), 共有(L, R), 基盤(L)
+    k = vocab.index("情報共有基盤")
+    assert ref[k] > freq[k]

@@ -329,3 +329,41 @@ def test_comparison_panels_share_bubble_positions():
     common = set(A) & set(B)
     assert len(common) == 56
     assert all(spots[0][v] == spots[1][v] for v in common)
+
+
+def _svg_label_boxes(svg: str) -> tuple[dict, tuple[float, float]]:
+    """Bounding boxes of the label groups (gid label-N) in an SVG whose glyphs are paths."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    root = ET.fromstring(svg)
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    boxes = {}
+    for g in root.iter("{http://www.w3.org/2000/svg}g"):
+        gid = g.get("id") or ""
+        if not gid.startswith("label-"):
+            continue
+        xs, ys = [], []
+        for path in g.iterfind(".//svg:path", ns):
+            nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))]
+            xs += nums[0::2]
+            ys += nums[1::2]
+        assert not g.findall(".//svg:use", ns) and not g.get("transform"), "label glyphs must be absolute paths"
+        boxes[gid] = (min(xs), min(ys), max(xs), max(ys))
+    return boxes, (width, height)
+
+
+def test_svg_label_boxes_do_not_overlap_and_lie_inside_the_canvas(fig60):
+    from cooccur.plot import figure_bytes
+
+    boxes, (width, height) = _svg_label_boxes(figure_bytes(fig60[0], "svg").decode("utf-8"))
+    assert len(boxes) == 60
+    for x0, y0, x1, y1 in boxes.values():
+        assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
+    items = sorted(boxes.items())
+    for i, (a, (ax0, ay0, ax1, ay1)) in enumerate(items):
+        for b, (bx0, by0, bx1, by1) in items[i + 1:]:
+            overlap_x = min(ax1, bx1) - max(ax0, bx0)
+            overlap_y = min(ay1, by1) - max(ay0, by0)
+            assert overlap_x <= 0.5 or overlap_y <= 0.5, (a, b)  # 0.5 pt: the white halo's stroke
