@@ -237,14 +237,16 @@ def _short_error(doc_id, path, error) -> str:
 
 
 def _print_summary(analysis, output: Path, *, quiet: bool = False) -> None:
-    """One screen at the end; with ``quiet``, only the files that were rejected (never silent loss)."""
+    """One screen at the end; with ``quiet``, only rejected files and warnings (never silent loss)."""
     s = analysis.summary()
     files = analysis.corpus.files
     bad = files[files["status"] == "error"]
     problems = [f"  rejected: {_short_error(row.doc_id, row.path, row.error)}" for row in bad.itertuples(index=False)]
+    errors = set(bad["error"].dropna())
+    warnings = [f"  warning: {w}" for w in analysis.warnings if w not in errors]
     if quiet:
-        if problems:
-            click.echo("\n".join(problems), err=True)
+        if problems or warnings:
+            click.echo("\n".join(problems + warnings), err=True)
         return
     excluded = s.get("utterances_excluded") or {}
     excluded_text = ", ".join(f"{n} {reason}" for reason, n in sorted(excluded.items())) or "none"
@@ -262,9 +264,7 @@ def _print_summary(analysis, output: Path, *, quiet: bool = False) -> None:
     if analysis.cache_stats:
         c = analysis.cache_stats
         lines.insert(2, f"token cache: {c['hits']} documents reused, {c['misses']} tokenized")
-    lines.extend(problems)
-    errors = set(bad["error"].dropna())
-    lines.extend(f"  warning: {w}" for w in analysis.warnings if w not in errors)
+    lines.extend(problems + warnings)
     click.echo("\n".join(lines), err=True)
 
 

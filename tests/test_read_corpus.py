@@ -46,7 +46,9 @@ def test_folder_of_fixtures(corpus_dir):
     plain = c.utterances[c.utterances["doc_id"] == "plain.txt"].iloc[0]
     assert plain["text"] == "これは話者のいない文章です。\n二段落目は字下げされています。\n空行の後の三段落目です。"
     assert plain["speaker"] is pd.NA and plain["exclusion"] is pd.NA
-    assert c.warnings == ["minutes.txt: line 15: turn mark without a speaker label or remark"]
+    assert c.warnings == ["minutes.txt: line 15: turn mark without a speaker label or remark",
+                          "plain.txt: no speaker turns found (○名前, 名前：, interview name lines); read as one "
+                          "remark without a speaker — pass --format if the file has turns in another layout"]
 
 
 def test_columns_and_dtypes(corpus_dir):

@@ -383,6 +383,9 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
         warnings.append(str(exc))
         return
     warnings.extend(f"{doc_id}: {w}" for w in parsed.warnings)
+    if format == "auto" and fmt in ("text", "docx"):
+        warnings.append(f"{doc_id}: no speaker turns found (○名前, 名前：, interview name lines); read as one "
+                        "remark without a speaker — pass --format if the file has turns in another layout")
     offsets = not fmt.startswith("docx") and fmt not in ("csv", "tsv")
     stats = builder.parsed(doc_id, parsed, fmt, include_preamble=include_preamble, offsets=offsets)
     builder.file(doc_id, path, role="transcript", status="ok", fmt=fmt, encoding=enc, newline=newline,
