@@ -4,11 +4,14 @@ Builds about 1M characters of text (the .txt files under data/sample/ repeated,
 else generated sentences), then prints chars/s, median of 3 runs, for:
 
 * bare: SudachiPy split mode C, one tokenizer per thread, a plain loop pulling
-  each morpheme's surface and POS, fed one line at a time;
+  each morpheme's surface and POS, fed one line at a time (the same lines and
+  thread count as ours); also "bare tokenize only" (no field pulled);
 * ours: ``tokenize_utterances`` (all term rules at their defaults) on the same
   lines, one utterance per line.
 
 Goals (DESIGN.md §5): ours >= 0.9 x bare per core, >= 1.6M chars/s on two cores.
+Ratios are printed against both bare variants, for 1 thread and for 2 threads
+(per core = chars/s divided by the threads).
 
 Run: ``python benchmarks/bench_tokenize.py [--chars 1000000]``.
 """
@@ -57,6 +60,26 @@ def build_lines(target: int) -> list[str]:
     return out
 
 
+def _in_threads(work, lines: list[str], threads: int) -> None:
+    if threads == 1:
+        work(lines)
+        return
+    size = 2000
+    parts = [lines[i:i + size] for i in range(0, len(lines), size)]
+    with ThreadPoolExecutor(threads) as ex:
+        list(ex.map(work, parts))
+
+
+def bare_only(lines: list[str], threads: int) -> None:
+    from cooccur.tokenize import get_tokenizer
+
+    def work(part):
+        tk = get_tokenizer("C")
+        return sum(len(tk.tokenize(ln)) for ln in part)
+
+    _in_threads(work, lines, threads)
+
+
 def bare(lines: list[str], threads: int) -> None:
     from cooccur.tokenize import get_tokenizer
 
@@ -68,13 +91,7 @@ def bare(lines: list[str], threads: int) -> None:
                 out.append((m.surface(), m.part_of_speech()))
         return len(out)
 
-    if threads == 1:
-        work(lines)
-        return
-    size = 2000
-    parts = [lines[i:i + size] for i in range(0, len(lines), size)]
-    with ThreadPoolExecutor(threads) as ex:
-        list(ex.map(work, parts))
+    _in_threads(work, lines, threads)
 
 
 def ours(lines: list[str], threads: int) -> None:
@@ -106,11 +123,14 @@ def main() -> None:
     cold = time.perf_counter() - t0
     print(f"{chars:,} characters in {len(lines):,} lines; first (cold-cache) call on "
           f"{sum(map(len, lines[:2000])):,} chars: {cold:.3f} s")
-    print(f"{'threads':>7} {'bare chars/s':>14} {'ours chars/s':>14} {'ours/bare':>9}")
+    print(f"{'threads':>7} {'bare-only/s':>12} {'bare/s':>11} {'ours/s':>11} {'ours/core':>10} "
+          f"{'ours/bare':>9} {'ours/bare-only':>14}")
     for threads in (1, 2):
+        b0 = median_rate(bare_only, lines, threads, chars)
         b = median_rate(bare, lines, threads, chars)
         o = median_rate(ours, lines, threads, chars)
-        print(f"{threads:>7} {b:>14,.0f} {o:>14,.0f} {o / b:>9.2f}")
+        print(f"{threads:>7} {b0:>12,.0f} {b:>11,.0f} {o:>11,.0f} {o / threads:>10,.0f} "
+              f"{o / b:>9.2f} {o / b0:>14.2f}")
 
 
 if __name__ == "__main__":

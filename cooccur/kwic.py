@@ -124,20 +124,35 @@ def _unknown_term(term, idx: _Index):
                       "(terms are the display forms in the tokens' 'term' column)")
 
 
-def concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, width: int = 30) -> pd.DataFrame:
+def concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, width: int = 30,
+                limit: int | None = None) -> pd.DataFrame:
     """KWIC lines: every occurrence of ``term`` with ``width`` characters either side.
+
+    Parameters
+    ----------
+    tokens, utterances : DataFrame
+        The tokens table and the utterances table of the same corpus.
+    term : str
+        A display form from the tokens' ``term`` column.
+    width : int
+        Characters of context either side.
+    limit : int, optional
+        Build only the first ``limit`` lines (in document order); the number of
+        all occurrences is still given in ``attrs["total"]``. Much faster for
+        frequent terms when only a few lines are shown.
 
     Returns
     -------
     DataFrame
         ``doc_id, utterance_id, speaker, left, keyword, right, line`` in document
         order (doc_id, utterance_id, position). ``keyword`` is the surface as
-        written (NFKC).
+        written (NFKC). ``attrs["total"]`` is the number of occurrences of
+        ``term`` (the number of rows when ``limit`` is None).
 
     Raises
     ------
     ValueError
-        ``term`` never occurs (with close matches), or ``width`` < 0.
+        ``term`` never occurs (with close matches), ``width`` < 0 or ``limit`` < 0.
 
     Examples
     --------
@@ -151,12 +166,21 @@ def concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, wi
     """
     if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 0:
         raise ValueError(f"width must be a whole number ≥ 0, not {width!r}")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 0):
+        raise ValueError(f"limit must be a whole number ≥ 0 or None (all lines), not {limit!r}")
     idx = _index(tokens, utterances)
     rows = idx.term_rows.get(term)
     if rows is None:
         raise _unknown_term(term, idx)
+    total = len(rows)
     doc, utt, surf = idx.doc, idx.utt, idx.surface
     pos = idx.position if idx.position is not None else np.arange(len(tokens))
+    if limit is not None and limit < total:
+        # the rows of the first `limit` lines of the full, stably sorted result; kept in row order so
+        # the final stable sort orders them exactly as it would among all lines
+        keys = pd.DataFrame({"d": doc[rows], "u": utt[rows], "p": pos[rows]})
+        first = keys.sort_values(["d", "u", "p"], kind="mergesort").index.to_numpy()[:limit]
+        rows = rows[np.sort(first)]
     records = []
     for r in rows:
         key = (doc[r], utt[r])
@@ -175,7 +199,9 @@ def concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, wi
     out = pd.DataFrame(records, columns=["doc_id", "utterance_id", "_p", "speaker", "left", "keyword", "right",
                                          "line"])
     out = out.sort_values(["doc_id", "utterance_id", "_p"], kind="mergesort").drop(columns="_p")
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs["total"] = total
+    return out
 
 
 def edge_evidence(tokens: pd.DataFrame, utterances: pd.DataFrame, a: str, b: str, *,

@@ -133,8 +133,8 @@ def _kwic_for_nodes(analysis):
 
     frames = []
     for term in sorted(analysis.graph.nodes):
-        lines = concordance(analysis.tokens, analysis.corpus.utterances, term)
-        lines = lines.head(KWIC_LINES_PER_TERM).assign(term=term, total=len(lines))
+        lines = concordance(analysis.tokens, analysis.corpus.utterances, term, limit=KWIC_LINES_PER_TERM)
+        lines = lines.assign(term=term, total=lines.attrs["total"])
         frames.append(lines)
     if not frames:
         return None

@@ -154,8 +154,33 @@ def _tokenize_chunk(rows: list[int], texts: list[str], split_mode: str) -> dict:
     W = np.asarray(wids, dtype=np.int64)
     N = np.asarray(ntok, dtype=np.int64)
     _fill_forms(text, L, W, N, pieces, split_mode)
-    return dict(text=text, L=L, W=W, N=N, row=np.asarray(prow, dtype=np.int64),
-                para=np.asarray(ppara, dtype=np.int64), sent=np.asarray(psent, dtype=np.int64), pieces=pieces)
+    res = dict(text=text, L=L, W=W, N=N, row=np.asarray(prow, dtype=np.int64),
+               para=np.asarray(ppara, dtype=np.int64), sent=np.asarray(psent, dtype=np.int64), pieces=pieces)
+    res.update(_local_types(text, L, W))
+    return res
+
+
+def _local_types(text: str, L: np.ndarray, W: np.ndarray) -> dict:
+    """The distinct (word id, surface) pairs of a chunk, in first-seen order (runs in the worker).
+
+    Returns ``lt`` (each token's index into them, int32), ``tw`` (their word ids)
+    and ``ts`` (their surfaces, an Arrow string array). :func:`_assemble` merges
+    the chunks' small type lists instead of hashing every token of the corpus.
+    """
+    import pyarrow as pa
+
+    n = len(L)
+    data, boff = _utf8_offsets(text, np.r_[0, np.cumsum(L)])
+    surf = pa.LargeStringArray.from_buffers(n, pa.py_buffer(boff), pa.py_buffer(data))
+    senc = surf.dictionary_encode()
+    scode = senc.indices.to_numpy().astype(np.int64)
+    wenc = pa.array(W).dictionary_encode()
+    ns = max(len(senc.dictionary), 1)
+    penc = pa.array(wenc.indices.to_numpy().astype(np.int64) * ns + scode).dictionary_encode()
+    pcode = penc.dictionary.to_numpy()
+    return dict(lt=penc.indices.to_numpy().astype(np.int32),
+                tw=wenc.dictionary.to_numpy()[pcode // ns],
+                ts=senc.dictionary.take(pa.array(pcode % ns)))
 
 
 def _remote_chunk(rows: list[int], texts: list[str], split_mode: str) -> dict:
@@ -214,7 +239,8 @@ def _tokenize_cached(utt, rows: list[int], texts: list[str], split_mode: str, jo
         _fill_forms(text, entry["L"], entry["W"], entry["N"], entry["pieces"], split_mode)
         per_group[g] = [dict(text=text, L=entry["L"], W=entry["W"], N=entry["N"], para=entry["para"],
                              sent=entry["sent"], pieces=entry["pieces"],
-                             row=np.asarray([row_of[int(u)] for u in entry["utterance_id"]], dtype=np.int64))]
+                             row=np.asarray([row_of[int(u)] for u in entry["utterance_id"]], dtype=np.int64),
+                             **_local_types(text, entry["L"], entry["W"]))]
         if progress is not None:
             progress(sum(len(texts[i]) for i in idx))
     chunks, owner = [], []
@@ -467,22 +493,21 @@ def _assemble(utt, results, rules):
     results = [r for r in results if len(r["L"])]
     if not results:
         return _empty_frame()
-    text = "".join(r["text"] for r in results)
     L = np.concatenate([r["L"] for r in results])
-    W = np.concatenate([r["W"] for r in results])
     N = np.concatenate([r["N"] for r in results])
-    piece = np.repeat(np.arange(len(N)), N)
-    row = np.concatenate([r["row"] for r in results])[piece]
-    para = np.concatenate([r["para"] for r in results])[piece]
-    sent = np.concatenate([r["sent"] for r in results])[piece]
-    ends = np.cumsum(L)
-    starts = ends - L
     n = len(L)
-    data, boff = _utf8_offsets(text, np.concatenate([[0], ends]))
-    surf_arr = pa.LargeStringArray.from_buffers(n, pa.py_buffer(boff), pa.py_buffer(data))
-    scode, sdict = _encode(surf_arr)
-    winv, uw = _encode(pa.array(W))
-    tinv, tcode = _encode(pa.array(winv * len(sdict) + scode))
+    # merge the chunks' type lists (first-seen order over the chunks in order = over the corpus)
+    offs = np.cumsum([0] + [len(r["tw"]) for r in results])
+    ts = pa.concat_arrays([r["ts"] for r in results])
+    scode, sdict = _encode(ts)
+    winv, uw = _encode(pa.array(np.concatenate([r["tw"] for r in results])))
+    ginv, tcode = _encode(pa.array(winv * len(sdict) + scode))
+    tt = np.concatenate([ginv[o + r["lt"]] for o, r in zip(offs.tolist(), results)])
+    piece_first = np.zeros(n + 1, dtype=bool)  # token starts a new piece (sentence)
+    piece_first[np.cumsum(N) - N] = True
+    same_piece = ~piece_first[:n]
+    same_piece[0] = False
+    prow = np.concatenate([r["row"] for r in results])
     pt = _pos_tables(rules["pos"])
     syn, sw = rules["synonyms"], rules["stopwords"]
 
@@ -511,11 +536,8 @@ def _assemble(utt, results, rules):
                   pos=pt["pos"][pid], pos_detail=pt["detail"][pid], key=key,
                   form=dform if pt["conj"][pid] else s,
                   counted=bool(pt["counted"][pid]) and not stop and not numeral)
-    tt = tinv.astype(np.int64)
     t_stop_key = [k in sw or s in sw for k, s in zip(types.cols["key"], types.cols["surface"])]
     # counters right after a numeral (5年, 第3回) are never counted and break compounds
-    same_piece = np.zeros(n, dtype=bool)
-    same_piece[1:] = piece[1:] == piece[:-1]
     after_num = np.zeros(n, dtype=bool)
     after_num[1:] = t_numeral[tt[:-1]] & same_piece[1:]
     not_counted = after_num & t_counter[tt]
@@ -523,6 +545,12 @@ def _assemble(utt, results, rules):
     span_end = np.arange(1, n + 1)
     taken = np.zeros(n, dtype=bool)
     # forced terms: longest first, aligned on token boundaries, inside one sentence
+    if rules["forced"]:
+        text = "".join(r["text"] for r in results)
+        ends = np.cumsum(L)
+        starts = ends - L
+        row = np.repeat(prow, N)
+        sent = np.repeat(np.concatenate([r["sent"] for r in results]), N)
     for term in sorted(rules["forced"], key=lambda x: (-len(x), x)):
         pos_ = text.find(term)
         while pos_ >= 0:
@@ -541,14 +569,18 @@ def _assemble(utt, results, rules):
     kind = t_kind[tt].copy()
     kind[taken | after_num | t_breaks[tt]] = 0
     if rules["compounds"] != "off":
-        _join_compounds(kind, piece, tt, types, rules, pt, keyof, t_stop_key, merged_into, span_end, sw)
+        _join_compounds(kind, same_piece, tt, types, rules, pt, keyof, t_stop_key, merged_into, span_end, sw)
     # final rows
-    keep = np.ones(n, dtype=bool)
-    for a in np.flatnonzero(merged_into >= 0).tolist():
-        keep[a + 1: span_end[a]] = False
+    merged = np.flatnonzero(merged_into >= 0)
+    inside = np.zeros(n + 1, dtype=np.int32)  # spans do not overlap: +1 after a span's first token, -1 at its end
+    np.add.at(inside, merged + 1, 1)
+    np.add.at(inside, span_end[merged], -1)
+    keep = np.cumsum(inside[:n]) == 0
     rtype = np.where(merged_into >= 0, merged_into, tt)[keep]
     counted = np.asarray(types.counted, dtype=bool)[rtype] & ~not_counted[keep]
-    rrow, rpara, rsent = row[keep], para[keep], sent[keep]
+    rrow = np.repeat(prow, N)[keep]
+    rpara = np.repeat(np.concatenate([r["para"] for r in results]), N)[keep]
+    rsent = np.repeat(np.concatenate([r["sent"] for r in results]), N)[keep]
     # display forms: most frequent form per key among counted rows
     freq = np.bincount(rtype[counted], minlength=len(types.counted)).tolist()
     by_key: dict[str, dict[str, int]] = {}
@@ -558,7 +590,7 @@ def _assemble(utt, results, rules):
             form = types.cols["form"][t]
             d[form] = d.get(form, 0) + f
     display = {k: _terms.choose_display(v) for k, v in by_key.items()}
-    names = sorted(display.values())
+    names = sorted(set(display.values()))  # two keys may share a display form (n and ｎ...)
     name_idx = {v: i for i, v in enumerate(names)}
     t_term = np.array([name_idx.get(display.get(k), -1) for k in types.cols["key"]], dtype=np.int64)
     r_term = np.where(counted, t_term[rtype], -1)
@@ -587,11 +619,11 @@ def _sorted_codes(values: list) -> tuple:
     return pd.Index(cats, dtype="str"), inv.ravel().astype(np.int64)
 
 
-def _join_compounds(kind, piece, tt, types, rules, pt, keyof, t_stop_key, merged_into, span_end, sw) -> None:
-    """Find runs of nouns/prefixes/suffixes and record the joined spans."""
+def _join_compounds(kind, same_piece, tt, types, rules, pt, keyof, t_stop_key, merged_into, span_end, sw) -> None:
+    """Find runs of nouns/prefixes/suffixes (``same_piece``: token continues its sentence piece) and record the joined spans."""
     inrun = kind > 0
     new = inrun.copy()
-    new[1:] &= ~(inrun[:-1] & (piece[1:] == piece[:-1]))
+    new[1:] &= ~(inrun[:-1] & same_piece[1:])
     run_id = np.cumsum(new)
     idx = np.flatnonzero(inrun)
     if not len(idx):

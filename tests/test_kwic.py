@@ -37,6 +37,21 @@ def test_concordance_offsets_and_context(corpus):
         concordance(tokens, utterances, "ICT人財")
 
 
+
+def test_concordance_limit_keeps_first_lines_and_total(corpus):
+    tokens, utterances = corpus
+    # rows shuffled: the limited lines must still be the first ones in document order
+    shuffled = tokens.iloc[::-1].reset_index(drop=True)
+    full = concordance(shuffled, utterances, "人材", width=4)
+    assert full.attrs["total"] == 2 and full["utterance_id"].tolist() == [0, 1]
+    one = concordance(shuffled, utterances, "人材", width=4, limit=1)
+    assert one.attrs["total"] == 2
+    assert one.values.tolist() == [["会議録.txt", 0, "山田委員", "育成。 ", "人材", "が足りな", 5]]
+    assert concordance(tokens, utterances, "人材", limit=0).empty
+    assert concordance(tokens, utterances, "人材", limit=5).equals(concordance(tokens, utterances, "人材"))
+    with pytest.raises(ValueError, match="limit must be"):
+        concordance(tokens, utterances, "人材", limit=-1)
+
 def test_edge_evidence_units(corpus):
     tokens, utterances = corpus
     e = edge_evidence(tokens, utterances, "人材", "育成", unit="paragraph")

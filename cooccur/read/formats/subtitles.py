@@ -145,7 +145,17 @@ def format_timestamp(seconds: float) -> str:
 # --------------------------------------------------------------------------- parsing
 
 def _split_lines(text: str) -> list[_Line]:
-    out: list[_Line] = []
+    if "\r" not in text:  # fast path, same lines as the general one below
+        parts = text.split("\n")
+        if parts[-1] == "":
+            parts.pop()
+        out = []
+        start = 0
+        for no, part in enumerate(parts, start=1):
+            out.append(_Line(no, start, part))
+            start += len(part) + 1
+        return out
+    out = []
     for no, m in enumerate(re.finditer(r"([^\r\n]*)(\r\n|\r|\n|$)", text), start=1):
         if m.group(0) == "" and m.start() == len(text):
             break
@@ -243,6 +253,8 @@ def _strip_prefix(raw: str, label: str) -> str | None:
 
 
 def _clean_line(raw: str, ruby_out: list[str]) -> str:
+    if "<" not in raw and "{" not in raw and "&" not in raw:  # no tag, no entity: nothing to remove
+        return raw.replace("\xa0", " ").strip()
     raw = _VOICE_END_RE.sub("", raw)
     raw = _RUBY_RT_RE.sub(lambda m: ruby_out.append(m.group(1)) or "", raw)
     raw = _TAG_RE.sub("", raw)
@@ -286,9 +298,10 @@ def _assemble(cues: list[_Cue], notes: list[Exclusion], *, path) -> Parsed:
                 out.exclusions.extend(Exclusion(idx, no, "ruby", r) for r in ruby if r.strip())
                 out.exclusions.extend(Exclusion(idx, no, "stage_direction", r) for r in removed)
                 turn.text = _join(turn.text, clean.strip())
-            turn.meta["end_time"] = format_timestamp(cue.end)
+            turn.meta["end_time"] = cue.end  # seconds until the turn is complete, formatted below
             turn.char_end = cue_end
     for t in out.turns:
+        t.meta["end_time"] = format_timestamp(t.meta["end_time"])
         if not t.text:
             t.exclusion = "empty"
     out.exclusions = sorted(notes + out.exclusions, key=lambda e: e.line)
