@@ -42,6 +42,7 @@ def font_face_css(text: str, *, family: str = FONT_FAMILY) -> str:
     font = TTFont(_font_path(), recalcTimestamp=False)
     options = subset.Options()
     options.notdef_outline = True
+    options.hinting = False  # screen rendering does not need TrueType hints; 40% smaller, faster
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6]  # keep the copyright and licence notices
     options.name_languages = ["*"]
     subsetter = subset.Subsetter(options)
