@@ -7,6 +7,11 @@ stopwords, compounds, synonyms, display forms) are applied afresh on every run,
 so changing them — or any network, keyword or figure parameter — never needs
 re-tokenizing, and a cached run gives exactly the tokens a fresh run gives.
 
+On top of that, the finished tokens table of the whole corpus is kept (one
+Parquet file, the latest only), keyed by the analysed utterances and every
+tokenize parameter: a re-run that changes only network, keyword or figure
+parameters loads it and skips tokenizing and the term rules altogether.
+
 An entry is keyed by a SHA-256 over the cache format, the SudachiPy and
 dictionary versions, the split mode, the document id and the exact utterance
 ids and texts that were tokenized (which covers the file's content and every
@@ -52,6 +57,7 @@ class TokenCache:
     folder: Path
     hits: int = 0
     misses: int = 0
+    hits_corpus: bool = False
     _versions: str = field(default_factory=_versions, repr=False)
 
     def __post_init__(self):
@@ -64,6 +70,49 @@ class TokenCache:
         for uid, text in zip(utterance_ids, texts):
             h.update(str(int(uid)).encode("ascii") + b"\x01" + text.encode("utf-8", "surrogatepass") + b"\x00")
         return h.hexdigest()
+
+    def corpus_key(self, utterances, params: dict) -> str:
+        """Key of the whole tokens table: analysed utterances (ids, speakers, texts) and tokenize parameters."""
+        import json
+
+        h = hashlib.sha256()
+        for part in (CACHE_FORMAT, self._versions, json.dumps(params, sort_keys=True, ensure_ascii=False, default=str)):
+            h.update(part.encode("utf-8") + b"\x00")
+        analysed = utterances[utterances["exclusion"].isna()] if "exclusion" in utterances.columns else utterances
+        speakers = analysed["speaker"] if "speaker" in analysed.columns else [None] * len(analysed)
+        for doc, uid, spk, text in zip(analysed["doc_id"], analysed["utterance_id"], speakers, analysed["text"]):
+            h.update(f"{doc}\x01{uid}\x01{spk}\x01".encode("utf-8", "surrogatepass")
+                     + str(text).encode("utf-8", "surrogatepass") + b"\x00")
+        return h.hexdigest()
+
+    def load_tokens(self, key: str):
+        """The cached tokens table for ``key``, or None."""
+        import pandas as pd
+
+        path = self.folder / f"corpus-{key}.parquet"
+        if not path.is_file():
+            return None
+        try:
+            tokens = pd.read_parquet(path)
+        except Exception:  # damaged: tokenize again
+            return None
+        self.hits_corpus = True
+        return tokens
+
+    def save_tokens(self, key: str, tokens) -> None:
+        """Keep ``tokens`` as the corpus entry (the previous corpus entry, also ours, is replaced)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from .io import atomic_path
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"corpus-{key}.parquet"
+        with atomic_path(path) as tmp:
+            pq.write_table(pa.Table.from_pandas(tokens, preserve_index=False), tmp, compression="zstd")
+        for old in self.folder.glob("corpus-*.parquet"):
+            if old != path:
+                old.unlink(missing_ok=True)
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.parquet"

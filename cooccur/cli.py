@@ -263,7 +263,8 @@ def _print_summary(analysis, output: Path, *, quiet: bool = False) -> None:
     ]
     if analysis.cache_stats:
         c = analysis.cache_stats
-        lines.insert(2, f"token cache: {c['hits']} documents reused, {c['misses']} tokenized")
+        lines.insert(2, "token cache: the whole tokens table reused" if c.get("tokens_reused") else
+                     f"token cache: {c['hits']} documents reused, {c['misses']} tokenized")
     lines.extend(problems + warnings)
     click.echo("\n".join(lines), err=True)
 

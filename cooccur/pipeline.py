@@ -160,8 +160,15 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
 
     t0 = time.perf_counter()
     if tokens is None:
-        tokens = tokenize_utterances(corpus.utterances, progress=progress, cache=cache,
-                                     map_chunks=engine.map_chunks, **_pick(params, "tokenize"))
+        tok_params = _pick(params, "tokenize")
+        key = (cache.corpus_key(corpus.utterances, {k: v for k, v in tok_params.items() if k != "jobs"})
+               if cache is not None else None)
+        tokens = cache.load_tokens(key) if cache is not None else None
+        if tokens is None:
+            tokens = tokenize_utterances(corpus.utterances, progress=progress, cache=cache,
+                                         map_chunks=engine.map_chunks, **tok_params)
+            if cache is not None:
+                cache.save_tokens(key, tokens)
     timings["tokenize"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -279,7 +286,7 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     analysis.timings = {"read": read_seconds, **analysis.timings}
     if token_cache is not None:
         analysis.cache_stats = {"folder": str(token_cache.folder), "hits": token_cache.hits,
-                                "misses": token_cache.misses}
+                                "misses": token_cache.misses, "tokens_reused": token_cache.hits_corpus}
     if output is not None:
         from .outputs import write_outputs
 

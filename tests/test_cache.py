@@ -36,9 +36,12 @@ def test_second_run_uses_the_cache_and_gives_identical_outputs(tmp_path):
     assert first.cache_stats["hits"] == 0 and first.cache_stats["misses"] == 3
     before = _outputs(out)
     second = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml", "json", "png"))
-    assert second.cache_stats["hits"] == 3 and second.cache_stats["misses"] == 0
+    assert second.cache_stats["tokens_reused"] is True and second.cache_stats["misses"] == 0
     assert _outputs(out) == before
     pd.testing.assert_frame_equal(first.tokens, second.tokens)
+    third = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",), top_n=5)
+    assert third.cache_stats["tokens_reused"] is True
+    pd.testing.assert_frame_equal(third.tokens, first.tokens)
     # and a run without any cache gives the same tokens
     uncached = cooccur.analyze(src, min_frequency=2, cache=False)
     pd.testing.assert_frame_equal(uncached.tokens, second.tokens)
@@ -50,7 +53,8 @@ def test_only_changed_documents_are_tokenized_again(tmp_path):
     cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
     (src / "第2回.txt").write_text(TALK["第2回.txt"] + "○司会　ありがとうございました。標準化の話も続けます。\n", encoding="utf-8")
     again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
-    assert again.cache_stats == {"folder": str(out / ".cache" / "tokens"), "hits": 2, "misses": 1}
+    assert again.cache_stats == {"folder": str(out / ".cache" / "tokens"), "hits": 2, "misses": 1,
+                                 "tokens_reused": False}
     fresh = cooccur.analyze(src, min_frequency=2, cache=False)
     pd.testing.assert_frame_equal(fresh.tokens, again.tokens)
 
@@ -60,7 +64,7 @@ def test_term_rules_apply_to_cached_analyses(tmp_path):
     out = tmp_path / "out"
     cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
     again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",), extra_stopwords=("研修",))
-    assert again.cache_stats["hits"] == 3
+    assert again.cache_stats["hits"] == 3 and again.cache_stats["tokens_reused"] is False
     assert "研修" not in set(again.tokens["term"].dropna())
     assert "研修" in set(again.tokens["surface"])
 
@@ -73,4 +77,5 @@ def test_a_damaged_entry_is_a_miss_not_a_crash(tmp_path):
         entry.write_bytes(b"not parquet")
     again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
     assert again.cache_stats["hits"] == 0 and again.cache_stats["misses"] == 3
+    assert again.cache_stats["tokens_reused"] is False
     shutil.rmtree(out)
