@@ -22,6 +22,7 @@ __all__ = [
     "atomic_path",
     "write_json",
     "write_table",
+    "TableLedger",
     "prepare_output_dir",
     "MARKER",
     "OUTPUT_NAMES",
@@ -117,12 +118,14 @@ def _json_default(obj: Any) -> Any:
     raise TypeError(f"cannot write {type(obj).__name__} to JSON")
 
 
-def write_table(df, path: str | Path, *, kind: str | None = None) -> Path:
+def write_table(df, path: str | Path, *, kind: str | None = None, ledger: "TableLedger | None" = None) -> Path:
     """Write a DataFrame as Parquet or as CSV (UTF-8 with BOM, for Excel).
 
     ``kind`` is ``"parquet"`` or ``"csv"``; by default it follows the suffix.
     Parquet files are written without timestamps or pandas index metadata
-    that would vary between runs.
+    that would vary between runs. With a :class:`TableLedger`, a Parquet file
+    is left alone when the table's content and the file on disk are both what
+    the ledger recorded at the last write (the bytes would be the same).
     """
     path = Path(path)
     kind = kind or path.suffix.lstrip(".")
@@ -136,13 +139,110 @@ def write_table(df, path: str | Path, *, kind: str | None = None) -> Path:
         import pandas as pd
 
         table = pa.Table.from_pandas(df, preserve_index=False)
+        fingerprint = _table_fingerprint(table) if ledger is not None else None
+        if ledger is not None and ledger.unchanged(path, fingerprint):
+            return path
         cats = {c: df[c].cat.categories.dtype for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)}
         if cats:  # categorical columns are written as plain strings, as readers expect
             table = table.cast(pa.Schema.from_pandas(df.head(0).astype(cats), preserve_index=False))
-        with atomic_path(path) as tmp:
-            pq.write_table(table, tmp, compression="zstd")
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, compression="zstd")
+        data = sink.getvalue().to_pybytes()
+        atomic_write_bytes(path, data)
+        if ledger is not None:
+            ledger.note(path, fingerprint, data)
         return path
     raise ValueError(f"unknown table kind {kind!r}; use 'parquet' or 'csv'")
+
+
+#: Bumped whenever :func:`_table_fingerprint` or the Parquet writer settings change.
+_LEDGER_FORMAT = "cooccur-table-ledger-1"
+
+
+def _table_fingerprint(table) -> str:
+    """SHA-256 over an Arrow table's schema and every buffer (dictionaries included).
+
+    Equal fingerprints mean equal content; unequal ones may still be equal
+    content (padding bytes), which only costs a needless write.
+    """
+    import hashlib
+
+    import pyarrow as pa
+
+    h = hashlib.sha256()
+    h.update(f"{_LEDGER_FORMAT}\x00{pa.__version__}\x00{table.num_rows}\x00".encode())
+    h.update(table.schema.serialize().to_pybytes())
+
+    def add(arr) -> None:
+        h.update(f"{arr.type}\x01{len(arr)}\x01{arr.offset}\x01{arr.null_count}\x01".encode())
+        for buf in arr.buffers():
+            if buf is None:
+                h.update(b"\x02")
+            else:
+                h.update(str(buf.size).encode() + b"\x03")
+                h.update(buf)
+        if isinstance(arr, pa.DictionaryArray):
+            add(arr.dictionary)
+
+    for column in table.columns:
+        h.update(f"\x04{column.num_chunks}".encode())
+        for chunk in column.chunks:
+            add(chunk)
+    return h.hexdigest()
+
+
+class TableLedger:
+    """What was last written to each Parquet table of an output folder.
+
+    A small JSON file (``OUT/.cache/tables.json``) maps each file name to the
+    fingerprint of the table written and the SHA-256 of the bytes written.
+    :func:`write_table` skips a write only when both still match: the table
+    is the same and the file on disk is exactly the one cooccur wrote (a file
+    that is missing, edited or replaced is always written again).
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.skipped: list[str] = []
+        try:
+            entries = json.loads(self.path.read_text(encoding="utf-8"))
+            self._entries = entries if isinstance(entries, dict) else {}
+        except (OSError, ValueError):
+            self._entries = {}
+        self._dirty = False
+
+    def unchanged(self, target: str | Path, fingerprint: str) -> bool:
+        """True when ``target`` holds exactly the bytes last written for ``fingerprint``."""
+        import hashlib
+
+        target = Path(target)
+        entry = self._entries.get(target.name)
+        if not isinstance(entry, dict) or entry.get("table") != fingerprint:
+            return False
+        try:
+            if target.stat().st_size != entry.get("size"):
+                return False
+            digest = hashlib.sha256(target.read_bytes()).hexdigest()
+        except OSError:
+            return False
+        if digest != entry.get("file"):
+            return False
+        self.skipped.append(target.name)
+        return True
+
+    def note(self, target: str | Path, fingerprint: str, data: bytes) -> None:
+        """Record that ``data`` (for the table ``fingerprint``) was written to ``target``."""
+        import hashlib
+
+        self._entries[Path(target).name] = {"table": fingerprint, "file": hashlib.sha256(data).hexdigest(),
+                                            "size": len(data)}
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the ledger (atomically) if anything was recorded."""
+        if self._dirty:
+            write_json(self.path, self._entries)
+            self._dirty = False
 
 
 def prepare_output_dir(path: str | Path, *, force: bool = False) -> Path:

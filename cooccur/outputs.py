@@ -25,42 +25,63 @@ def _table_name(stem: str, kind: str) -> str:
 
 
 def write_outputs(analysis, output: str | Path, *, started_at: float | None = None,
-                  t_start: float | None = None) -> dict[str, Path]:
+                  t_start: float | None = None, reuse: bool = True) -> dict[str, Path]:
     """Write tables, network files, figures and ``manifest.json`` into ``output``.
+
+    The two large Parquet tables are written on a worker thread while the
+    figures are drawn (Arrow releases the GIL). With ``reuse=True`` a Parquet
+    table whose content and file are unchanged since the last run is not
+    rewritten (see :class:`cooccur.io.TableLedger`); the bytes are the same
+    either way.
 
     Returns the mapping of output name → path written.
     """
-    from .io import write_json, write_table
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .io import TableLedger, write_json, write_table
     from .network import edges_frame, nodes_frame
 
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     p = analysis.parameters
-    written: dict[str, Path] = {}
     t0 = time.perf_counter()
 
     kind = p["tables"]
-    written["utterances"] = write_table(analysis.corpus.utterances, out / _table_name("utterances", kind), kind=kind)
-    written["tokens"] = write_table(analysis.tokens, out / _table_name("tokens", kind), kind=kind)
-    nodes = nodes_frame(analysis.graph)
-    edges = edges_frame(analysis.graph)
-    written["nodes"] = write_table(nodes, out / "nodes.csv", kind="csv")
-    written["edges"] = write_table(edges, out / "edges.csv", kind="csv")
-    written["keywords"] = write_table(analysis.keywords, out / "keywords.csv", kind="csv")
-    written["files"] = write_table(analysis.corpus.files.drop(columns=["path"], errors="ignore"),
-                                   out / "files.csv", kind="csv")
-    if len(analysis.corpus.exclusions):
-        written["exclusions"] = write_table(analysis.corpus.exclusions, out / "exclusions.csv", kind="csv")
-    if analysis.distinctive is not None:
-        written["distinctive"] = write_table(analysis.distinctive, out / "distinctive.csv", kind="csv")
-    if analysis.comparison is not None:
-        written["comparison_edges"] = write_table(analysis.comparison.edges, out / "comparison_edges.csv", kind="csv")
-        written["comparison_terms"] = write_table(analysis.comparison.terms, out / "comparison_terms.csv", kind="csv")
+    ledger = TableLedger(out / ".cache" / "tables.json") if reuse and kind == "parquet" else None
 
-    formats = set(p["formats"])
-    written.update(_write_network_files(analysis, out, formats, nodes))
-    if p["pptx"]:
-        written.update(_write_pptx(analysis, out))
+    def big_tables() -> dict[str, Path]:
+        done = {"utterances": write_table(analysis.corpus.utterances, out / _table_name("utterances", kind),
+                                          kind=kind, ledger=ledger),
+                "tokens": write_table(analysis.tokens, out / _table_name("tokens", kind), kind=kind, ledger=ledger)}
+        if ledger is not None:
+            ledger.save()
+        return done
+
+    written: dict[str, Path] = {}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cooccur-tables") as pool:
+        tables = pool.submit(big_tables)
+        nodes = nodes_frame(analysis.graph)
+        edges = edges_frame(analysis.graph)
+        written["nodes"] = write_table(nodes, out / "nodes.csv", kind="csv")
+        written["edges"] = write_table(edges, out / "edges.csv", kind="csv")
+        written["keywords"] = write_table(analysis.keywords, out / "keywords.csv", kind="csv")
+        written["files"] = write_table(analysis.corpus.files.drop(columns=["path"], errors="ignore"),
+                                       out / "files.csv", kind="csv")
+        if len(analysis.corpus.exclusions):
+            written["exclusions"] = write_table(analysis.corpus.exclusions, out / "exclusions.csv", kind="csv")
+        if analysis.distinctive is not None:
+            written["distinctive"] = write_table(analysis.distinctive, out / "distinctive.csv", kind="csv")
+        if analysis.comparison is not None:
+            written["comparison_edges"] = write_table(analysis.comparison.edges, out / "comparison_edges.csv",
+                                                      kind="csv")
+            written["comparison_terms"] = write_table(analysis.comparison.terms, out / "comparison_terms.csv",
+                                                      kind="csv")
+
+        formats = set(p["formats"])
+        written.update(_write_network_files(analysis, out, formats, nodes))
+        if p["pptx"]:
+            written.update(_write_pptx(analysis, out))
+        written = {**tables.result(), **written}
 
     timings = dict(analysis.timings)
     timings["write"] = time.perf_counter() - t0

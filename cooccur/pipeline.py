@@ -290,7 +290,7 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     if output is not None:
         from .outputs import write_outputs
 
-        write_outputs(analysis, output, started_at=started, t_start=t_start)
+        write_outputs(analysis, output, started_at=started, t_start=t_start, reuse=cache is not False)
     return analysis
 
 

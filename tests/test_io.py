@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from cooccur.errors import OutputError
-from cooccur.io import MARKER, atomic_path, atomic_write_text, prepare_output_dir, write_json, write_table
+from cooccur.io import (MARKER, TableLedger, atomic_path, atomic_write_text, prepare_output_dir, write_json,
+                        write_table)
 
 
 def test_interrupted_write_leaves_nothing_behind(tmp_path):
@@ -72,3 +73,52 @@ def test_outputs_get_ordinary_permissions(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "report.html").stat().st_mode & 0o777 == 0o644
+
+
+def _speakers(text):
+    df = pd.DataFrame({"speaker": ["司会", "委員", "司会"], "text": [text, "賛成です。", "以上です。"]})
+    df["speaker"] = df["speaker"].astype("category")
+    return df
+
+
+def test_ledger_skips_only_an_unchanged_table_and_file(tmp_path):
+    target = tmp_path / "utterances.parquet"
+    ledger_path = tmp_path / ".cache" / "tables.json"
+    ledger = TableLedger(ledger_path)
+    write_table(_speakers("開会します。"), target, ledger=ledger)
+    ledger.save()
+    first = target.read_bytes()
+    assert pd.read_parquet(target)["speaker"].tolist() == ["司会", "委員", "司会"]
+
+    # same content: not rewritten (the inode stays), and the bytes equal a plain write
+    inode = target.stat().st_ino
+    again = TableLedger(ledger_path)
+    write_table(_speakers("開会します。"), target, ledger=again)
+    assert again.skipped == ["utterances.parquet"] and target.stat().st_ino == inode
+    plain = tmp_path / "plain.parquet"
+    write_table(_speakers("開会します。"), plain)
+    assert plain.read_bytes() == first
+
+    # other content: rewritten
+    changed = TableLedger(ledger_path)
+    write_table(_speakers("閉会します。"), target, ledger=changed)
+    changed.save()
+    assert changed.skipped == [] and pd.read_parquet(target)["text"][0] == "閉会します。"
+
+    # a file edited or removed behind cooccur's back is written again
+    target.write_bytes(b"edited by hand")
+    edited = TableLedger(ledger_path)
+    write_table(_speakers("閉会します。"), target, ledger=edited)
+    assert edited.skipped == [] and pd.read_parquet(target)["text"][0] == "閉会します。"
+    target.unlink()
+    gone = TableLedger(ledger_path)
+    write_table(_speakers("閉会します。"), target, ledger=gone)
+    assert gone.skipped == [] and target.is_file()
+
+
+def test_a_damaged_ledger_means_writing(tmp_path):
+    ledger_path = tmp_path / "tables.json"
+    ledger_path.write_text("{not json", encoding="utf-8")
+    ledger = TableLedger(ledger_path)
+    write_table(_speakers("開会します。"), tmp_path / "t.parquet", ledger=ledger)
+    assert ledger.skipped == [] and (tmp_path / "t.parquet").is_file()

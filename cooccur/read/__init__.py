@@ -222,7 +222,7 @@ def read_corpus(
         for part, part_warnings in map_files(_read_entry_alone, entries, sidecar_set=sidecar_set, options=options):
             builder.merge(part)
             warnings.extend(part_warnings)
-    walked = {p.resolve() for p, _, problem in entries if problem is None}
+    walked = {p.resolve() for p, _, problem in entries if problem is None} if sidecars else set()
     for m in sidecars:
         if m.resolve() not in walked:  # named with metadata= outside the input folder
             _metadata_row(builder, m.name, m, warnings)
@@ -421,7 +421,7 @@ def _read_entry(builder, entry, warnings: list[str], sidecar_set, options) -> No
     file_path, doc_id, problem = entry
     if problem is not None:  # a broken link or a special file found by the walk
         builder.file(doc_id, file_path, role="skipped", status="error", error=problem)
-    elif file_path.resolve() in sidecar_set:
+    elif sidecar_set and file_path.resolve() in sidecar_set:
         _metadata_row(builder, doc_id, file_path, warnings)
     else:
         _read_one(builder, file_path, doc_id, warnings, **options)

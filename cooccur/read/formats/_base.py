@@ -111,6 +111,8 @@ def strip_stage_directions(text: str) -> tuple[str, list[str]]:
     >>> strip_stage_directions("（午後２時開会）")
     ('', ['（午後２時開会）'])
     """
+    if "〔" not in text and "（" not in text and "(" not in text:  # the pattern cannot match: skip it
+        return text, []
     removed: list[str] = []
 
     def _cut(match: re.Match) -> str:
