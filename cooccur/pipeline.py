@@ -268,6 +268,8 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
         t0 = time.perf_counter()
         corpus = read_corpus(input, map_files=engine.map_files, **_pick(resolved, "read"))
         read_seconds = time.perf_counter() - t0
+        if resolved["group_by"]:  # fail before the expensive stages
+            _check_group_by(corpus.utterances, resolved["group_by"])
         if not corpus.utterances["exclusion"].isna().any():
             bad = corpus.files[corpus.files["status"] == "error"]
             detail = "; ".join(f"{d}: {e}" for d, e in zip(bad["doc_id"], bad["error"])) or "no transcript found"
