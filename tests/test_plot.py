@@ -242,7 +242,9 @@ def test_plot_attribute_network():
     assert shared == tuple(round(int(GREY[i:i + 2], 16) / 255, 3) for i in (1, 3, 5))
 
 
-def test_plot_comparison_shared_layout():
+@pytest.fixture(scope="module")
+def comparison():
+    """Two overlapping graphs (56 common terms) drawn side by side: (A, B, fig, panels)."""
     G = make_graph()
     A = G.copy()
     A.remove_nodes_from(LONG_TERMS[50:52])
@@ -250,6 +252,11 @@ def test_plot_comparison_shared_layout():
     B.remove_nodes_from(LONG_TERMS[:2])
     fig = plot_comparison(A, B, labels=("令和4年", "令和5年"))
     panels = [ax for ax in fig.axes if any(c.get_gid() == "bubbles" for c in ax.collections)]
+    return A, B, fig, panels
+
+
+def test_plot_comparison_shared_layout(comparison):
+    A, B, fig, panels = comparison
     assert len(panels) == 2
     offs = []
     for ax in panels:
@@ -313,14 +320,8 @@ def test_caption_wraps_instead_of_running_off_a_narrow_canvas(G60):
         assert 0 <= bb.x0 and bb.x1 <= fig.bbox.width
 
 
-def test_comparison_panels_share_bubble_positions():
-    G = make_graph()
-    A = G.copy()
-    A.remove_nodes_from(LONG_TERMS[50:52])
-    B = G.copy()
-    B.remove_nodes_from(LONG_TERMS[:2])
-    fig = plot_comparison(A, B, labels=("令和4年", "令和5年"))
-    panels = [ax for ax in fig.axes if any(c.get_gid() == "bubbles" for c in ax.collections)]
+def test_comparison_panels_share_bubble_positions(comparison):
+    A, B, fig, panels = comparison
     spots = []
     for ax, H in zip(panels, (A, B)):
         coll = next(c for c in ax.collections if c.get_gid() == "bubbles")
