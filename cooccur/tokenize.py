@@ -315,6 +315,22 @@ def _chunks(rows: list[int], texts: list[str]) -> list[tuple[list[int], list[str
     return out
 
 
+def _person_name_parts(names, split_mode: str) -> frozenset[str]:
+    """Surnames and given names inside speakers' names (鈴木一郎 → 鈴木, 一郎), by SudachiPy's 人名 tag.
+
+    Minutes write names without a space (「十番鈴木一郎議員」), so the whole name
+    never occurs as one token; its parts would otherwise be counted as terms.
+    """
+    _dictionary()
+    tk = get_tokenizer(split_mode)
+    parts = set()
+    for name in sorted(names):
+        for m in tk.tokenize(name[:200]):
+            if tuple(m.part_of_speech()[:3]) == ("名詞", "固有名詞", "人名"):
+                parts.add(m.surface())
+    return frozenset(parts)
+
+
 def _as_utterances(utterances):
     import pandas as pd
 
@@ -404,7 +420,7 @@ def tokenize_utterances(utterances, *,
     utt = _as_utterances(utterances)
     if speaker_stopwords and "speaker" in utt.columns:
         names = _terms.speaker_name_words(utt["speaker"].dropna().unique())
-        rules["stopwords"] = rules["stopwords"] | names
+        rules["stopwords"] = rules["stopwords"] | names | _person_name_parts(names, split_mode)
     keep = np.ones(len(utt), dtype=bool)
     if not include_excluded and "exclusion" in utt.columns:
         keep = utt["exclusion"].isna().to_numpy()

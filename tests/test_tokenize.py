@@ -156,3 +156,19 @@ def test_tokenizer_per_thread_shares_dictionary():
     t.join()
     assert other[0] is not main
     assert [m.surface() for m in other[0].tokenize("標準化")] == ["標準化"]
+
+
+def test_speakers_names_and_their_parts_are_not_terms():
+    import pandas as pd
+
+    utt = pd.DataFrame({
+        "doc_id": "r5.txt", "utterance_id": [0, 1],
+        "speaker": ["議長（佐藤次郎君）", "十番（鈴木一郎君）"],
+        "text": ["十番鈴木一郎君。", "鈴木一郎議員として、標準化とデジタル人材について質問します。"],
+        "exclusion": pd.NA,
+    })
+    terms = set(tokenize_utterances(utt)["term"].dropna())
+    assert {"鈴木", "一郎", "鈴木一郎"}.isdisjoint(terms)
+    assert "標準化" in terms
+    kept = set(tokenize_utterances(utt, speaker_stopwords=False)["term"].dropna())
+    assert {"鈴木", "一郎"} <= kept
