@@ -134,7 +134,7 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes) -> dict[
         written["report"] = write_report(
             out / "report.html",
             title="共起ネットワーク分析レポート",
-            summary=analysis.summary(),
+            summary=_report_summary(analysis),
             files=analysis.corpus.files,
             figure_svg=figure_svg,
             keywords=analysis.keywords,
@@ -144,6 +144,33 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes) -> dict[
             warnings=analysis.warnings,
         )
     return written
+
+
+_REASONS_JA = {"preamble": "前置き（出席者・議題など）", "empty": "空の発言", "stage_direction": "ト書き（（拍手）〔休憩〕など）",
+               "time_note": "時刻の注記", "heading": "見出し", "caption": "写真説明", "speaker_intro": "話者紹介",
+               "separator": "区切り線", "note": "注記", "ruby": "ルビ"}
+
+
+def _report_summary(analysis) -> dict:
+    """The corpus summary for report.html, labelled in Japanese for the colleague it is forwarded to."""
+    s = analysis.summary()
+    u = analysis.corpus.utterances
+    analysed = u[u["exclusion"].isna()]
+    excluded = {_REASONS_JA.get(k, k): v for k, v in sorted((s.get("utterances_excluded") or {}).items())}
+    spans = analysis.corpus.exclusions["reason"].value_counts().sort_index()
+    return {
+        "ファイル": f"{s.get('files_ok', 0)} 読込・{s.get('files_skipped', 0)} スキップ・{s.get('files_error', 0)} 不採用"
+                 f"（ほかにメタデータ表 {s.get('metadata_files', 0)}）",
+        "発言者": f"{analysed['speaker'].nunique()} 人（ラベルの異なり）",
+        "発言": f"{s.get('utterances_analysed', 0)} 件を分析・{sum(excluded.values())} 件を除外",
+        "除外した発言の内訳": excluded or "なし",
+        "発言から除いた部分": {_REASONS_JA.get(k, k): int(v) for k, v in spans.items()} or "なし",
+        "文字数": f"入力 {s.get('characters_in', 0):,}・分析 {s.get('characters_out', 0):,}"
+                f"・除外 {s.get('characters_excluded', 0):,}・話者ラベルと書式 {s.get('characters_markup', 0):,}",
+        "トークン": f"{s['tokens']:,}（うち集計対象 {s['counted_tokens']:,}、異なり語 {s['distinct_terms']:,}）",
+        "共起ネットワーク": f"語 {s['nodes']}・共起 {s['edges']}（候補語 {s['candidate_terms']}、"
+                     f"最小出現数 {s['min_frequency_applied']}）",
+    }
 
 
 def _kwic_for_nodes(analysis):

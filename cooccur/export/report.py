@@ -131,7 +131,7 @@ def _dict_list(d) -> str:
     if not isinstance(d, dict) or not d:
         return "<p>（なし）</p>"
     rows = []
-    for k in sorted(d, key=str):
+    for k in d:  # in the caller's order (the summary is curated, parameters follow the stages)
         v = d[k]
         cell = _dict_list(v) if isinstance(v, dict) else _e(v)
         rows.append(f"<tr><th>{_e(_label(k))}</th><td>{cell}</td></tr>")
