@@ -143,3 +143,18 @@ def test_read_rows_bom_and_unnamed_columns():
     r = read_rows("\ufeff,発言内容\n1,はい\n")
     assert r.header == ["column_1", "発言内容"]
     assert (r.rows, r.lines) == ([["1", "はい"]], [2])
+
+
+def test_parse_rows_is_shared_with_excel_and_reports_the_header_line():
+    from cooccur.read.formats.table import Rows, find_text_column, parse_rows
+
+    table = Rows(["回", "発言者", "発言内容"], [["1", "山田", "質問します。（拍手）"], [], ["2", "森", ""]], [5, 6, 7],
+                 header_line=4)
+    p = parse_rows(table, joiner="\t")
+    assert [(t.speaker, t.text, t.line, t.meta) for t in p.turns] == [("山田", "質問します。", 5, {"回": "1"})]
+    assert [(e.turn, e.line, e.reason, e.text) for e in p.exclusions] == [
+        (0, 5, "stage_direction", "（拍手）"), (None, 6, "empty", ""), (None, 7, "empty", "2\t森")]
+    with pytest.raises(FormatError) as info:
+        parse_rows(table, speaker_column="氏名")
+    assert info.value.line == 4
+    assert find_text_column(["回", "日付"]) is None and find_text_column(["ＴＥＸＴ"]) == 0

@@ -179,13 +179,13 @@ def test_broken_sidecar_is_rejected_and_the_transcripts_still_read(tmp_path, bas
 def test_unknown_extensions_are_skipped_and_listed(tmp_path, baseline):
     folder = tmp_path / "corpus"
     _write_good(folder)
-    for name, data in (("メモ.md", "# メモ".encode()), ("集計.xlsx", b"PK\x03\x04" + bytes(30)),
+    for name, data in (("メモ.md", "# メモ".encode()), ("集計.xls", b"\xd0\xcf\x11\xe0" + bytes(30)),
                        ("写真.jpg", b"\xff\xd8\xff\xe0" + bytes(30)), ("議事録.doc", bytes(40))):
         (folder / name).write_bytes(data)
     corpus = read_corpus(folder)
     skipped = corpus.files[corpus.files["status"] == "skipped"].set_index("doc_id")
-    assert sorted(skipped.index) == sorted(["メモ.md", "集計.xlsx", "写真.jpg", "議事録.doc"])
-    assert skipped.loc["集計.xlsx", "error"].startswith("unsupported file type '.xlsx'; supported: .txt")
+    assert sorted(skipped.index) == sorted(["メモ.md", "集計.xls", "写真.jpg", "議事録.doc"])
+    assert skipped.loc["集計.xls", "error"].startswith("old Excel workbook (.xls) is not read")
     _assert_good_unchanged(corpus, baseline)
 
     result = _run([folder, "-o", tmp_path / "out"])

@@ -25,8 +25,9 @@ from .formats.detect import EXTENSIONS, TEXT_EXTENSIONS, detect_format, detect_t
 __all__ = ["read_corpus", "Corpus", "FORMATS", "UTTERANCE_COLUMNS", "FILE_COLUMNS", "EXCLUSION_COLUMNS",
            "parse_text", "clean_text"]
 
-Format = Literal["auto", "minutes", "colon", "interview", "csv", "tsv", "vtt", "srt", "docx", "text"]
-FORMATS: tuple[str, ...] = ("auto", "minutes", "colon", "interview", "csv", "tsv", "vtt", "srt", "docx", "text")
+Format = Literal["auto", "minutes", "colon", "interview", "csv", "tsv", "xlsx", "vtt", "srt", "docx", "text"]
+FORMATS: tuple[str, ...] = ("auto", "minutes", "colon", "interview", "csv", "tsv", "xlsx", "vtt", "srt", "docx",
+                            "text")
 _TEXT_FORMATS = ("minutes", "colon", "interview", "text")
 UTTERANCE_COLUMNS = ("doc_id", "utterance_id", "speaker", "text", "exclusion", "line", "char_start", "char_end", "format")
 FILE_COLUMNS = ("doc_id", "path", "role", "status", "format", "encoding", "newline", "bytes", "chars", "sha256",
@@ -147,14 +148,16 @@ def read_corpus(
     path : str or Path
         A file, or a folder read recursively in sorted order. Names starting
         with ``"."`` are skipped; symbolic links are followed, loops reported.
-    format : {"auto", "minutes", "colon", "interview", "csv", "tsv", "vtt", "srt", "docx", "text"}
+    format : {"auto", "minutes", "colon", "interview", "csv", "tsv", "xlsx", "vtt", "srt", "docx", "text"}
         ``"auto"`` detects the format per file (see
         :mod:`cooccur.read.formats.detect`); any other value is applied to every
-        transcript (for .docx files, to the text extracted from them).
+        transcript (for .docx files, to the text extracted from them; .xlsx
+        files are always read as workbooks).
     encoding : str, default "auto"
         ``"auto"`` detects UTF-8/UTF-16 (BOM)/CP932/EUC-JP per file; or a codec name.
     text_column, speaker_column : str, optional
-        Spreadsheet columns holding the remarks and the speaker.
+        Spreadsheet columns holding the remarks and the speaker (CSV/TSV, and
+        for .xlsx the first sheet that has the remark column is read).
     metadata : path or sequence of paths
         Sidecar tables besides ``metadata.csv``/``speakers.csv`` at the folder root.
     include_preamble : bool, default False
@@ -339,6 +342,12 @@ def _walk(root: Path, warnings: list[str]) -> list[tuple[Path, str, str | None]]
 def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, encoding, text_column,
               speaker_column, include_preamble, single) -> None:
     suffix = path.suffix.lower()
+    if suffix == ".xls":
+        from .formats.excel import XLS_MESSAGE
+
+        builder.file(doc_id, path, role="skipped", status="skipped", error=XLS_MESSAGE)
+        warnings.append(f"{doc_id}: {XLS_MESSAGE}; skipped")
+        return
     if suffix not in EXTENSIONS and suffix not in TEXT_EXTENSIONS and not (single and format != "auto"):
         builder.file(doc_id, path, role="skipped", status="skipped",
                      error=f"unsupported file type {suffix!r}; supported: .txt, no extension, "
@@ -358,7 +367,19 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
         if not data:
             raise InputError("the file is empty (0 bytes); nothing to read", path=str(path))
         is_docx = suffix == ".docx" if format == "auto" else (format == "docx" or suffix == ".docx")
-        if is_docx:
+        if suffix == ".xlsx" or format == "xlsx":
+            from .formats.excel import read_sheet
+            from .formats.table import parse_rows
+
+            fmt = "xlsx"
+            sheet = read_sheet(data, text_column=text_column, path=str(path))
+            chars = sheet.chars
+            parsed = parse_rows(sheet.rows, text_column=text_column, speaker_column=speaker_column,
+                                path=str(path), joiner="\t")
+            if len(sheet.sheets) > 1:
+                others = ", ".join(repr(n) for n in sheet.sheets if n != sheet.name)
+                parsed.warnings.append(f"sheet {sheet.name!r} read; other sheets not read: {others}")
+        elif is_docx:
             from .formats.docx import docx_to_text
 
             text = docx_to_text(data, path=str(path)).replace("\r\n", "\n").replace("\r", "\n")
@@ -386,7 +407,7 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
     if format == "auto" and fmt in ("text", "docx"):
         warnings.append(f"{doc_id}: no speaker turns found (○名前, 名前：, interview name lines); read as one "
                         "remark without a speaker — pass --format if the file has turns in another layout")
-    offsets = not fmt.startswith("docx") and fmt not in ("csv", "tsv")
+    offsets = not fmt.startswith("docx") and fmt not in ("csv", "tsv", "xlsx")
     stats = builder.parsed(doc_id, parsed, fmt, include_preamble=include_preamble, offsets=offsets)
     builder.file(doc_id, path, role="transcript", status="ok", fmt=fmt, encoding=enc, newline=newline,
                  chars=chars, **stats, **info)

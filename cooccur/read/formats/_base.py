@@ -67,7 +67,8 @@ class Parsed:
     parser supplied and that are not in the text (``聞き手`` for an
     interviewer's dash line), so they are not counted as read.
     ``warnings`` holds messages about oddities that did not stop parsing (e.g.
-    a turn mark without a label), each starting with ``"line N: "``.
+    a turn mark without a label, starting with ``"line N: "``; which sheet of a
+    workbook was read).
     """
 
     turns: list[Turn] = field(default_factory=list)

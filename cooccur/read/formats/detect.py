@@ -8,6 +8,7 @@ extension        format
 ``.vtt``         ``"vtt"`` (also any text file starting with ``WEBVTT``)
 ``.srt``         ``"srt"``
 ``.docx``        ``"docx"`` (the read stage then detects the layout of its text)
+``.xlsx``        ``"xlsx"`` (Excel workbook: the sheet with a remark column)
 ``.txt``, none   by content, in this order: ``"minutes"`` if at least two lines
                  start with ``○``/``◯``; ``"colon"`` if at least three
                  ``label：`` lines with two labels, one recurring;
@@ -28,7 +29,8 @@ from .minutes import MARK_RE
 __all__ = ["detect_format", "detect_text_format", "EXTENSIONS", "TEXT_EXTENSIONS"]
 
 #: Extensions with a fixed format.
-EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".vtt": "vtt", ".srt": "srt", ".docx": "docx"}
+EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".vtt": "vtt", ".srt": "srt", ".docx": "docx",
+              ".xlsx": "xlsx"}
 #: Extensions whose format is detected from the content.
 TEXT_EXTENSIONS = {".txt", ".text", ""}
 _SAMPLE_LINES = 5000
@@ -49,7 +51,7 @@ def detect_format(path, text_or_none: str | None, data: bytes | None = None) -> 
     Returns
     -------
     str
-        One of ``"csv"``, ``"tsv"``, ``"vtt"``, ``"srt"``, ``"docx"``,
+        One of ``"csv"``, ``"tsv"``, ``"vtt"``, ``"srt"``, ``"docx"``, ``"xlsx"``,
         ``"minutes"``, ``"colon"``, ``"interview"``, ``"text"``.
 
     Raises

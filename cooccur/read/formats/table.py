@@ -6,8 +6,10 @@ optional column holds the speaker (``発言者``, ``speaker``, … or
 ``speaker_column=``); every other column becomes per-turn metadata under its
 header as written.
 
-Excel workbooks (.xlsx) are not read: ``openpyxl`` is not a dependency. Save
-the sheet as CSV (UTF-8) instead.
+CSV/TSV text is split into rows by :func:`read_rows`; Excel workbooks are turned
+into the same :class:`Rows` by :mod:`cooccur.read.formats.excel`. Both then go
+through :func:`parse_rows`, so column detection, metadata, stage directions and
+empty rows are handled alike.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from dataclasses import dataclass
 from ...errors import FormatError, choices_message
 from ._base import Exclusion, Parsed, Turn, strip_stage_directions
 
-__all__ = ["parse_table", "TEXT_HEADERS", "SPEAKER_HEADERS", "read_rows", "Rows"]
+__all__ = ["parse_table", "parse_rows", "find_text_column", "TEXT_HEADERS", "SPEAKER_HEADERS",
+           "read_rows", "name_columns", "Rows"]
 
 #: Headers recognised as the remark column, in order of preference (compared after
 #: NFKC, case folding and removal of spaces, ``_`` and ``-``).
@@ -41,11 +44,16 @@ _FIELD_LIMIT = 2**31 - 1
 
 @dataclass
 class Rows:
-    """A delimited table as read: header, data rows and the line each row starts on."""
+    """A table as read: header, data rows and the line each row starts on.
+
+    A data row is either empty (``[]``, a blank row) or has one string per
+    header column. ``header_line`` is the header's line (spreadsheet row).
+    """
 
     header: list[str]
     rows: list[list[str]]
     lines: list[int]
+    header_line: int = 1
 
 
 def read_rows(text: str, *, delimiter: str = ",", path=None, error=FormatError) -> Rows:
@@ -101,16 +109,23 @@ def read_rows(text: str, *, delimiter: str = ",", path=None, error=FormatError) 
         start = reader.line_num + 1
     if header is None:
         raise error("the table is empty (no header row)", path=path, line=1)
-    for i, name in enumerate(header):
-        if not name:
-            header[i] = f"column_{i + 1}"
+    return Rows(name_columns(header, path=path, line=1, error=error), rows, lines)
+
+
+def name_columns(header: list[str], *, path=None, line: int = 1, error=FormatError) -> list[str]:
+    """Name blank header cells ``column_N`` (1-based); raise ``error`` for a repeated name.
+
+    >>> name_columns(["発言者", "", "発言内容"])
+    ['発言者', 'column_2', '発言内容']
+    """
+    header = [name if name else f"column_{i + 1}" for i, name in enumerate(header)]
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
         if name in seen:
             raise error(f"column name {name!r} appears twice (columns {seen[name] + 1} and {i + 1}); "
-                        "rename one of them", path=path, line=1)
+                        "rename one of them", path=path, line=line)
         seen[name] = i
-    return Rows(header, rows, lines)
+    return header
 
 
 def parse_table(
@@ -162,9 +177,46 @@ def parse_table(
     [(0, 2, 'stage_direction', '（拍手）'), (None, 3, 'empty', '')]
     """
     table = read_rows(text, delimiter=delimiter, path=path)
+    return parse_rows(table, text_column=text_column, speaker_column=speaker_column, path=path, joiner=delimiter)
+
+
+def parse_rows(
+    table: Rows,
+    *,
+    text_column: str | None = None,
+    speaker_column: str | None = None,
+    path=None,
+    joiner: str = ",",
+) -> Parsed:
+    """Turn a table's rows into turns: the part of :func:`parse_table` shared with Excel.
+
+    Parameters
+    ----------
+    table : Rows
+        Header and rows, from :func:`read_rows` or an Excel sheet.
+    text_column, speaker_column : str, optional
+        As in :func:`parse_table`.
+    path : str, optional
+        File name for error messages.
+    joiner : str, default ","
+        Put between the non-blank cells of a row without a remark when it is
+        reported as an ``"empty"`` exclusion (the delimiter; a tab for Excel).
+
+    Returns
+    -------
+    Parsed
+
+    Examples
+    --------
+    >>> t = Rows(["発言者", "発言内容"], [["山田", "はい。"], [], ["佐藤", " "]], [2, 3, 4])
+    >>> p = parse_rows(t, joiner="\t")
+    >>> [(t.speaker, t.text, t.line) for t in p.turns], [(e.line, e.text) for e in p.exclusions]
+    ([('山田', 'はい。', 2)], [(3, ''), (4, '佐藤')])
+    """
     header = table.header
-    ti = _find_column(header, text_column, TEXT_HEADERS, "text", path)
-    si = _find_column(header, speaker_column, SPEAKER_HEADERS, "speaker", path) \
+    hl = table.header_line
+    ti = _find_column(header, text_column, TEXT_HEADERS, "text", path, hl)
+    si = _find_column(header, speaker_column, SPEAKER_HEADERS, "speaker", path, hl) \
         if speaker_column is not None else _detect(header, SPEAKER_HEADERS, exclude=ti)
     if si == ti:
         raise ValueError(f"column {header[ti]!r} cannot be both the text and the speaker column; "
@@ -177,7 +229,7 @@ def parse_table(
         body = _normalise_newlines(raw).strip()
         if not body:
             out.exclusions.append(Exclusion(None, line, "empty",
-                                            delimiter.join(c.strip() for c in row if c.strip())))
+                                            joiner.join(c.strip() for c in row if c.strip())))
             continue
         clean, removed = strip_stage_directions(body)
         clean = "\n".join(ln.strip() for ln in clean.strip().split("\n"))
@@ -207,7 +259,23 @@ def _detect(header: list[str], candidates: tuple[str, ...], *, exclude: int | No
     return None
 
 
-def _find_column(header, requested, candidates, what, path) -> int:
+def find_text_column(header: list[str], text_column: str | None = None) -> int | None:
+    """Index of the remark column in ``header`` (named, or detected), or None; never raises.
+
+    >>> find_text_column(["回", "発言者", "発言内容"]), find_text_column(["回", "日付"])
+    (2, None)
+    >>> find_text_column(["番号", "ＢＯＤＹ"], "body")
+    1
+    """
+    if text_column is None:
+        return _detect(header, TEXT_HEADERS)
+    if text_column in header:
+        return header.index(text_column)
+    keys = [_key(h) for h in header]
+    return keys.index(_key(text_column)) if _key(text_column) in keys else None
+
+
+def _find_column(header, requested, candidates, what, path, line=1) -> int:
     option = f"--{what}-column / {what}_column="
     if requested is None:
         found = _detect(header, candidates)
@@ -215,14 +283,14 @@ def _find_column(header, requested, candidates, what, path) -> int:
             raise FormatError(
                 f"no {what} column found; the columns are {', '.join(repr(h) for h in header)}. "
                 f"Name the column with {option} (recognised headers: {', '.join(candidates[:8])}, …)",
-                path=path, line=1)
+                path=path, line=line)
         return found
     if requested in header:
         return header.index(requested)
     keys = [_key(h) for h in header]
     if _key(requested) in keys:
         return keys.index(_key(requested))
-    raise FormatError(choices_message(f"{what} column ({option})", requested, header), path=path, line=1)
+    raise FormatError(choices_message(f"{what} column ({option})", requested, header), path=path, line=line)
 
 
 def _normalise_newlines(s: str) -> str:
