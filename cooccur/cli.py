@@ -84,6 +84,12 @@ def _run_guarded(func: Callable[[], int | None], debug: bool) -> None:
         _fail(str(exc), EXIT_NOTHING)
     except (CooccurError, ValueError) as exc:
         _fail(str(exc), EXIT_USAGE)
+    except BrokenPipeError:  # `cooccur kwic … | head`: the reader has gone, which is not an error
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        sys.exit(EXIT_OK)
     except KeyboardInterrupt:
         click.echo("cooccur: interrupted; files already in place are complete, nothing half-written was left.",
                    err=True)
@@ -188,7 +194,7 @@ def compare(input: Path, group_by: str, groups: tuple[str, str] | None, output: 
 
         result = run_compare(input, group_by=group_by, groups=groups, output=output, config=config, force=force,
                              **_given(params))
-        click.echo(result.edges.to_csv(sep="\t", index=False), nl=False)
+        click.echo(result.edges.to_csv(sep="\t", index=False, float_format="%.6g"), nl=False)
         return EXIT_OK
 
     _run_guarded(work, debug)

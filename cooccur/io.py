@@ -35,8 +35,9 @@ MARKER = ".cooccur-output"
 OUTPUT_NAMES = frozenset({
     "utterances.parquet", "utterances.csv", "tokens.parquet", "tokens.csv", "nodes.csv", "edges.csv",
     "keywords.csv", "files.csv", "exclusions.csv", "distinctive.csv", "comparison_edges.csv",
-    "comparison_terms.csv", "comparison.png", "network.png", "network.svg", "network.pdf", "network.graphml",
-    "network.gexf", "network.json", "network.html", "report.html", "slides.pptx", "manifest.json", ".cache",
+    "comparison_terms.csv", "comparison.png", "keywords.png", "attribute_network.png", "network.png",
+    "network.svg", "network.pdf", "network.graphml", "network.gexf", "network.json", "network.html",
+    "report.html", "slides.pptx", "manifest.json", ".cache",
 })
 
 

@@ -79,6 +79,8 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
 
         formats = set(p["formats"])
         written.update(_write_network_files(analysis, out, formats, nodes))
+        if "png" in formats:
+            written.update(_write_other_figures(analysis, out))
         if p["pptx"]:
             written.update(_write_pptx(analysis, out))
         written = {**tables.result(), **written}
@@ -187,6 +189,33 @@ def _kwic_for_nodes(analysis):
     if not frames:
         return None
     return pd.concat(frames, ignore_index=True)
+
+
+def _write_other_figures(analysis, out: Path) -> dict[str, Path]:
+    """keywords.png, and with group_by the word–attribute network and the group comparison (PNG)."""
+    import matplotlib.pyplot as plt
+
+    from .io import atomic_write_bytes
+    from .plot import figure_bytes, plot_attribute_network, plot_comparison, plot_keywords
+
+    p = analysis.parameters
+    figures = [("keywords", lambda: plot_keywords(analysis.keywords, size=p["size"]))]
+    if analysis.attribute_graph is not None and analysis.attribute_graph.number_of_nodes():
+        figures.append(("attribute_network",
+                        lambda: plot_attribute_network(analysis.attribute_graph, size=p["size"], seed=p["seed"])))
+    if analysis.comparison is not None:
+        r = analysis.comparison
+        figures.append(("comparison", lambda: plot_comparison(r.graph_a, r.graph_b, labels=tuple(r.groups),
+                                                              size=p["size"], seed=p["seed"])))
+    written = {}
+    for name, draw in figures:
+        fig = draw()
+        try:
+            written[name] = atomic_write_bytes(out / f"{name}.png",
+                                               figure_bytes(fig, "png", dpi=p["dpi"], transparent=p["transparent"]))
+        finally:
+            plt.close(fig)
+    return written
 
 
 def _write_pptx(analysis, out: Path) -> dict[str, Path]:

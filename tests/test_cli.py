@@ -34,7 +34,7 @@ def _write(tmp_path, name, text, encoding="utf-8"):
 def test_sample_run_writes_every_output(sample_output):
     out, result = sample_output
     assert result.exit_code == 0, result.output
-    for name in ("utterances.parquet", "tokens.parquet", "keywords.csv", "nodes.csv", "edges.csv",
+    for name in ("utterances.parquet", "tokens.parquet", "keywords.csv", "keywords.png", "nodes.csv", "edges.csv",
                  "network.graphml", "network.gexf", "network.json", "network.png", "network.svg",
                  "network.pdf", "network.html", "report.html", "manifest.json"):
         assert (out / name).is_file(), name
@@ -184,3 +184,29 @@ def test_quiet_still_names_rejected_files_once(tmp_path):
                                       "--formats", "graphml"])
     assert result.exit_code == EXIT_PARTIAL
     assert result.output.count("空.txt") == 1 and "empty" in result.output
+
+
+def test_group_by_writes_attribute_network_comparison_and_distinctive_terms(sample_dir, tmp_path):
+    out = tmp_path / "o"
+    result = CliRunner().invoke(cli, ["analyze", str(sample_dir), "-o", str(out), "-q", "--group-by", "区分",
+                                      "--formats", "png"])
+    assert result.exit_code == 0, result.output
+    for name in ("attribute_network.png", "comparison.png", "distinctive.csv", "comparison_edges.csv"):
+        assert (out / name).stat().st_size > 0, name
+    distinctive = pd.read_csv(out / "distinctive.csv", encoding="utf-8-sig")
+    assert {"区部", "多摩部", "島しょ部"} <= set(distinctive["group"])
+    island = distinctive[distinctive["group"] == "島しょ部"].sort_values("rank")
+    assert "島" in set(island["term"].head(3))
+
+
+def test_kwic_into_a_closed_pipe_is_not_an_error():
+    code = ("import subprocess, sys; p = subprocess.Popen([sys.executable, '-m', 'cooccur.cli', 'kwic', "
+            "'data/sample', '情報共有', '--width', '3000'], stdout=subprocess.PIPE, stderr=subprocess.PIPE); "
+            "p.stdout.readline(); p.stdout.close(); err = p.stderr.read().decode(); rc = p.wait(); "
+            "print(rc, 'internal error' in err)")
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
+    assert proc.stdout.split() == ["0", "False"], proc.stdout + proc.stderr
