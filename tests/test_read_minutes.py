@@ -109,3 +109,15 @@ def test_long_line_with_a_mark_but_no_label_end_keeps_its_text():
     p = parse_minutes(line)
     assert [(t.speaker, t.text) for t in p.turns] == [("", "あ" * 50 + "。")]
     assert "could not tell where the speaker label ends" in p.warnings[0]
+
+
+def test_agenda_headings_between_turns_are_not_part_of_the_remark():
+    text = ("○議長（山田太郎君）　これより本日の会議を開きます。\n"
+            "◎日程第１　議案第１号\n"
+            "△一般質問\n"
+            "○市長（田中一郎君）　御説明いたします。\n")
+    parsed = parse_minutes(text)
+    assert [(t.speaker, t.text.strip()) for t in parsed.turns] == [
+        ("議長（山田太郎君）", "これより本日の会議を開きます。"), ("市長（田中一郎君）", "御説明いたします。")]
+    assert [(e.line, e.reason, e.text, e.turn) for e in parsed.exclusions] == [
+        (2, "heading", "◎日程第１\u3000議案第１号", 0), (3, "heading", "△一般質問", 0)]

@@ -133,10 +133,18 @@ TIME_NOTE_RE = re.compile(
 _TIME_NOTE_LINE_RE = re.compile(r"^" + TIME_NOTE_RE.pattern + r"$", re.M)
 
 
+#: Heading lines of assembly minutes: ◎開会の宣告, △日程第1 議案第1号, ◇一般質問 … (a whole line).
+_HEADING_LINE_RE = re.compile(r"^[ \u3000]*[◎◇△▲□■◆][^\n]*$", re.M)
+
+
 def strip_block(
     block: str, *, line: int, turn: int | None, exclusions: list, time_notes: bool = False
 ) -> str:
-    r"""Remove stage directions (and, optionally, time-note lines) from a multi-line block.
+    r"""Remove stage directions (and, optionally, time-note and heading lines) from a multi-line block.
+
+    With ``time_notes=True`` (minutes), a whole line that starts with ◎ ◇ △ ▲ □
+    ■ ◆ is an agenda heading of assembly minutes (◎開会の宣告, △日程第1) and
+    is removed with reason ``"heading"``, not read as part of the remark above it.
 
     Works on the whole block with one regex pass, so it is fast on long texts.
     Each removal is appended to ``exclusions`` as an :class:`Exclusion` whose
@@ -148,14 +156,22 @@ def strip_block(
     '開会します。\n\n続けます。'
     >>> [(e.line, e.reason, e.text) for e in ex]
     [(6, 'time_note', '（午後２時開会）'), (7, 'stage_direction', '（拍手）')]
+    >>> strip_block("以上です。\n◎日程第２　議案第５号\n", line=1, turn=0, exclusions=ex, time_notes=True)
+    '以上です。\n\n'
+    >>> (ex[-1].line, ex[-1].reason, ex[-1].text)
+    (2, 'heading', '◎日程第２\u3000議案第５号')
     """
     found: list[Exclusion] = []
     for reason, pattern in (("time_note", _TIME_NOTE_LINE_RE if time_notes else None),
+                            ("heading", _HEADING_LINE_RE if time_notes else None),
                             ("stage_direction", STAGE_DIRECTION_RE)):
         if pattern is None:
             continue
         if reason == "time_note":
             if "時" not in block:
+                continue
+        elif reason == "heading":
+            if not any(c in block for c in "◎◇△▲□■◆"):
                 continue
         elif "（" not in block and "〔" not in block and "(" not in block:
             continue
