@@ -36,7 +36,7 @@ _P = Param
 PARAMS: tuple[Param, ...] = (
     # --- read
     _P("format", "auto", "Input format; 'auto' detects it per file.", "read",
-       choices=("auto", "minutes", "colon", "interview", "csv", "tsv", "xlsx", "vtt", "srt", "docx",
+       choices=("auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt", "srt", "docx",
                 "text")),
     _P("encoding", "auto", "Input encoding; 'auto' detects UTF-8/UTF-16 (BOM)/CP932/EUC-JP per file.", "read", type=str),
     _P("text_column", None, "Spreadsheet column holding the remarks (default: detected, e.g. 発言内容/text).", "read", type=str),

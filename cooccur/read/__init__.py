@@ -25,10 +25,11 @@ from .formats.detect import EXTENSIONS, TEXT_EXTENSIONS, detect_format, detect_t
 __all__ = ["read_corpus", "Corpus", "FORMATS", "UTTERANCE_COLUMNS", "FILE_COLUMNS", "EXCLUSION_COLUMNS",
            "parse_text", "clean_text"]
 
-Format = Literal["auto", "minutes", "colon", "interview", "csv", "tsv", "xlsx", "vtt", "srt", "docx", "text"]
-FORMATS: tuple[str, ...] = ("auto", "minutes", "colon", "interview", "csv", "tsv", "xlsx", "vtt", "srt", "docx",
-                            "text")
-_TEXT_FORMATS = ("minutes", "colon", "interview", "text")
+Format = Literal["auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt", "srt", "docx",
+                 "text"]
+FORMATS: tuple[str, ...] = ("auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt",
+                            "srt", "docx", "text")
+_TEXT_FORMATS = ("minutes", "colon", "interview", "timestamped", "text")
 UTTERANCE_COLUMNS = ("doc_id", "utterance_id", "speaker", "text", "exclusion", "line", "char_start", "char_end", "format")
 FILE_COLUMNS = ("doc_id", "path", "role", "status", "format", "encoding", "newline", "bytes", "chars", "sha256",
                 "utterances", "utterances_analysed", "utterances_excluded", "excluded_reasons", "chars_analysed",
@@ -263,6 +264,10 @@ def parse_text(text: str, format: str, *, path=None) -> Parsed:
         from .formats.interview import parse_interview
 
         return parse_interview(text, path=path)
+    if format == "timestamped":
+        from .formats.timestamped import parse_timestamped
+
+        return parse_timestamped(text, path=path)
     if format == "text":
         c = TurnCollector(text)
         for i, line in enumerate(c.lines):

@@ -13,7 +13,9 @@ extension        format
                  start with ``○``/``◯``; ``"colon"`` if at least three
                  ``label：`` lines with two labels, one recurring;
                  ``"interview"`` if an ``（以下「…」）`` introduction or two
-                 interviewer lines (``――質問``) are present; else ``"text"``
+                 interviewer lines (``――質問``) are present; ``"timestamped"``
+                 if three or more lines are only a name and a time (Teams
+                 transcripts: ``山田 太郎   0:03``); else ``"text"``
                  (the whole file is one turn without a speaker, analysed).
 ===============  ===========================================================
 """
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from .colon import looks_like_colon
 from .interview import looks_like_interview
+from .timestamped import looks_like_timestamped
 from .minutes import MARK_RE
 
 __all__ = ["detect_format", "detect_text_format", "EXTENSIONS", "TEXT_EXTENSIONS"]
@@ -102,4 +105,6 @@ def detect_text_format(text: str) -> str:
         return "colon"
     if looks_like_interview("\n".join(lines)):
         return "interview"
+    if looks_like_timestamped(lines):
+        return "timestamped"
     return "text"
