@@ -14,8 +14,9 @@ Goal: < 2 GB at 200 MB.
 
 ``--stages`` also runs the stages one by one in a child process and prints
 the peak and current RSS after each (read, tokenize, co-occurrence, network,
-keywords, layout, write), with the size of the main tables, to show where the
-memory goes.
+keywords, layout, write), the current RSS split into anonymous memory and
+file-backed pages (mostly the memory-mapped SudachiPy dictionary, ~200 MB when
+fully touched), and the size of the main tables, to show where the memory goes.
 
 Usage::
 
@@ -135,6 +136,15 @@ def rss():
 def peak():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+def split():
+    # anonymous memory vs file-backed pages (mostly the memory-mapped SudachiPy dictionary)
+    kb = {}
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(("RssAnon:", "RssFile:")):
+                kb[line.split(":")[0]] = int(line.split()[1])
+    return f"(anon {kb.get('RssAnon', 0) / 1024:5.0f}, file {kb.get('RssFile', 0) / 1024:4.0f})"
+
 def frame_mb(df):
     return df.memory_usage(deep=True).sum() / 2**20
 
@@ -142,7 +152,8 @@ t = time.perf_counter()
 def report(stage, extra=""):
     global t
     now = time.perf_counter()
-    print(f"{stage:14} {now - t:7.1f} s  current {rss():7.0f} MB  peak {peak():7.0f} MB  {extra}", flush=True)
+    print(f"{stage:14} {now - t:7.1f} s  current {rss():7.0f} MB {split()}  peak {peak():7.0f} MB  {extra}",
+          flush=True)
     t = now
 
 corpus_dir, out, jobs = sys.argv[1], sys.argv[2], (int(sys.argv[3]) or None)

@@ -24,6 +24,7 @@ __all__ = [
     "write_table",
     "TableLedger",
     "prepare_output_dir",
+    "trim_heap",
     "MARKER",
     "OUTPUT_NAMES",
 ]
@@ -144,16 +145,35 @@ def write_table(df, path: str | Path, *, kind: str | None = None, ledger: "Table
         if ledger is not None and ledger.unchanged(path, fingerprint):
             return path
         cats = {c: df[c].cat.categories.dtype for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)}
-        if cats:  # categorical columns are written as plain strings, as readers expect
-            table = table.cast(pa.Schema.from_pandas(df.head(0).astype(cats), preserve_index=False))
-        sink = pa.BufferOutputStream()
-        pq.write_table(table, sink, compression="zstd")
-        data = sink.getvalue().to_pybytes()
-        atomic_write_bytes(path, data)
+        # categorical columns are written as plain strings, as readers expect
+        schema = pa.Schema.from_pandas(df.head(0).astype(cats), preserve_index=False) if cats else table.schema
+        # Written straight to the file one row group at a time (the groups pq.write_table would make), so
+        # only one group's strings are ever decoded from the categories and the file never sits in memory.
+        with atomic_path(path) as tmp:
+            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+                for start in range(0, table.num_rows, _ROW_GROUP_ROWS) or [0]:
+                    part = table.slice(start, _ROW_GROUP_ROWS)
+                    writer.write_table(part.cast(schema) if cats else part, row_group_size=_ROW_GROUP_ROWS)
+                    del part
         if ledger is not None:
-            ledger.note(path, fingerprint, data)
+            ledger.note(path, fingerprint, _file_digest(path), size=path.stat().st_size)
         return path
     raise ValueError(f"unknown table kind {kind!r}; use 'parquet' or 'csv'")
+
+
+#: Rows per Parquet row group: pyarrow's default for ``pq.write_table`` (the files stay byte-identical).
+_ROW_GROUP_ROWS = 1024 * 1024
+
+
+def _file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks (a large table is never read whole)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
 
 
 #: Bumped whenever :func:`_table_fingerprint` or the Parquet writer settings change.
@@ -214,8 +234,6 @@ class TableLedger:
 
     def unchanged(self, target: str | Path, fingerprint: str) -> bool:
         """True when ``target`` holds exactly the bytes last written for ``fingerprint``."""
-        import hashlib
-
         target = Path(target)
         entry = self._entries.get(target.name)
         if not isinstance(entry, dict) or entry.get("table") != fingerprint:
@@ -223,7 +241,7 @@ class TableLedger:
         try:
             if target.stat().st_size != entry.get("size"):
                 return False
-            digest = hashlib.sha256(target.read_bytes()).hexdigest()
+            digest = _file_digest(target)
         except OSError:
             return False
         if digest != entry.get("file"):
@@ -231,12 +249,20 @@ class TableLedger:
         self.skipped.append(target.name)
         return True
 
-    def note(self, target: str | Path, fingerprint: str, data: bytes) -> None:
-        """Record that ``data`` (for the table ``fingerprint``) was written to ``target``."""
+    def note(self, target: str | Path, fingerprint: str, data: bytes | str, *, size: int | None = None) -> None:
+        """Record that ``data`` (for the table ``fingerprint``) was written to ``target``.
+
+        ``data`` is the bytes written, or their SHA-256 hex digest with ``size``.
+        """
         import hashlib
 
-        self._entries[Path(target).name] = {"table": fingerprint, "file": hashlib.sha256(data).hexdigest(),
-                                            "size": len(data)}
+        if isinstance(data, str):
+            if size is None:
+                raise ValueError("pass size= (the file's length in bytes) together with a hex digest")
+            digest = data
+        else:
+            digest, size = hashlib.sha256(data).hexdigest(), len(data)
+        self._entries[Path(target).name] = {"table": fingerprint, "file": digest, "size": size}
         self._dirty = True
 
     def save(self) -> None:
@@ -276,3 +302,25 @@ def prepare_output_dir(path: str | Path, *, force: bool = False) -> Path:
     if not marker.exists():
         atomic_write_text(marker, "This folder holds cooccur outputs.\n")
     return path
+
+
+def trim_heap() -> None:
+    """Give freed heap memory back to the system (malloc_trim on glibc; Arrow's pool everywhere).
+
+    glibc keeps freed blocks of up to 32 MB in the heap of the thread that
+    allocated them: the token arrays freed after tokenizing, or the
+    temporaries of counting co-occurrences (hundreds of MB on a large corpus),
+    would otherwise stay in this process, unusable by the other thread that
+    later writes the tables. Costs milliseconds; results do not depend on it.
+    """
+    import ctypes
+    import sys
+
+    if "pyarrow" in sys.modules:  # Arrow's own allocator keeps freed memory too
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # musl or another libc without malloc_trim
+        pass

@@ -38,7 +38,7 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from .io import TableLedger, write_json, write_table
+    from .io import TableLedger, trim_heap, write_json, write_table
     from .network import edges_frame, nodes_frame
 
     out = Path(output)
@@ -58,6 +58,7 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
         return done
 
     written: dict[str, Path] = {}
+    trim_heap()  # memory freed by the earlier stages, so the table-writing thread can reuse it
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cooccur-tables") as pool:
         tables = pool.submit(big_tables)
         nodes = nodes_frame(analysis.graph)

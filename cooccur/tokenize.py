@@ -29,6 +29,7 @@ import numpy as np
 
 from .config import DEFAULTS
 from .errors import choices_message
+from .io import trim_heap
 from . import terms as _terms
 
 __all__ = ["get_tokenizer", "tokenize_utterances", "split_sentences", "TOKEN_COLUMNS",
@@ -189,30 +190,48 @@ def _remote_chunk(rows: list[int], texts: list[str], split_mode: str) -> dict:
     return _tokenize_chunk(rows, texts, split_mode)
 
 
-def _run_chunks(chunks, split_mode: str, jobs: int, progress, map_chunks=None) -> list[dict]:
-    """Tokenize chunks on ``jobs`` threads (or through ``map_chunks``); results in chunk order."""
+def _run_chunks(chunks, split_mode: str, jobs: int, progress, map_chunks=None, *,
+                keep_raw: bool = True, on_result: Callable[[int, dict], None] | None = None) -> list[dict]:
+    """Tokenize chunks on ``jobs`` threads (or through ``map_chunks``); results in chunk order.
+
+    ``on_result(i, result)`` is called for each chunk as soon as it is done, in
+    chunk order. ``keep_raw=False`` then drops each result's ``pieces`` and
+    ``W`` (only the cache needs them once the word forms are known), so they do
+    not pile up.
+    """
     results = []
+
+    def done(res: dict, texts: list[str]) -> None:
+        if on_result is not None:
+            on_result(len(results), res)
+        if not keep_raw:
+            _drop_raw(res)
+        results.append(res)
+        if progress is not None:
+            progress(sum(map(len, texts)))
+
     if map_chunks is not None and chunks:
-        results = list(map_chunks(_remote_chunk, [r for r, _ in chunks], [t for _, t in chunks],
-                                  split_mode=split_mode))
-        for res, (_r, t) in zip(results, chunks):
+        remote = list(map_chunks(_remote_chunk, [r for r, _ in chunks], [t for _, t in chunks],
+                                 split_mode=split_mode))
+        for res, (_r, t) in zip(remote, chunks):
             # word forms are cached per process: fill this process's cache for the ids seen remotely
             _fill_forms(res["text"], res["L"], res["W"], res["N"], res["pieces"], split_mode)
-            if progress is not None:
-                progress(sum(map(len, t)))
+            done(res, t)
     elif jobs == 1 or len(chunks) <= 1:
         for r, t in chunks:
-            results.append(_tokenize_chunk(r, t, split_mode))
-            if progress is not None:
-                progress(sum(map(len, t)))
+            done(_tokenize_chunk(r, t, split_mode), t)
     else:
         with ThreadPoolExecutor(max_workers=min(jobs, len(chunks))) as ex:
             futures = [ex.submit(_tokenize_chunk, r, t, split_mode) for r, t in chunks]
             for (r, t), fut in zip(chunks, futures):
-                results.append(fut.result())
-                if progress is not None:
-                    progress(sum(map(len, t)))
+                done(fut.result(), t)
     return results
+
+
+def _drop_raw(res: dict) -> None:
+    """Forget a chunk result's sentence pieces and word ids (:func:`_assemble` does not use them)."""
+    res.pop("pieces", None)
+    res.pop("W", None)
 
 
 def _tokenize_cached(utt, rows: list[int], texts: list[str], split_mode: str, jobs: int, progress,
@@ -237,8 +256,7 @@ def _tokenize_cached(utt, rows: list[int], texts: list[str], split_mode: str, jo
         row_of = {int(u): rows[i] for u, i in zip(uids[idx], idx)}
         text = "".join(entry["pieces"])
         _fill_forms(text, entry["L"], entry["W"], entry["N"], entry["pieces"], split_mode)
-        per_group[g] = [dict(text=text, L=entry["L"], W=entry["W"], N=entry["N"], para=entry["para"],
-                             sent=entry["sent"], pieces=entry["pieces"],
+        per_group[g] = [dict(text=text, L=entry["L"], N=entry["N"], para=entry["para"], sent=entry["sent"],
                              row=np.asarray([row_of[int(u)] for u in entry["utterance_id"]], dtype=np.int64),
                              **_local_types(text, entry["L"], entry["W"]))]
         if progress is not None:
@@ -249,15 +267,25 @@ def _tokenize_cached(utt, rows: list[int], texts: list[str], split_mode: str, jo
         for chunk in _chunks([rows[i] for i in idx], [texts[i] for i in idx]):
             chunks.append(chunk)
             owner.append(g)
-    for g, res in zip(owner, _run_chunks(chunks, split_mode, jobs, progress, map_chunks)):
+    key_of = dict(todo)
+    last_chunk = {g: i for i, g in enumerate(owner)}  # a document's chunks are consecutive
+
+    def save_when_complete(i: int, res: dict) -> None:
+        """Store a document as soon as its last chunk is done, then let its pieces and word ids go."""
+        g = owner[i]
         per_group[g].append(res)
-    for g, key in todo:
+        if last_chunk[g] != i:
+            return
         parts = per_group[g]
         uid_of = {rows[i]: int(u) for u, i in zip(uids[groups[g][1]], groups[g][1])}
-        cache.save(key, utterance_id=[uid_of[int(r)] for p in parts for r in p["row"]],
+        cache.save(key_of[g], utterance_id=[uid_of[int(r)] for p in parts for r in p["row"]],
                    para=np.concatenate([p["para"] for p in parts]), sent=np.concatenate([p["sent"] for p in parts]),
                    pieces=[x for p in parts for x in p["pieces"]], N=np.concatenate([p["N"] for p in parts]),
                    L=np.concatenate([p["L"] for p in parts]), W=np.concatenate([p["W"] for p in parts]))
+        for p in parts:
+            _drop_raw(p)
+
+    _run_chunks(chunks, split_mode, jobs, progress, map_chunks, on_result=save_when_complete)
     return [res for group in per_group for res in group]
 
 
@@ -429,10 +457,12 @@ def tokenize_utterances(utterances, *,
     _dictionary()
     jobs = jobs or os.cpu_count() or 1
     if cache is None:
-        results = _run_chunks(_chunks(rows, texts), split_mode, jobs, progress, map_chunks)
+        results = _run_chunks(_chunks(rows, texts), split_mode, jobs, progress, map_chunks, keep_raw=False)
     else:
         results = _tokenize_cached(utt, rows, texts, split_mode, jobs, progress, cache, map_chunks)
-    return _assemble(utt, results, rules)
+    tokens = _assemble(utt, results, rules)
+    trim_heap()
+    return tokens
 
 
 # ---------------------------------------------------------------- assembly (vectorised)
@@ -506,24 +536,35 @@ def _assemble(utt, results, rules):
     import pandas as pd
     import pyarrow as pa
 
-    results = [r for r in results if len(r["L"])]
-    if not results:
+    chunks = [r for r in results if len(r["L"])]
+    results.clear()  # the caller's list too: each chunk's arrays go as soon as they are merged below
+    if not chunks:
         return _empty_frame()
-    L = np.concatenate([r["L"] for r in results])
-    N = np.concatenate([r["N"] for r in results])
-    n = len(L)
+    N = np.concatenate([r["N"] for r in chunks])
+    n = int(N.sum())
+    # token indexes and type ids fit int32 below 2**31 tokens (halves the largest temporaries)
+    idx_t = np.int32 if n < 2**31 - 1 else np.int64
     # merge the chunks' type lists (first-seen order over the chunks in order = over the corpus)
-    offs = np.cumsum([0] + [len(r["tw"]) for r in results])
-    ts = pa.concat_arrays([r["ts"] for r in results])
-    scode, sdict = _encode(ts)
-    winv, uw = _encode(pa.array(np.concatenate([r["tw"] for r in results])))
+    offs = np.cumsum([0] + [len(r["tw"]) for r in chunks])
+    scode, sdict = _encode(pa.concat_arrays([r["ts"] for r in chunks]))
+    winv, uw = _encode(pa.array(np.concatenate([r["tw"] for r in chunks])))
     ginv, tcode = _encode(pa.array(winv * len(sdict) + scode))
-    tt = np.concatenate([ginv[o + r["lt"]] for o, r in zip(offs.tolist(), results)])
+    del scode, winv
+    ginv = ginv.astype(idx_t)
+    tt = np.concatenate([ginv[o + r["lt"]] for o, r in zip(offs.tolist(), chunks)])
+    del ginv
+    prow = np.concatenate([r["row"] for r in chunks])
+    ppara = np.concatenate([r["para"] for r in chunks])
+    psent = np.concatenate([r["sent"] for r in chunks])
+    if rules["forced"]:
+        text = "".join(r["text"] for r in chunks)
+        ends = np.cumsum(np.concatenate([r["L"] for r in chunks]))
+    del chunks  # the texts, pieces and per-token arrays of the chunks are not needed any more
     piece_first = np.zeros(n + 1, dtype=bool)  # token starts a new piece (sentence)
     piece_first[np.cumsum(N) - N] = True
     same_piece = ~piece_first[:n]
     same_piece[0] = False
-    prow = np.concatenate([r["row"] for r in results])
+    del piece_first
     pt = _pos_tables(rules["pos"])
     syn, sw = rules["synonyms"], rules["stopwords"]
 
@@ -557,16 +598,14 @@ def _assemble(utt, results, rules):
     after_num = np.zeros(n, dtype=bool)
     after_num[1:] = t_numeral[tt[:-1]] & same_piece[1:]
     not_counted = after_num & t_counter[tt]
-    merged_into = np.full(n, -1, dtype=np.int64)  # first token of a merged span -> new type
-    span_end = np.arange(1, n + 1)
+    merged_into = np.full(n, -1, dtype=idx_t)  # first token of a merged span -> new type
+    span_end = np.arange(1, n + 1, dtype=idx_t)
     taken = np.zeros(n, dtype=bool)
     # forced terms: longest first, aligned on token boundaries, inside one sentence
     if rules["forced"]:
-        text = "".join(r["text"] for r in results)
-        ends = np.cumsum(L)
-        starts = ends - L
+        starts = np.r_[0, ends[:-1]]
         row = np.repeat(prow, N)
-        sent = np.repeat(np.concatenate([r["sent"] for r in results]), N)
+        sent = np.repeat(psent, N)
     for term in sorted(rules["forced"], key=lambda x: (-len(x), x)):
         pos_ = text.find(term)
         while pos_ >= 0:
@@ -584,6 +623,7 @@ def _assemble(utt, results, rules):
     # compounds
     kind = t_kind[tt].copy()
     kind[taken | after_num | t_breaks[tt]] = 0
+    del taken, after_num
     if rules["compounds"] != "off":
         _join_compounds(kind, same_piece, tt, types, rules, pt, keyof, t_stop_key, merged_into, span_end, sw)
     # final rows
@@ -592,11 +632,12 @@ def _assemble(utt, results, rules):
     np.add.at(inside, merged + 1, 1)
     np.add.at(inside, span_end[merged], -1)
     keep = np.cumsum(inside[:n]) == 0
+    del inside, merged, span_end, kind, same_piece
     rtype = np.where(merged_into >= 0, merged_into, tt)[keep]
+    del merged_into, tt
     counted = np.asarray(types.counted, dtype=bool)[rtype] & ~not_counted[keep]
+    del not_counted
     rrow = np.repeat(prow, N)[keep]
-    rpara = np.repeat(np.concatenate([r["para"] for r in results]), N)[keep]
-    rsent = np.repeat(np.concatenate([r["sent"] for r in results]), N)[keep]
     # display forms: most frequent form per key among counted rows
     freq = np.bincount(rtype[counted], minlength=len(types.counted)).tolist()
     by_key: dict[str, dict[str, int]] = {}
@@ -610,13 +651,15 @@ def _assemble(utt, results, rules):
     name_idx = {v: i for i, v in enumerate(names)}
     t_term = np.array([name_idx.get(display.get(k), -1) for k in types.cols["key"]], dtype=np.int64)
     r_term = np.where(counted, t_term[rtype], -1)
+    del counted
     doc_cats, doc_codes = _sorted_codes(utt["doc_id"].astype(str).tolist())
     cols = {"doc_id": pd.Categorical.from_codes(doc_codes[rrow], categories=doc_cats)}
     cols["utterance_id"] = utt["utterance_id"].to_numpy().astype(np.int64)[rrow]
-    cols["paragraph_id"] = rpara
-    cols["sentence_id"] = rsent
+    cols["paragraph_id"] = np.repeat(ppara, N)[keep]
+    cols["sentence_id"] = np.repeat(psent, N)[keep]
     first = np.flatnonzero(np.r_[True, rrow[1:] != rrow[:-1]])
     cols["position"] = np.arange(len(rrow)) - np.repeat(first, np.diff(np.r_[first, len(rrow)]))
+    del rrow, first, keep
     for c in ("surface", "term", "pos", "pos_detail", "dictionary_form", "normalized_form", "reading"):
         if c == "term":
             cats, codes = pd.Index(names, dtype="str"), r_term
@@ -624,7 +667,8 @@ def _assemble(utt, results, rules):
             cats, tcodes = _sorted_codes(types.cols[c])
             codes = tcodes[rtype]
         cols[c] = pd.Categorical.from_codes(codes, categories=cats)
-    return pd.DataFrame(cols)
+    # copy=False: the arrays above are this frame's alone; consolidating them would copy every int column
+    return pd.DataFrame(cols, copy=False)
 
 
 def _sorted_codes(values: list) -> tuple:

@@ -79,3 +79,20 @@ def test_a_damaged_entry_is_a_miss_not_a_crash(tmp_path):
     assert again.cache_stats["hits"] == 0 and again.cache_stats["misses"] == 3
     assert again.cache_stats["tokens_reused"] is False
     shutil.rmtree(out)
+
+
+def test_cached_and_uncached_tokens_agree_for_a_document_of_many_chunks(tmp_path):
+    turn = "○港区（課長）　標準化と情報共有について、ICT人材の確保を含めて議論します。" * 3 + "\n"
+    long_talk = turn * 1200  # ~130,000 characters in 1,200 turns: several tokenizer chunks
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "長い会議.txt").write_text(long_talk + TALK["第1回.txt"], encoding="utf-8")
+    out = tmp_path / "out"
+    first = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",), jobs=2)
+    for entry in (out / ".cache" / "tokens").glob("corpus-*.parquet"):
+        entry.unlink()
+    again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",), jobs=1)
+    assert again.cache_stats["hits"] == 1 and again.cache_stats["tokens_reused"] is False
+    fresh = cooccur.analyze(src, min_frequency=2, cache=False, jobs=2)
+    pd.testing.assert_frame_equal(first.tokens, again.tokens)
+    pd.testing.assert_frame_equal(fresh.tokens, again.tokens)
