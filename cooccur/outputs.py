@@ -192,6 +192,15 @@ def _kwic_for_nodes(analysis):
     return pd.concat(frames, ignore_index=True)
 
 
+_SCORE_JA = {"tfidf": "TF-IDF", "frequency": "出現回数", "document_frequency": "文書頻度",
+             "log_likelihood": "対数尤度比", "flr": "FLR", "degree": "次数", "betweenness": "媒介中心性"}
+
+
+def _keywords_title(params: dict) -> str:
+    """The keyword chart's title names the score it ranks by."""
+    return f"キーワード上位20語（{_SCORE_JA.get(params['keyword_score'], params['keyword_score'])}）"
+
+
 def _write_other_figures(analysis, out: Path) -> dict[str, Path]:
     """keywords.png, and with group_by the word–attribute network and the group comparison (PNG)."""
     import matplotlib.pyplot as plt
@@ -200,7 +209,7 @@ def _write_other_figures(analysis, out: Path) -> dict[str, Path]:
     from .plot import figure_bytes, plot_attribute_network, plot_comparison, plot_keywords
 
     p = analysis.parameters
-    figures = [("keywords", lambda: plot_keywords(analysis.keywords, size=p["size"]))]
+    figures = [("keywords", lambda: plot_keywords(analysis.keywords, size=p["size"], title=_keywords_title(p)))]
     if analysis.attribute_graph is not None and analysis.attribute_graph.number_of_nodes():
         figures.append(("attribute_network",
                         lambda: plot_attribute_network(analysis.attribute_graph, size=p["size"], seed=p["seed"])))
@@ -229,7 +238,7 @@ def _write_pptx(analysis, out: Path) -> dict[str, Path]:
     pngs = []
     for fig in (plot_network(analysis.graph, analysis.positions, color_by=p["color_by"], size="slide16x9",
                              mst=p["mst"], seed=p["seed"]),
-                plot_keywords(analysis.keywords, size="slide16x9")):
+                plot_keywords(analysis.keywords, size="slide16x9", title=_keywords_title(p))):
         pngs.append(figure_bytes(fig, "png", dpi=p["dpi"]))
         plt.close(fig)
     path = write_pptx(out / "slides.pptx", network_png=pngs[0], keywords_png=pngs[1], keywords=analysis.keywords)
