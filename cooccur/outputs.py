@@ -79,11 +79,12 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
                                                       kind="csv")
 
         formats = set(p["formats"])
-        written.update(_write_network_files(analysis, out, formats, nodes))
+        rendered: dict[str, bytes] = {}  # slide PNGs already drawn, reused for slides.pptx
+        written.update(_write_network_files(analysis, out, formats, nodes, rendered))
         if "png" in formats:
-            written.update(_write_other_figures(analysis, out))
+            written.update(_write_other_figures(analysis, out, rendered))
         if p["pptx"]:
-            written.update(_write_pptx(analysis, out))
+            written.update(_write_pptx(analysis, out, rendered))
         written = {**tables.result(), **written}
 
     timings = dict(analysis.timings)
@@ -93,7 +94,13 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
     return written
 
 
-def _write_network_files(analysis, out: Path, formats: set[str], nodes) -> dict[str, Path]:
+def _slide_ready(p: dict) -> bool:
+    """True when the PNGs drawn for the output folder are exactly the ones slides.pptx needs."""
+    return p["size"] == "slide16x9" and not p["transparent"] and not p["edge_labels"]
+
+
+def _write_network_files(analysis, out: Path, formats: set[str], nodes,
+                         rendered: dict[str, bytes]) -> dict[str, Path]:
     from .export import graph as gexport
 
     written: dict[str, Path] = {}
@@ -121,6 +128,8 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes) -> dict[
                     data = figure_bytes(fig, fmt, dpi=p["dpi"], transparent=p["transparent"])
                     if fmt in formats:
                         written[fmt] = atomic_write_bytes(out / f"network.{fmt}", data)
+                    if fmt == "png" and _slide_ready(p):
+                        rendered["network"] = data
                     if fmt == "svg":
                         figure_svg = data.decode("utf-8")
         finally:
@@ -201,7 +210,7 @@ def _keywords_title(params: dict) -> str:
     return f"キーワード上位20語（{_SCORE_JA.get(params['keyword_score'], params['keyword_score'])}）"
 
 
-def _write_other_figures(analysis, out: Path) -> dict[str, Path]:
+def _write_other_figures(analysis, out: Path, rendered: dict[str, bytes]) -> dict[str, Path]:
     """keywords.png, and with group_by the word–attribute network and the group comparison (PNG)."""
     import matplotlib.pyplot as plt
 
@@ -221,27 +230,40 @@ def _write_other_figures(analysis, out: Path) -> dict[str, Path]:
     for name, draw in figures:
         fig = draw()
         try:
-            written[name] = atomic_write_bytes(out / f"{name}.png",
-                                               figure_bytes(fig, "png", dpi=p["dpi"], transparent=p["transparent"]))
+            data = figure_bytes(fig, "png", dpi=p["dpi"], transparent=p["transparent"])
         finally:
             plt.close(fig)
+        written[name] = atomic_write_bytes(out / f"{name}.png", data)
+        if name == "keywords" and _slide_ready(p):
+            rendered["keywords"] = data
     return written
 
 
-def _write_pptx(analysis, out: Path) -> dict[str, Path]:
+def _write_pptx(analysis, out: Path, rendered: dict[str, bytes]) -> dict[str, Path]:
+    """slides.pptx from the 16:9 network and keyword PNGs, drawing only those not drawn already."""
     import matplotlib.pyplot as plt
 
     from .export.pptx import write_pptx
     from .plot import figure_bytes, plot_keywords, plot_network
 
     p = analysis.parameters
-    pngs = []
-    for fig in (plot_network(analysis.graph, analysis.positions, color_by=p["color_by"], size="slide16x9",
-                             mst=p["mst"], seed=p["seed"]),
-                plot_keywords(analysis.keywords, size="slide16x9", title=_keywords_title(p))):
-        pngs.append(figure_bytes(fig, "png", dpi=p["dpi"]))
-        plt.close(fig)
-    path = write_pptx(out / "slides.pptx", network_png=pngs[0], keywords_png=pngs[1], keywords=analysis.keywords)
+    draw = {
+        "network": lambda: plot_network(analysis.graph, analysis.positions, color_by=p["color_by"],
+                                        size="slide16x9", mst=p["mst"], seed=p["seed"]),
+        "keywords": lambda: plot_keywords(analysis.keywords, size="slide16x9", title=_keywords_title(p)),
+    }
+    pngs = {}
+    for name, make in draw.items():
+        if name in rendered:
+            pngs[name] = rendered[name]
+            continue
+        fig = make()
+        try:
+            pngs[name] = figure_bytes(fig, "png", dpi=p["dpi"])
+        finally:
+            plt.close(fig)
+    path = write_pptx(out / "slides.pptx", network_png=pngs["network"], keywords_png=pngs["keywords"],
+                      keywords=analysis.keywords)
     return {"pptx": Path(path)}
 
 
