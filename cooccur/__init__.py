@@ -41,6 +41,7 @@ _API = {
     "plot_comparison": "plot",
     "analyze": "pipeline",
     "compare": "pipeline",
+    "kwic_lines": "pipeline",
     "Analysis": "pipeline",
     "CooccurError": "errors",
     "load_config": "config",

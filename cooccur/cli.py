@@ -156,18 +156,10 @@ def kwic(input: Path, term: str, width: int, config: Path | None, debug: bool, *
     """Concordance of TERM in INPUT: who said it, in context (tab-separated)."""
 
     def work() -> int:
-        from .kwic import concordance
-        from .pipeline import _pick, resolve_params
-        from .read import read_corpus
-        from .tokenize import tokenize_utterances
+        from .pipeline import kwic_lines
 
-        resolved = resolve_params(config, **_given(params))
-        corpus = read_corpus(input, **_pick(resolved, "read"))
-        tokens = tokenize_utterances(corpus.utterances, **_pick(resolved, "tokenize"))
-        lines = concordance(tokens, corpus.utterances, term, width=width)
-        if lines.empty:
-            click.echo(f"cooccur: {term!r} does not occur as a term in {input}", err=True)
-            return EXIT_NOTHING
+        # a term that never occurs is a ValueError naming close matches (exit 2)
+        lines = kwic_lines(input, term, width=width, config=config, **_given(params))
         for row in lines.itertuples(index=False):
             click.echo("\t".join(str(x) for x in (row.doc_id, row.line, row.speaker, row.left, row.keyword, row.right)))
         return EXIT_OK

@@ -25,7 +25,7 @@ from . import __version__
 from .config import DEFAULTS, PARAMS, load_config, validate_params
 from .errors import AnalysisError
 
-__all__ = ["Analysis", "analyze", "compare", "run", "resolve_params", "OUTPUT_FILES"]
+__all__ = ["Analysis", "analyze", "compare", "kwic_lines", "run", "resolve_params", "OUTPUT_FILES"]
 
 #: Output files by the ``formats`` choice that produces them.
 OUTPUT_FILES = {
@@ -296,6 +296,30 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     return analysis
 
 
+def _read_and_tokenize(input, resolved: dict, *, group_by: str | None = None):
+    """Read ``input`` and tokenize it with the resolved parameters (checking ``group_by`` in between)."""
+    from .read import read_corpus
+    from .tokenize import tokenize_utterances
+
+    corpus = read_corpus(input, **_pick(resolved, "read"))
+    if group_by is not None:
+        _check_group_by(corpus.utterances, group_by)
+    return corpus, tokenize_utterances(corpus.utterances, **_pick(resolved, "tokenize"))
+
+
+def kwic_lines(input: str | Path, term: str, *, width: int = 30, config: str | Path | None = None,
+               **params: Any):
+    """KWIC lines of ``term`` in a transcript file or folder (what ``cooccur kwic`` prints).
+
+    Reads and tokenizes ``input`` with the read and tokenize parameters and
+    returns :func:`cooccur.kwic.concordance`'s DataFrame.
+    """
+    from .kwic import concordance
+
+    corpus, tokens = _read_and_tokenize(input, resolve_params(config, **params))
+    return concordance(tokens, corpus.utterances, term, width=width)
+
+
 def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None = None,
             output: str | Path | None = None, config: str | Path | None = None, force: bool = False,
             **params: Any):
@@ -308,17 +332,13 @@ def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None 
     side-by-side ``comparison.png``.
     """
     from .network import compare_groups
-    from .read import read_corpus
-    from .tokenize import tokenize_utterances
 
     resolved = resolve_params(config, **params)
     if output is not None:
         from .io import prepare_output_dir
 
         prepare_output_dir(output, force=force)
-    corpus = read_corpus(input, **_pick(resolved, "read"))
-    _check_group_by(corpus.utterances, group_by)
-    tokens = tokenize_utterances(corpus.utterances, **_pick(resolved, "tokenize"))
+    corpus, tokens = _read_and_tokenize(input, resolved, group_by=group_by)
     result = compare_groups(tokens, corpus.utterances, group_by=group_by, groups=groups,
                             **_pick(resolved, "cooccurrence"))
     if output is not None:
