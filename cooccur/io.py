@@ -22,6 +22,7 @@ __all__ = [
     "atomic_path",
     "write_json",
     "write_table",
+    "TableWriter",
     "TableLedger",
     "prepare_output_dir",
     "trim_heap",
@@ -136,29 +137,128 @@ def write_table(df, path: str | Path, *, kind: str | None = None, ledger: "Table
         return atomic_write_text(path, text, bom=True)
     if kind == "parquet":
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
-        import pandas as pd
-
-        table = pa.Table.from_pandas(df, preserve_index=False)
-        fingerprint = _table_fingerprint(table) if ledger is not None else None
-        if ledger is not None and ledger.unchanged(path, fingerprint):
-            return path
-        cats = {c: df[c].cat.categories.dtype for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)}
-        # categorical columns are written as plain strings, as readers expect
-        schema = pa.Schema.from_pandas(df.head(0).astype(cats), preserve_index=False) if cats else table.schema
-        # Written straight to the file one row group at a time (the groups pq.write_table would make), so
-        # only one group's strings are ever decoded from the categories and the file never sits in memory.
-        with atomic_path(path) as tmp:
-            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-                for start in range(0, table.num_rows, _ROW_GROUP_ROWS) or [0]:
-                    part = table.slice(start, _ROW_GROUP_ROWS)
-                    writer.write_table(part.cast(schema) if cats else part, row_group_size=_ROW_GROUP_ROWS)
-                    del part
+        fingerprint = None
+        if ledger is not None:
+            fingerprint = _table_fingerprint(pa.Table.from_pandas(df, preserve_index=False))
+            if ledger.unchanged(path, fingerprint):
+                return path
+        with TableWriter(path, kind) as writer:
+            writer.write(df)
         if ledger is not None:
             ledger.note(path, fingerprint, _file_digest(path), size=path.stat().st_size)
         return path
     raise ValueError(f"unknown table kind {kind!r}; use 'parquet' or 'csv'")
+
+
+class TableWriter:
+    """Write a table that arrives in parts (DataFrames with the same columns and dtypes), atomically.
+
+    The file is the one :func:`write_table` writes for all the parts
+    concatenated, byte for byte: Parquet row groups are cut at the same rows
+    (whatever the parts' sizes), CSV gets one header. Only one row group's
+    strings are ever decoded from categorical columns, and the file never sits
+    in memory. Use as a context manager; on an exception the temporary file is
+    removed and nothing is left at ``path``.
+    """
+
+    def __init__(self, path: str | Path, kind: str):
+        if kind not in ("parquet", "csv"):
+            raise ValueError(f"unknown table kind {kind!r}; use 'parquet' or 'csv'")
+        self.path, self.kind = Path(path), kind
+        self._atomic = atomic_path(self.path)
+        self._tmp: Path | None = None
+        self._fh = None
+        self._writer = None
+        self._schema = None
+        self._cast = False
+        self._pending: list = []
+        self._rows = 0
+        self._empty = None
+
+    def __enter__(self) -> "TableWriter":
+        self._tmp = self._atomic.__enter__()
+        if self.kind == "csv":
+            self._fh = open(self._tmp, "wb")
+            self._fh.write(b"\xef\xbb\xbf")
+        return self
+
+    def write(self, df) -> None:
+        """Append the rows of ``df``."""
+        if self.kind == "csv":
+            header = self._empty is None
+            self._empty = False
+            self._fh.write(df.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8"))
+            return
+        import pyarrow as pa
+
+        import pandas as pd
+
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        if self._schema is None:
+            cats = {c: df[c].cat.categories.dtype for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)}
+            # categorical columns are written as plain strings, as readers expect
+            self._schema = (pa.Schema.from_pandas(df.head(0).astype(cats), preserve_index=False) if cats
+                            else table.schema)
+            self._cast = bool(cats)
+            self._empty = table.slice(0, 0)
+        self._pending.append(table)
+        self._rows += table.num_rows
+        while self._rows >= _ROW_GROUP_ROWS:
+            self._flush(_ROW_GROUP_ROWS)
+
+    def _flush(self, rows: int) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self._tmp, self._schema, compression="zstd")
+        taken, n = ([], 0) if rows else ([self._empty], 0)
+        while n < rows:
+            t = self._pending[0]
+            k = min(rows - n, t.num_rows)
+            taken.append(t.slice(0, k))
+            n += k
+            if k == t.num_rows:
+                self._pending.pop(0)
+            else:
+                self._pending[0] = t.slice(k)
+        self._rows -= rows
+        # one chunk before decoding the categorical columns, so the strings are decoded once, not copied again
+        part = (pa.concat_tables(taken) if len(taken) > 1 else taken[0]).combine_chunks()
+        del taken
+        if self._cast:
+            part = part.cast(self._schema)
+        self._writer.write_table(part, row_group_size=_ROW_GROUP_ROWS)
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        try:
+            if exc_type is None:
+                if self.kind == "csv":
+                    if self._empty is None:
+                        raise ValueError("TableWriter: no part was written, so the CSV has no header")
+                    self._fh.close()
+                else:
+                    if self._schema is None:
+                        raise ValueError("TableWriter: no part was written, so the Parquet file has no schema")
+                    if self._rows or self._writer is None:  # the last, short row group (or the only, empty one)
+                        self._flush(self._rows)
+                    self._writer.close()
+        except BaseException as err:
+            self._close_quietly()
+            self._atomic.__exit__(type(err), err, err.__traceback__)
+            raise
+        if exc_type is not None:
+            self._close_quietly()
+        return self._atomic.__exit__(exc_type, exc, tb) or False
+
+    def _close_quietly(self) -> None:
+        for handle in (self._fh, self._writer):
+            try:
+                if handle is not None:
+                    handle.close()
+            except Exception:  # noqa: BLE001 - the original error is what matters
+                pass
 
 
 #: Rows per Parquet row group: pyarrow's default for ``pq.write_table`` (the files stay byte-identical).
