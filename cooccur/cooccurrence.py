@@ -195,10 +195,23 @@ def _unit_codes(tokens: pd.DataFrame, unit: str):
                          "pass the DataFrame made by tokenize_utterances()")
     if len(tokens) == 0:
         return np.zeros(0, dtype=np.int64), pd.DataFrame({k: [] for k in keys})
-    code = np.zeros(len(tokens), dtype=np.int64)
+    # Rows of one unit are usually adjacent (tokenize writes them so): encode the runs of equal keys,
+    # not every row; the codes are the same, the temporaries as small as the number of runs.
+    start = np.zeros(len(tokens), dtype=bool)
+    start[0] = True
+    for k in keys:
+        v = tokens[k]
+        a = v.cat.codes.to_numpy() if isinstance(v.dtype, pd.CategoricalDtype) else v.to_numpy()
+        start[1:] |= a[1:] != a[:-1]
+        del a
+    first = np.flatnonzero(start)
+    run_of_row = np.cumsum(start) - 1
+    del start
+    reps = tokens[keys].iloc[first]
+    code = np.zeros(len(first), dtype=np.int64)
     uniques = []
     for k in keys:
-        c, u = pd.factorize(tokens[k], sort=True)
+        c, u = pd.factorize(reps[k], sort=True)
         if (c < 0).any():
             raise ValueError(f"tokens column {k!r} has missing values; every token needs its unit key")
         if len(u) and code.max() > (np.iinfo(np.int64).max // max(len(u), 1)):
@@ -212,7 +225,7 @@ def _unit_codes(tokens: pd.DataFrame, unit: str):
         cols[k] = u.take(rest % n)
         rest //= n
     units = pd.DataFrame({k: np.asarray(cols[k]) for k in keys})
-    return inverse.ravel(), units
+    return inverse.ravel()[run_of_row], units
 
 
 # --------------------------------------------------------------------------- measures

@@ -58,7 +58,7 @@ from .cooccurrence import _check_unit, pair_measures, unit_term_matrix
 from .errors import choices_message
 
 __all__ = [
-    "rank_keywords", "distinctive_terms", "flr_scores", "tfidf_sums", "KEYWORD_SCORES"]
+    "rank_keywords", "distinctive_terms", "flr_scores", "FLRCounts", "tfidf_sums", "KEYWORD_SCORES"]
 
 KEYWORD_SCORES: tuple[str, ...] = next(p.choices for p in PARAMS if p.name == "keyword_score")
 _NOUNISH = ("名詞", "複合名詞", "接頭辞", "接尾辞")
@@ -67,7 +67,7 @@ Score = Literal["tfidf", "frequency", "document_frequency", "log_likelihood", "f
 
 
 def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_score"], unit: str = DEFAULTS["unit"],
-                  graph=None, top: int | None = None) -> pd.DataFrame:
+                  graph=None, top: int | None = None, flr_counts: FLRCounts | None = None) -> pd.DataFrame:
     """Rank every counted term by ``score``.
 
     Parameters
@@ -81,6 +81,9 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
         The co-occurrence network (for degree and betweenness).
     top : int, optional
         Keep the first ``top`` rows.
+    flr_counts : FLRCounts, optional
+        FLR's part counts summed beforehand over the full tokens, when
+        ``tokens`` holds only some rows of them (a lean table).
 
     Returns
     -------
@@ -108,7 +111,7 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
     out = pd.DataFrame({"term": pd.Series(vocab, dtype=object), "frequency": freq, "document_frequency": df})
     out["tfidf"] = tfidf_sums(Xc, df) if len(vocab) else np.zeros(0)
     out["log_likelihood"] = _dispersion_g2(Xc)
-    out["flr"] = flr_scores(tokens, vocab, freq) if len(vocab) else np.zeros(0)
+    out["flr"] = flr_scores(tokens, vocab, freq, counts=flr_counts) if len(vocab) else np.zeros(0)
     if graph is not None:
         deg = {n: d.get("degree", graph.degree(n)) for n, d in graph.nodes(data=True)}
         btw = {n: d.get("betweenness", np.nan) for n, d in graph.nodes(data=True)}
@@ -140,10 +143,15 @@ def _dispersion_g2(Xc) -> np.ndarray:
     if n_terms == 0:
         return np.zeros(0)
     L = np.asarray(Xc.sum(axis=1)).ravel().astype(np.float64)
-    rows = np.repeat(np.arange(Xc.shape[0]), np.diff(Xc.indptr))
+    Lu = np.repeat(L, np.diff(Xc.indptr))  # each non-zero's unit length
     O = Xc.data.astype(np.float64)
-    Lu = L[rows]
-    per = xlogy(O, O) + xlogy(Lu - O, Lu - O) - xlogy(Lu, Lu)
+    # per = xlogy(O, O) + xlogy(Lu - O, Lu - O) - xlogy(Lu, Lu), in place (same arithmetic, fewer temporaries)
+    per = xlogy(O, O)
+    rest = Lu - O
+    per += xlogy(rest, rest)
+    del rest
+    per -= xlogy(Lu, Lu)
+    del Lu
     s = np.bincount(Xc.indices, weights=per, minlength=n_terms)
     f = np.bincount(Xc.indices, weights=O, minlength=n_terms)
     T = float(L.sum())
@@ -171,12 +179,47 @@ def tfidf_sums(X, df=None) -> np.ndarray:
     return np.asarray(W.sum(axis=0)).ravel()
 
 
-def flr_scores(tokens: pd.DataFrame, vocabulary, frequency, *, split=None) -> np.ndarray:
+class FLRCounts:
+    """What FLR needs from the tokens, summable over batches of whole documents.
+
+    ``fl[p]`` / ``fr[p]``: occurrences of part ``p`` with a noun to its left /
+    right; ``first[t]``: whether the first row of term ``t`` is a joined compound.
+    :meth:`add` takes batches in corpus order (as :func:`cooccur.tokenize.tokenize_to_file`
+    gives them), so the counts equal those of the whole tokens table at once.
+    """
+
+    def __init__(self, split=None):
+        self.split = split or _part_splitter()
+        self.fl: dict[str, int] = {}
+        self.fr: dict[str, int] = {}
+        self.first: dict[str, bool] = {}
+        self.usable = True
+        self.rows = 0
+
+    def add(self, tokens: pd.DataFrame) -> "FLRCounts":
+        need = {"pos", "surface", "position", "doc_id", "utterance_id", "sentence_id"}
+        if not need <= set(tokens.columns):
+            self.usable = False
+        if not self.usable or len(tokens) == 0:
+            return self
+        self.rows += len(tokens)
+        fl, fr, first = _flr_counts(tokens, self.split)
+        for mine, new in ((self.fl, fl), (self.fr, fr)):
+            for p, c in new.items():
+                mine[p] = mine.get(p, 0) + c
+        for t, comp in first.items():
+            self.first.setdefault(t, comp)
+        return self
+
+
+def flr_scores(tokens: pd.DataFrame, vocabulary, frequency, *, split=None,
+               counts: FLRCounts | None = None) -> np.ndarray:
     """FLR score of each vocabulary term (see the module docstring).
 
     Needs the columns ``pos``, ``surface`` and ``position`` (plus unit keys);
     without them every LR is 1 and FLR equals frequency. ``split`` turns a joined
     compound (``pos == "複合名詞"``) into its parts; default: SudachiPy mode C.
+    ``counts`` gives the part counts already summed (then ``tokens`` is not read).
 
     Works on integer codes: each distinct (surface, is-compound) of the noun-ish
     rows is split once; FL/FR are summed per part from the counts of those
@@ -186,9 +229,21 @@ def flr_scores(tokens: pd.DataFrame, vocabulary, frequency, *, split=None) -> np
     """
     vocabulary = list(vocabulary)
     frequency = np.asarray(frequency, dtype=np.float64)
-    need = {"pos", "surface", "position", "doc_id", "utterance_id", "sentence_id"}
-    if not need <= set(tokens.columns) or len(tokens) == 0:
+    if counts is None:
+        counts = FLRCounts(split).add(tokens)
+    if not counts.usable or not counts.rows:
         return frequency.copy()
+    splitter = counts.split
+    out = np.empty(len(vocabulary))
+    for k, term in enumerate(vocabulary):
+        parts = splitter(term) if counts.first.get(term, False) else [term]
+        logs = [np.log((counts.fl.get(p, 0) + 1.0) * (counts.fr.get(p, 0) + 1.0)) for p in parts]
+        out[k] = frequency[k] * float(np.exp(np.sum(logs) / (2.0 * len(parts))))
+    return out
+
+
+def _flr_counts(tokens: pd.DataFrame, splitter) -> tuple[dict, dict, dict]:
+    """(FL per part, FR per part, is-compound of each term's first row) of a tokens table."""
     order = _utterance_order(tokens)
 
     def col(name):
@@ -217,7 +272,6 @@ def flr_scores(tokens: pd.DataFrame, vocabulary, frequency, *, split=None) -> np
             & nounish[:-1] & nounish[1:])
     rows = np.flatnonzero(nounish)
     ttype, tkeys = pd.factorize(surf_c[rows] * 2 + compound[rows])  # type = (surface, compound?)
-    splitter = split or _part_splitter()
     part_id: dict[str, int] = {}
     t_first = np.empty(len(tkeys), dtype=np.int64)
     t_last = np.empty(len(tkeys), dtype=np.int64)
@@ -243,15 +297,8 @@ def flr_scores(tokens: pd.DataFrame, vocabulary, frequency, *, split=None) -> np
     left = np.flatnonzero(same)
     fr += np.bincount(t_last[row_type[left]], minlength=n_parts)
     fl += np.bincount(t_first[row_type[left + 1]], minlength=n_parts)
-    fr_d = dict(zip(part_id, fr.tolist()))
-    fl_d = dict(zip(part_id, fl.tolist()))
-    compound_terms = _compound_terms(tokens, order)
-    out = np.empty(len(vocabulary))
-    for k, term in enumerate(vocabulary):
-        parts = splitter(term) if term in compound_terms else [term]
-        logs = [np.log((fl_d.get(p, 0) + 1.0) * (fr_d.get(p, 0) + 1.0)) for p in parts]
-        out[k] = frequency[k] * float(np.exp(np.sum(logs) / (2.0 * len(parts))))
-    return out
+    return (dict(zip(part_id, fl.tolist())), dict(zip(part_id, fr.tolist())),
+            _first_is_compound(tokens, order))
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, object]:
@@ -279,21 +326,19 @@ def _utterance_order(tokens: pd.DataFrame) -> np.ndarray | None:
     return np.lexsort((position, utt, doc_sorted))
 
 
-def _compound_terms(tokens: pd.DataFrame, order) -> set:
-    """Terms whose first row (in utterance/position order) is a joined compound (pos 複合名詞)."""
+def _first_is_compound(tokens: pd.DataFrame, order) -> dict[str, bool]:
+    """For each term: whether its first row (in utterance/position order) is a joined compound (pos 複合名詞)."""
     term_c, term_u = _codes(tokens["term"])
     pos_c, pos_u = _codes(tokens["pos"])
     pos_u = [str(x) for x in pos_u]
-    if "複合名詞" not in pos_u:
-        return set()
-    comp = pos_u.index("複合名詞")
+    comp = pos_u.index("複合名詞") if "複合名詞" in pos_u else -2
     ok = (term_c >= 0) & (pos_c >= 0)
     if order is not None:
         term_c, pos_c, ok = term_c[order], pos_c[order], ok[order]
     idx = np.flatnonzero(ok)
     tc, first = np.unique(term_c[idx], return_index=True)
-    is_comp = pos_c[idx[first]] == comp
-    return {str(term_u[t]) for t in tc[is_comp].tolist()}
+    is_comp = (pos_c[idx[first]] == comp).tolist()
+    return {str(term_u[t]): c for t, c in zip(tc.tolist(), is_comp)}
 
 
 def _part_splitter():

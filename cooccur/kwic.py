@@ -2,7 +2,8 @@
 
 Character offsets are derived, not stored: each utterance's ``text`` is NFKC
 normalised (as the tokenizer does) and the token surfaces are located in order
-from a moving cursor. A surface that cannot be found (it should not happen) gets
+from a moving cursor. A lean tokens table (only some rows of each utterance,
+see :func:`cooccur.tokenize.tokenize_to_file`) carries them in its ``offset`` column instead. A surface that cannot be found (it should not happen) gets
 no offset and its context falls back to the neighbouring surfaces. Offsets are
 cached per tokens DataFrame (weakly), so asking for the KWIC of every node of a
 network scans each utterance once. Line breaks inside contexts are shown as a
@@ -45,6 +46,7 @@ class _Index:
         self.position = tokens["position"].to_numpy() if "position" in tokens.columns else None
         self.surface = (tokens["surface"].to_numpy() if "surface" in tokens.columns
                         else tokens["term"].to_numpy())
+        self.offset = tokens["offset"].to_numpy() if "offset" in tokens.columns else None
         self.offsets: dict = {}
         self.utterances = utterances
         if utterances is not None:
@@ -67,11 +69,15 @@ class _Index:
                     rows = rows[np.argsort(p, kind="stable")]
             surfaces = (self.surface[rows].tolist() if "surface" in self.tokens.columns
                         else [""] * len(rows))
-            if raw is None or (isinstance(raw, float) and np.isnan(raw)) or raw is pd.NA:
+            known = not (raw is None or (isinstance(raw, float) and np.isnan(raw)) or raw is pd.NA)
+            if not known:
                 text = "".join(str(s) for s in surfaces)
             else:
                 text = unicodedata.normalize("NFKC", str(raw))
-            spans = _fast_spans(text, rows, surfaces)
+            if self.offset is not None and known:  # a lean table says where each token starts
+                spans = {r: (o, o + len(str(s))) for r, o, s in zip(rows.tolist(), self.offset[rows].tolist(), surfaces)}
+            else:
+                spans = _fast_spans(text, rows, surfaces)
             if spans is None:
                 spans, cursor = {}, 0
                 for r, s in zip(rows, surfaces):
