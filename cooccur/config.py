@@ -90,6 +90,9 @@ PARAMS: tuple[Param, ...] = (
     # --- engine
     _P("engine", "local", "Where reading, tokenizing and pair counting run: here, or on a Dask cluster.", "engine",
        choices=("local", "dask")),
+    _P("tokens_in_memory", "auto", "Keep every token row in memory, or (lean) stream the tokens table to the output folder "
+       "and keep only counted terms and one row per sentence; auto: lean above 5 million characters.", "engine",
+       choices=("auto", "all", "lean")),
     _P("scheduler", None, "With --engine dask: the Dask scheduler address (tcp://HOST:8786).", "engine", type=str),
 )
 

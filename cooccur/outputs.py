@@ -51,8 +51,12 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
 
     def big_tables() -> dict[str, Path]:
         done = {"utterances": write_table(analysis.corpus.utterances, out / _table_name("utterances", kind),
-                                          kind=kind, ledger=ledger),
-                "tokens": write_table(analysis.tokens, out / _table_name("tokens", kind), kind=kind, ledger=ledger)}
+                                          kind=kind, ledger=ledger)}
+        streamed = analysis.tokens_file
+        if streamed is not None and Path(streamed) == out / _table_name("tokens", kind):
+            done["tokens"] = Path(streamed)  # written while tokenizing (a lean analysis)
+        else:
+            done["tokens"] = write_table(analysis.tokens, out / _table_name("tokens", kind), kind=kind, ledger=ledger)
         if ledger is not None:
             ledger.save()
         return done

@@ -78,6 +78,9 @@ class Analysis:
     warnings: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     cache_stats: dict = field(default_factory=dict)
+    #: Set when ``tokens`` is a lean table: the tokens file written, and the counts of all its rows.
+    tokens_file: Path | None = None
+    token_counts: dict | None = None
 
     # --- convenience views -------------------------------------------------
     @property
@@ -114,9 +117,10 @@ class Analysis:
         """Counts a person checks first: files, utterances, tokens, terms, nodes, edges."""
         s = dict(self.corpus.summary())
         counted = self.tokens["term"].notna()
+        counts = self.token_counts or {"tokens": len(self.tokens), "counted_tokens": counted.sum()}
         s.update(
-            tokens=int(len(self.tokens)),
-            counted_tokens=int(counted.sum()),
+            tokens=int(counts["tokens"]),
+            counted_tokens=int(counts["counted_tokens"]),
             distinct_terms=int(self.tokens.loc[counted, "term"].nunique()),
             candidate_terms=int(len(self.cooccurrence.terms)),
             nodes=int(self.graph.number_of_nodes()),
@@ -140,11 +144,14 @@ def _pick(params: dict, stage: str, **rename) -> dict:
 
 
 def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | None = None,
-        cache=None, engine=None) -> Analysis:
+        cache=None, engine=None, tokens_file: str | Path | None = None) -> Analysis:
     """Run every stage after reading on an already read corpus (and tokens, if given).
 
     ``cache`` is an optional :class:`cooccur.cache.TokenCache`; ``engine`` an
-    optional :class:`cooccur.engine.Engine` (default: local).
+    optional :class:`cooccur.engine.Engine` (default: local). With
+    ``tokens_file``, the tokens table is streamed to that file and the
+    analysis keeps a lean table (see :func:`cooccur.tokenize.tokenize_to_file`);
+    every result is the same.
     """
     from .engine import Engine
 
@@ -159,7 +166,21 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     warnings: list[str] = list(getattr(corpus, "warnings", []))
 
     t0 = time.perf_counter()
-    if tokens is None:
+    flr_counts = token_counts = None
+    if tokens is None and tokens_file is not None:
+        from .keywords import FLRCounts
+        from .tokenize import tokenize_to_file
+
+        flr_counts = FLRCounts()
+        spill = Path(tokens_file).parent / ".cache"
+        spill.mkdir(parents=True, exist_ok=True)
+        streamed = tokenize_to_file(corpus.utterances, tokens_file, kind=params["tables"], spill_dir=spill,
+                                    on_batch=flr_counts.add, progress=progress, cache=cache,
+                                    map_chunks=engine.map_chunks, **_pick(params, "tokenize"))
+        tokens = streamed.tokens
+        token_counts = {"tokens": streamed.n_tokens, "counted_tokens": streamed.n_counted}
+        del streamed
+    elif tokens is None:
         tok_params = _pick(params, "tokenize")
         key = (cache.corpus_key(corpus.utterances, {k: v for k, v in tok_params.items() if k != "jobs"})
                if cache is not None else None)
@@ -180,7 +201,8 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     timings["cooccurrence_network"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    keywords = rank_keywords(tokens, score=params["keyword_score"], unit=params["unit"], graph=graph)
+    keywords = rank_keywords(tokens, score=params["keyword_score"], unit=params["unit"], graph=graph,
+                             flr_counts=flr_counts)
     timings["keywords"] = time.perf_counter() - t0
 
     attribute_graph = distinctive = comparison = None
@@ -208,7 +230,8 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     applied["min_frequency"] = int(cooc.min_frequency_)
     return Analysis(corpus=corpus, tokens=tokens, cooccurrence=cooc, graph=graph, keywords=keywords,
                     positions=positions, parameters=applied, attribute_graph=attribute_graph,
-                    distinctive=distinctive, comparison=comparison, warnings=warnings, timings=timings)
+                    distinctive=distinctive, comparison=comparison, warnings=warnings, timings=timings,
+                    tokens_file=Path(tokens_file) if token_counts is not None else None, token_counts=token_counts)
 
 
 def _check_group_by(utterances, column: str) -> None:
@@ -256,6 +279,9 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     started = time.time()
     t_start = time.perf_counter()
     resolved = resolve_params(config, **params)
+    if resolved["tokens_in_memory"] == "lean" and output is None:
+        raise ValueError("tokens_in_memory='lean' streams the tokens table to the output folder; "
+                         "give output= (or --output), or use tokens_in_memory='all'")
     if output is not None:
         from .io import prepare_output_dir
 
@@ -281,7 +307,7 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
             folder = Path(output) / ".cache" / "tokens" if cache is True else Path(cache)
             token_cache = TokenCache(folder)
         analysis = run(corpus, resolved, progress=progress if callable(progress) else None, cache=token_cache,
-                       engine=engine)
+                       engine=engine, tokens_file=_lean_tokens_file(corpus, output, resolved))
     finally:
         engine.close()
 
@@ -294,6 +320,23 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
 
         write_outputs(analysis, output, started_at=started, t_start=t_start, reuse=cache is not False)
     return analysis
+
+
+#: With ``tokens_in_memory="auto"``, corpora with more characters of remarks than this keep lean tokens.
+AUTO_LEAN_CHARS = 5_000_000
+
+
+def _lean_tokens_file(corpus, output, params: dict) -> Path | None:
+    """The tokens file to stream to, when ``tokens_in_memory`` asks for a lean table (else None)."""
+    mode = params["tokens_in_memory"]
+    if output is None or mode == "all":
+        return None
+    if mode == "auto":
+        u = corpus.utterances
+        chars = int(u.loc[u["exclusion"].isna(), "text"].str.len().sum())
+        if chars <= AUTO_LEAN_CHARS:
+            return None
+    return Path(output) / f"tokens.{params['tables']}"
 
 
 def _read_and_tokenize(input, resolved: dict, *, group_by: str | None = None):

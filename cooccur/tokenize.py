@@ -23,6 +23,8 @@ import re
 import threading
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable, Literal, Mapping
 
 import numpy as np
@@ -31,8 +33,10 @@ from .config import DEFAULTS
 from .errors import choices_message
 from .io import trim_heap
 from . import terms as _terms
+from .assemble import Assembler, empty_frame
 
-__all__ = ["get_tokenizer", "tokenize_utterances", "split_sentences", "TOKEN_COLUMNS",
+__all__ = ["get_tokenizer", "tokenize_utterances", "tokenize_to_file", "StreamedTokens", "split_sentences",
+           "TOKEN_COLUMNS", "LEAN_COLUMNS", "BATCH_CHARS",
            "MAX_INPUT_BYTES", "MAX_PIECE_CHARS"]
 
 #: Largest input (UTF-8 bytes) SudachiPy accepts in one ``tokenize()`` call (measured: 49149 ok, 49150 fails).
@@ -182,6 +186,16 @@ def _local_types(text: str, L: np.ndarray, W: np.ndarray) -> dict:
     return dict(lt=penc.indices.to_numpy().astype(np.int32),
                 tw=wenc.dictionary.to_numpy()[pcode // ns],
                 ts=senc.dictionary.take(pa.array(pcode % ns)))
+
+
+def _utf8_offsets(text: str, cp_bounds: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """``text`` as UTF-8 and the byte offsets of the code point offsets ``cp_bounds``."""
+    data = text.encode("utf-8")
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    nbytes = 1 + (cps >= 0x80).astype(np.int64) + (cps >= 0x800) + (cps >= 0x10000)
+    boff = np.zeros(len(cps) + 1, dtype=np.int64)
+    np.cumsum(nbytes, out=boff[1:])
+    return data, boff[cp_bounds]
 
 
 def _remote_chunk(rows: list[int], texts: list[str], split_mode: str) -> dict:
@@ -431,6 +445,192 @@ def tokenize_utterances(utterances, *,
     >>> tok["term"].dropna().tolist()
     ['ICT人材', '標準化', '話す']
     """
+    utt, rules, rows, texts, jobs = _prepare(
+        utterances, split_mode=split_mode, pos=pos, stopwords=stopwords, extra_stopwords=extra_stopwords,
+        forced_terms=forced_terms, synonyms=synonyms, compounds=compounds,
+        compound_min_frequency=compound_min_frequency, speaker_stopwords=speaker_stopwords, jobs=jobs,
+        include_excluded=include_excluded)
+    results = _tokenize_rows(utt, rows, texts, split_mode, jobs, progress, cache, map_chunks)
+    asm = _assembler(utt, rules)
+    batch = asm.front(results)
+    asm.decide()
+    rows_ = asm.finish(batch) if batch is not None else None
+    del batch
+    asm.finalize()
+    tokens = asm.frame(rows_, TOKEN_COLUMNS) if rows_ is not None else empty_frame(TOKEN_COLUMNS)
+    trim_heap()
+    return tokens
+
+
+#: Characters of remarks that :func:`tokenize_to_file` tokenizes and assembles at a time.
+BATCH_CHARS = 2_000_000
+#: Columns of the lean tokens table :func:`tokenize_to_file` returns.
+LEAN_COLUMNS = ("doc_id", "utterance_id", "paragraph_id", "sentence_id", "position", "surface", "term", "pos",
+                "pos_detail")
+_TERM_KEYS = ("split_mode", "pos", "stopwords", "extra_stopwords", "forced_terms", "synonyms", "compounds",
+              "compound_min_frequency", "speaker_stopwords", "jobs")
+
+
+@dataclass
+class StreamedTokens:
+    """What :func:`tokenize_to_file` returns: the lean table and the counts of the full one."""
+
+    tokens: "pd.DataFrame"
+    path: Path
+    n_tokens: int
+    n_counted: int
+
+
+def tokenize_to_file(utterances, path: str | Path, *, kind: Literal["parquet", "csv"] = "parquet",
+                     batch_chars: int = BATCH_CHARS, spill_dir: str | Path | None = None,
+                     on_batch: Callable[["pd.DataFrame"], object] | None = None, include_excluded: bool = False,
+                     progress: Callable[[int], object] | None = None, cache=None, map_chunks=None,
+                     **params) -> StreamedTokens:
+    """Tokenize like :func:`tokenize_utterances`, writing the tokens table to ``path`` batch by batch.
+
+    Memory follows ``batch_chars`` (documents are never split), not the corpus:
+    each batch is tokenized, run through the term rules, set aside in
+    ``spill_dir`` (a temporary folder, removed at the end) and written once the
+    corpus-wide decisions are known (frequent compounds, display forms). The
+    file is byte-identical to writing ``tokenize_utterances(...)`` with
+    :func:`cooccur.io.write_table`.
+
+    Parameters
+    ----------
+    utterances, include_excluded, progress, cache, map_chunks
+        As for :func:`tokenize_utterances`.
+    path : path
+        The table to write (atomically).
+    kind : {"parquet", "csv"}
+    batch_chars : int
+        Characters of remarks per batch.
+    spill_dir : path, optional
+        Where the temporary folder goes (default: beside ``path``).
+    on_batch : callable, optional
+        Called with each batch's full tokens rows in order (to sum counts that
+        need every row, such as :class:`cooccur.keywords.FLRCounts`).
+    **params
+        The term rules and ``jobs``, as keywords of :func:`tokenize_utterances`.
+
+    Returns
+    -------
+    StreamedTokens
+        ``tokens`` is the lean table: columns :data:`LEAN_COLUMNS` plus
+        ``offset`` (where the token starts in its utterance's NFKC text), the
+        position columns int32 when the values fit (half the memory), rows
+        every counted token and the first token of every sentence, so every
+        unit of every kind is present and counts, measures and keyword scores
+        computed from it equal those of the full table (FLR needs ``on_batch``).
+    """
+    import shutil
+    import tempfile
+
+    import pandas as pd
+
+    from .io import TableWriter
+
+    unknown = sorted(set(params) - set(_TERM_KEYS))
+    if unknown:
+        raise TypeError(f"tokenize_to_file() got unexpected keyword(s) {unknown}; use {list(_TERM_KEYS)}")
+    if isinstance(batch_chars, bool) or not isinstance(batch_chars, int) or batch_chars < 1:
+        raise ValueError(f"batch_chars must be a whole number >= 1, not {batch_chars!r}")
+    opts = {k: params.get(k, DEFAULTS[k]) for k in _TERM_KEYS}
+    utt, rules, rows, texts, jobs = _prepare(utterances, include_excluded=include_excluded, **opts)
+    path = Path(path)
+    asm = _assembler(utt, rules)
+    spill = Path(tempfile.mkdtemp(prefix=".cooccur-spill-", dir=spill_dir or path.parent))
+    n_tokens = n_counted = 0
+    lean_parts: list = []
+    small = sum(map(len, texts)) < 2**31  # no paragraph, sentence, position or offset reaches 2**31
+    try:
+        done = []
+        for b, (lo, hi) in enumerate(_batches(utt, rows, texts, batch_chars)):
+            results = _tokenize_rows(utt, rows[lo:hi], texts[lo:hi], opts["split_mode"], jobs, progress, cache,
+                                     map_chunks)
+            front = asm.front(results)
+            if front is not None:
+                np.savez(spill / f"front{b}.npz", **front)
+                done.append(b)
+            del front, results
+            trim_heap()
+        asm.decide()
+        for b in done:
+            f = spill / f"front{b}.npz"
+            with np.load(f) as z:
+                finished = asm.finish({k: z[k] for k in z.files})
+            f.unlink()
+            np.savez(spill / f"rows{b}.npz", **finished)
+            del finished
+        asm.finalize()
+        with TableWriter(path, kind) as writer:
+            if not done:
+                writer.write(empty_frame(TOKEN_COLUMNS))
+            for b in done:
+                f = spill / f"rows{b}.npz"
+                with np.load(f) as z:
+                    r = {k: z[k] for k in z.files}
+                f.unlink()
+                full = asm.frame(r, TOKEN_COLUMNS)
+                writer.write(full)
+                if on_batch is not None:
+                    on_batch(full)
+                del full
+                n_tokens += len(r["rtype"])
+                n_counted += int(r["counted"].sum())
+                row, sent = r["rrow"], r["sentence_id"]
+                lean = r["counted"].copy()
+                lean[0] = True
+                lean[1:] |= (row[1:] != row[:-1]) | (sent[1:] != sent[:-1])
+                lean_parts.append(asm.frame({k: v[lean] for k, v in r.items()}, LEAN_COLUMNS, offset=True,
+                                             int_dtype=np.int32 if small else np.int64))
+                del r, lean, row, sent
+                trim_heap()
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+    if lean_parts:
+        tokens = _concat_parts(lean_parts)
+        trim_heap()  # the parts, and what the batches left in the heap, go back to the system
+    else:
+        tokens = empty_frame(LEAN_COLUMNS)
+        tokens["offset"] = pd.Series([], dtype="int64")
+    return StreamedTokens(tokens=tokens, path=path, n_tokens=n_tokens, n_counted=n_counted)
+
+
+def _batches(utt, rows: list[int], texts: list[str], batch_chars: int) -> list[tuple[int, int]]:
+    """Ranges of ``rows`` with at least ``batch_chars`` characters each (the last may have fewer), cut between documents."""
+    docs = utt["doc_id"].to_numpy()
+    out, lo, size = [], 0, 0
+    for i, t in enumerate(texts):
+        if size >= batch_chars and docs[rows[i]] != docs[rows[i - 1]]:
+            out.append((lo, i))
+            lo, size = i, 0
+        size += len(t)
+    if lo < len(texts):
+        out.append((lo, len(texts)))
+    return out
+
+
+def _concat_parts(parts: list):
+    """Concatenate DataFrames with the same columns and categories, one column at a time (parts are emptied)."""
+    import pandas as pd
+
+    cols = {}
+    for c in list(parts[0].columns):
+        first = parts[0][c]
+        if isinstance(first.dtype, pd.CategoricalDtype):
+            codes = np.concatenate([p[c].cat.codes.to_numpy() for p in parts])
+            cols[c] = pd.Categorical.from_codes(codes, dtype=first.dtype, validate=False)
+        else:
+            cols[c] = np.concatenate([p[c].to_numpy() for p in parts])
+        for p in parts:
+            del p[c]
+    parts.clear()
+    return pd.DataFrame(cols, copy=False)
+
+
+def _prepare(utterances, *, split_mode, pos, stopwords, extra_stopwords, forced_terms, synonyms, compounds,
+             compound_min_frequency, speaker_stopwords, jobs, include_excluded):
+    """Check the arguments; return (utterances, term rules, rows to tokenize, their texts, threads)."""
     if split_mode not in SPLIT_MODES:
         raise ValueError(choices_message("split_mode", split_mode, SPLIT_MODES))
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
@@ -455,285 +655,23 @@ def tokenize_utterances(utterances, *,
     rows = np.flatnonzero(keep).tolist()
     texts = ["" if isinstance(t, float) or t is None else str(t) for t in utt["text"].to_numpy()[keep]]
     _dictionary()
-    jobs = jobs or os.cpu_count() or 1
+    return utt, rules, rows, texts, jobs or os.cpu_count() or 1
+
+
+def _tokenize_rows(utt, rows, texts, split_mode, jobs, progress, cache, map_chunks) -> list[dict]:
+    """SudachiPy's analysis of the given rows, chunk by chunk (through ``cache`` when given)."""
     if cache is None:
-        results = _run_chunks(_chunks(rows, texts), split_mode, jobs, progress, map_chunks, keep_raw=False)
-    else:
-        results = _tokenize_cached(utt, rows, texts, split_mode, jobs, progress, cache, map_chunks)
-    tokens = _assemble(utt, results, rules)
-    trim_heap()
-    return tokens
+        return _run_chunks(_chunks(rows, texts), split_mode, jobs, progress, map_chunks, keep_raw=False)
+    return _tokenize_cached(utt, rows, texts, split_mode, jobs, progress, cache, map_chunks)
 
 
-# ---------------------------------------------------------------- assembly (vectorised)
-
-_KINDS = {"": 0, "noun": 1, "prefix": 2, "suffix": 3}
-
-
-def _pos_tables(pos: tuple[str, ...]) -> dict:
-    """Per POS id: strings and rule flags (cached per ``pos`` setting)."""
-    key = ("pos_tables", pos)
-    if key not in _STATE:
-        table = _STATE["pos"]
-        detail = ["-".join(x for x in p if x != "*") for p in table]
-        _STATE[key] = dict(
-            pos=[p[0] for p in table],
-            detail=detail,
-            counted=np.array([_terms.pos_is_counted(p, pos=pos) for p in table], dtype=bool),
-            kind=np.array([_KINDS[_terms.compound_kind(p)] for p in table], dtype=np.int8),
-            counter=np.array([_terms.is_counter_pos(p) for p in table], dtype=bool),
-            numeral=np.array([p[:2] == ("名詞", "数詞") for p in table], dtype=bool),
-            conj=np.array([p[0] in ("動詞", "形容詞") for p in table], dtype=bool),
-            compound_counted=any(t in ("名詞", "複合名詞") for t in pos),
-        )
-    return _STATE[key]
+def _forms(w: int, s: str) -> tuple[str, str, str, int]:
+    """(dictionary form, normalized form, reading, POS id) of a word id seen by :func:`_fill_forms`."""
+    return _OOV_FORMS[(w, s)] if w >= _OOV else _FORMS[w]
 
 
-def _utf8_offsets(text: str, cp_bounds: np.ndarray) -> tuple[bytes, np.ndarray]:
-    data = text.encode("utf-8")
-    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    nbytes = 1 + (cps >= 0x80).astype(np.int64) + (cps >= 0x800) + (cps >= 0x10000)
-    boff = np.zeros(len(cps) + 1, dtype=np.int64)
-    np.cumsum(nbytes, out=boff[1:])
-    return data, boff[cp_bounds]
+def _assembler(utt, rules: dict) -> Assembler:
+    return Assembler(utt["doc_id"].astype(str).tolist(), utt["utterance_id"].to_numpy(), rules,
+                     forms=_forms, state=_STATE)
 
 
-def _encode(arr) -> tuple[np.ndarray, list]:
-    """Hash-encode an arrow array: (codes as int64, distinct values in first-seen order)."""
-    enc = arr.dictionary_encode()
-    return enc.indices.to_numpy().astype(np.int64), enc.dictionary.to_pylist()
-
-
-def _empty_frame():
-    import pandas as pd
-
-    cols = {c: pd.Series(pd.Categorical([], categories=pd.Index([], dtype="str"))) for c in TOKEN_COLUMNS}
-    for c in ("utterance_id", "paragraph_id", "sentence_id", "position"):
-        cols[c] = pd.Series([], dtype="int64")
-    return pd.DataFrame(cols)
-
-
-class _Types:
-    """The table of distinct token types; rows of the output point into it."""
-
-    def __init__(self):
-        self.cols = {c: [] for c in ("surface", "dictionary_form", "normalized_form", "reading",
-                                     "pos", "pos_detail", "key", "form")}
-        self.counted: list[bool] = []
-        self.index: dict = {}
-
-    def add(self, ident, **values) -> int:
-        i = self.index.get(ident)
-        if i is None:
-            i = self.index[ident] = len(self.counted)
-            for c, col in self.cols.items():
-                col.append(values[c])
-            self.counted.append(values["counted"])
-        return i
-
-
-def _assemble(utt, results, rules):
-    import pandas as pd
-    import pyarrow as pa
-
-    chunks = [r for r in results if len(r["L"])]
-    results.clear()  # the caller's list too: each chunk's arrays go as soon as they are merged below
-    if not chunks:
-        return _empty_frame()
-    N = np.concatenate([r["N"] for r in chunks])
-    n = int(N.sum())
-    # token indexes and type ids fit int32 below 2**31 tokens (halves the largest temporaries)
-    idx_t = np.int32 if n < 2**31 - 1 else np.int64
-    # merge the chunks' type lists (first-seen order over the chunks in order = over the corpus)
-    offs = np.cumsum([0] + [len(r["tw"]) for r in chunks])
-    scode, sdict = _encode(pa.concat_arrays([r["ts"] for r in chunks]))
-    winv, uw = _encode(pa.array(np.concatenate([r["tw"] for r in chunks])))
-    ginv, tcode = _encode(pa.array(winv * len(sdict) + scode))
-    del scode, winv
-    ginv = ginv.astype(idx_t)
-    tt = np.concatenate([ginv[o + r["lt"]] for o, r in zip(offs.tolist(), chunks)])
-    del ginv
-    prow = np.concatenate([r["row"] for r in chunks])
-    ppara = np.concatenate([r["para"] for r in chunks])
-    psent = np.concatenate([r["sent"] for r in chunks])
-    if rules["forced"]:
-        text = "".join(r["text"] for r in chunks)
-        ends = np.cumsum(np.concatenate([r["L"] for r in chunks]))
-    del chunks  # the texts, pieces and per-token arrays of the chunks are not needed any more
-    piece_first = np.zeros(n + 1, dtype=bool)  # token starts a new piece (sentence)
-    piece_first[np.cumsum(N) - N] = True
-    same_piece = ~piece_first[:n]
-    same_piece[0] = False
-    del piece_first
-    pt = _pos_tables(rules["pos"])
-    syn, sw = rules["synonyms"], rules["stopwords"]
-
-    def keyof(norm: str, surface: str) -> str:
-        k = syn.get(surface) or syn.get(norm) or norm
-        return syn.get(k, k) if k != norm else k
-
-    types = _Types()
-    t_numeral = np.zeros(len(tcode), dtype=bool)
-    t_counter = np.zeros(len(tcode), dtype=bool)
-    t_kind = np.zeros(len(tcode), dtype=np.int8)
-    t_breaks = np.zeros(len(tcode), dtype=bool)
-    uw_list = uw
-    for i, c in enumerate(tcode):
-        w = uw_list[c // len(sdict)]
-        s = sdict[c % len(sdict)]
-        dform, norm, reading, pid = _OOV_FORMS[(w, s)] if w >= _OOV else _FORMS[w]
-        key = keyof(norm, s)
-        stop = key in sw or s in sw or dform in sw
-        numeral = bool(pt["numeral"][pid]) or _terms.is_numeral(s)
-        kind = int(pt["kind"][pid])
-        t_numeral[i], t_counter[i] = numeral, pt["counter"][pid]
-        t_kind[i] = 0 if numeral else kind
-        t_breaks[i] = (stop and not (kind == 1 and len(s) == 1)) or (kind == 2 and s in _terms.NON_JOINING_PREFIXES)
-        types.add(i, surface=s, dictionary_form=dform, normalized_form=norm, reading=reading,
-                  pos=pt["pos"][pid], pos_detail=pt["detail"][pid], key=key,
-                  form=dform if pt["conj"][pid] else s,
-                  counted=bool(pt["counted"][pid]) and not stop and not numeral)
-    t_stop_key = [k in sw or s in sw for k, s in zip(types.cols["key"], types.cols["surface"])]
-    # counters right after a numeral (5年, 第3回) are never counted and break compounds
-    after_num = np.zeros(n, dtype=bool)
-    after_num[1:] = t_numeral[tt[:-1]] & same_piece[1:]
-    not_counted = after_num & t_counter[tt]
-    merged_into = np.full(n, -1, dtype=idx_t)  # first token of a merged span -> new type
-    span_end = np.arange(1, n + 1, dtype=idx_t)
-    taken = np.zeros(n, dtype=bool)
-    # forced terms: longest first, aligned on token boundaries, inside one sentence
-    if rules["forced"]:
-        starts = np.r_[0, ends[:-1]]
-        row = np.repeat(prow, N)
-        sent = np.repeat(psent, N)
-    for term in sorted(rules["forced"], key=lambda x: (-len(x), x)):
-        pos_ = text.find(term)
-        while pos_ >= 0:
-            a = int(np.searchsorted(starts, pos_))
-            b = int(np.searchsorted(ends, pos_ + len(term)))
-            if (a < n and b < n and starts[a] == pos_ and ends[b] == pos_ + len(term)
-                    and row[a] == row[b] and sent[a] == sent[b] and not taken[a:b + 1].any()):
-                taken[a:b + 1] = True
-                k = keyof(term, term)
-                merged_into[a] = types.add(("forced", term), surface=term, dictionary_form=term,
-                                           normalized_form=term, reading="".join(types.cols["reading"][x] for x in tt[a:b + 1]),
-                                           pos="名詞", pos_detail="名詞-強制語", key=k, form=term, counted=True)
-                span_end[a] = b + 1
-            pos_ = text.find(term, pos_ + 1)
-    # compounds
-    kind = t_kind[tt].copy()
-    kind[taken | after_num | t_breaks[tt]] = 0
-    del taken, after_num
-    if rules["compounds"] != "off":
-        _join_compounds(kind, same_piece, tt, types, rules, pt, keyof, t_stop_key, merged_into, span_end, sw)
-    # final rows
-    merged = np.flatnonzero(merged_into >= 0)
-    inside = np.zeros(n + 1, dtype=np.int32)  # spans do not overlap: +1 after a span's first token, -1 at its end
-    np.add.at(inside, merged + 1, 1)
-    np.add.at(inside, span_end[merged], -1)
-    keep = np.cumsum(inside[:n]) == 0
-    del inside, merged, span_end, kind, same_piece
-    rtype = np.where(merged_into >= 0, merged_into, tt)[keep]
-    del merged_into, tt
-    counted = np.asarray(types.counted, dtype=bool)[rtype] & ~not_counted[keep]
-    del not_counted
-    rrow = np.repeat(prow, N)[keep]
-    # display forms: most frequent form per key among counted rows
-    freq = np.bincount(rtype[counted], minlength=len(types.counted)).tolist()
-    by_key: dict[str, dict[str, int]] = {}
-    for t, f in enumerate(freq):
-        if f:
-            d = by_key.setdefault(types.cols["key"][t], {})
-            form = types.cols["form"][t]
-            d[form] = d.get(form, 0) + f
-    display = {k: _terms.choose_display(v) for k, v in by_key.items()}
-    names = sorted(set(display.values()))  # two keys may share a display form (n and ｎ...)
-    name_idx = {v: i for i, v in enumerate(names)}
-    t_term = np.array([name_idx.get(display.get(k), -1) for k in types.cols["key"]], dtype=np.int64)
-    r_term = np.where(counted, t_term[rtype], -1)
-    del counted
-    doc_cats, doc_codes = _sorted_codes(utt["doc_id"].astype(str).tolist())
-    cols = {"doc_id": pd.Categorical.from_codes(doc_codes[rrow], categories=doc_cats)}
-    cols["utterance_id"] = utt["utterance_id"].to_numpy().astype(np.int64)[rrow]
-    cols["paragraph_id"] = np.repeat(ppara, N)[keep]
-    cols["sentence_id"] = np.repeat(psent, N)[keep]
-    first = np.flatnonzero(np.r_[True, rrow[1:] != rrow[:-1]])
-    cols["position"] = np.arange(len(rrow)) - np.repeat(first, np.diff(np.r_[first, len(rrow)]))
-    del rrow, first, keep
-    for c in ("surface", "term", "pos", "pos_detail", "dictionary_form", "normalized_form", "reading"):
-        if c == "term":
-            cats, codes = pd.Index(names, dtype="str"), r_term
-        else:
-            cats, tcodes = _sorted_codes(types.cols[c])
-            codes = tcodes[rtype]
-        cols[c] = pd.Categorical.from_codes(codes, categories=cats)
-    # copy=False: the arrays above are this frame's alone; consolidating them would copy every int column
-    return pd.DataFrame(cols, copy=False)
-
-
-def _sorted_codes(values: list) -> tuple:
-    """(sorted distinct values as a str Index, code of each value in it): categories in string order."""
-    import pandas as pd
-
-    cats, inv = np.unique(np.asarray(values, dtype=object), return_inverse=True)
-    return pd.Index(cats, dtype="str"), inv.ravel().astype(np.int64)
-
-
-def _join_compounds(kind, same_piece, tt, types, rules, pt, keyof, t_stop_key, merged_into, span_end, sw) -> None:
-    """Find runs of nouns/prefixes/suffixes (``same_piece``: token continues its sentence piece) and record the joined spans."""
-    inrun = kind > 0
-    new = inrun.copy()
-    new[1:] &= ~(inrun[:-1] & same_piece[1:])
-    run_id = np.cumsum(new)
-    idx = np.flatnonzero(inrun)
-    if not len(idx):
-        return
-    rid = run_id[idx]
-    bounds = np.flatnonzero(np.r_[True, rid[1:] != rid[:-1], True])
-    multi = np.flatnonzero(np.diff(bounds) >= 2)
-    starts_l = idx[bounds[multi]].tolist()
-    ends_l = (idx[bounds[multi + 1] - 1] + 1).tolist()
-    kind_l = kind.tolist()
-    tt_l = tt.tolist()
-    uniq: dict = {}
-    origins = []
-    col = types.cols
-    kinds = ("", "noun", "prefix", "suffix")
-    for lo, hi in zip(starts_l, ends_l):
-        while lo < hi and kind_l[lo] == 3:
-            lo += 1
-        while hi > lo and kind_l[hi - 1] == 2:
-            hi -= 1
-        if hi - lo < 2:
-            continue
-        ids = tuple(tt_l[lo:hi])
-        ks = tuple(kind_l[lo:hi])
-        u = uniq.get((ids, ks))
-        if u is None:
-            u = uniq[(ids, ks)] = [len(uniq), 0]
-        u[1] += 1
-        origins.append((lo, ids, u[0]))
-    runs = [[(col["surface"][t], col["key"][t], kinds[k]) for t, k in zip(ids, ks)] for ids, ks in uniq]
-    weights = [c for _, c in uniq.values()]
-    segs = _terms.compound_segments(runs, compounds=rules["compounds"], compound_min_frequency=rules["min_freq"],
-                                    weights=weights)
-    ok_pos = pt["compound_counted"]
-    made: dict = {}
-    for start, ids, u in origins:
-        for a, b in segs[u]:
-            if b - a < 2:
-                continue
-            part = ids[a:b]
-            t_new = made.get(part)
-            if t_new is None:
-                surface = "".join(col["surface"][t] for t in part)
-                key = keyof("".join(col["key"][t] for t in part), surface)
-                t_new = made[part] = types.add(
-                    ("compound", surface, key), surface=surface, key=key, form=surface, pos="複合名詞",
-                    pos_detail="複合名詞",
-                    dictionary_form="".join(col["dictionary_form"][t] for t in part),
-                    normalized_form="".join(col["normalized_form"][t] for t in part),
-                    reading="".join(col["reading"][t] for t in part),
-                    counted=ok_pos and key not in sw and surface not in sw)
-            merged_into[start + a] = t_new
-            span_end[start + a] = start + b

@@ -1,0 +1,407 @@
+"""Turn SudachiPy's raw analysis into the tokens table, batch by batch (vectorised).
+
+:mod:`cooccur.tokenize` runs SudachiPy and hands each batch of chunk results
+(token lengths, word ids, sentence pieces) to an :class:`Assembler`, which
+applies the term rules of :mod:`cooccur.terms` in three steps:
+
+1. :meth:`Assembler.front` — look up every distinct (word id, surface) once in
+   the corpus-wide type table, mark numerals, counters and stopwords, join
+   forced terms and collect the runs of nouns/prefixes/suffixes;
+2. :meth:`Assembler.finish` — join the runs as decided by
+   :meth:`Assembler.decide` (``compounds="frequent"`` needs every run of the
+   corpus first), drop the tokens inside joined spans and count each counted
+   type;
+3. :meth:`Assembler.frame` — after :meth:`Assembler.finalize` has chosen each
+   term's display form (the most frequent written form of the corpus) and the
+   sorted categories, build the DataFrame rows of the batch.
+
+Decisions that need the whole corpus (frequent compounds, display forms,
+categories) are taken between the steps, so a batch's arrays can be set aside
+(on disk) in between and the result does not depend on how the corpus was cut
+into batches, as long as no utterance is split.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import terms as _terms
+
+__all__ = ["Assembler", "empty_frame", "sorted_codes"]
+
+_KINDS = {"": 0, "noun": 1, "prefix": 2, "suffix": 3}
+_KIND_NAMES = ("", "noun", "prefix", "suffix")
+_INT_COLUMNS = ("utterance_id", "paragraph_id", "sentence_id", "position")
+_STR_COLUMNS = ("surface", "pos", "pos_detail", "dictionary_form", "normalized_form", "reading")
+
+
+def _pos_tables(state: dict, pos: tuple[str, ...]) -> dict:
+    """Per POS id: strings and rule flags (cached in ``state`` per ``pos`` setting)."""
+    key = ("pos_tables", pos)
+    if key not in state:
+        table = state["pos"]
+        detail = ["-".join(x for x in p if x != "*") for p in table]
+        state[key] = dict(
+            pos=[p[0] for p in table],
+            detail=detail,
+            counted=np.array([_terms.pos_is_counted(p, pos=pos) for p in table], dtype=bool),
+            kind=np.array([_KINDS[_terms.compound_kind(p)] for p in table], dtype=np.int8),
+            counter=np.array([_terms.is_counter_pos(p) for p in table], dtype=bool),
+            numeral=np.array([p[:2] == ("名詞", "数詞") for p in table], dtype=bool),
+            conj=np.array([p[0] in ("動詞", "形容詞") for p in table], dtype=bool),
+            compound_counted=any(t in ("名詞", "複合名詞") for t in pos),
+        )
+    return state[key]
+
+
+def _encode(arr) -> tuple[np.ndarray, list]:
+    """Hash-encode an arrow array: (codes as int64, distinct values in first-seen order)."""
+    enc = arr.dictionary_encode()
+    return enc.indices.to_numpy().astype(np.int64), enc.dictionary.to_pylist()
+
+
+def sorted_codes(values: list) -> tuple:
+    """(sorted distinct values as a str Index, code of each value in it): categories in string order."""
+    import pandas as pd
+
+    cats, inv = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+    return pd.Index(cats, dtype="str"), inv.ravel().astype(np.int64)
+
+
+def empty_frame(columns):
+    import pandas as pd
+
+    cols = {c: pd.Series(pd.Categorical([], categories=pd.Index([], dtype="str"))) for c in columns}
+    for c in _INT_COLUMNS:
+        cols[c] = pd.Series([], dtype="int64")
+    return pd.DataFrame(cols)
+
+
+class _Types:
+    """The corpus-wide table of distinct token types; rows of the output point into it."""
+
+    def __init__(self):
+        self.cols = {c: [] for c in ("surface", "dictionary_form", "normalized_form", "reading",
+                                     "pos", "pos_detail", "key", "form")}
+        self.counted: list[bool] = []
+        self.index: dict = {}
+
+    def __len__(self) -> int:
+        return len(self.counted)
+
+    def add(self, ident, **values) -> int:
+        i = self.index.get(ident)
+        if i is None:
+            i = self.index[ident] = len(self.counted)
+            for c, col in self.cols.items():
+                col.append(values[c])
+            self.counted.append(values["counted"])
+        return i
+
+
+class Assembler:
+    """Corpus-wide state of the term rules while batches of chunk results are assembled.
+
+    ``forms(word_id, surface)`` gives ``(dictionary_form, normalized_form,
+    reading, pos_id)``; ``state`` holds the POS table (``state["pos"]``).
+    Batches must be passed to :meth:`front` in corpus order, then to
+    :meth:`finish` (after :meth:`decide`) and :meth:`frame` (after
+    :meth:`finalize`) in the same order.
+    """
+
+    def __init__(self, doc_ids, utterance_ids, rules: dict, *, forms, state: dict):
+        self.doc_cats, self.doc_codes = sorted_codes(list(doc_ids))
+        self.utterance_ids = np.asarray(utterance_ids, dtype=np.int64)
+        self.rules = rules
+        self.forms = forms
+        self.pt = _pos_tables(state, rules["pos"])
+        self.types = _Types()
+        # per type (grown as types are added): numeral, counter after a numeral, compound role, breaks runs
+        self._flags: dict[str, list] = {"numeral": [], "counter": [], "kind": [], "breaks": []}
+        self._runs: dict[tuple, list[int]] = {}  # (type ids, kinds) -> [run id, occurrences]
+        self._segs: list | None = None
+        self._made: dict[tuple, int] = {}
+        self._freq = np.zeros(0, dtype=np.int64)
+        self._final: dict | None = None
+
+    # ------------------------------------------------------------------ helpers
+    def keyof(self, norm: str, surface: str) -> str:
+        syn = self.rules["synonyms"]
+        k = syn.get(surface) or syn.get(norm) or norm
+        return syn.get(k, k) if k != norm else k
+
+    def _base_type(self, w: int, s: str) -> int:
+        i = self.types.index.get((w, s))
+        if i is not None:
+            return i
+        pt, sw = self.pt, self.rules["stopwords"]
+        dform, norm, reading, pid = self.forms(w, s)
+        key = self.keyof(norm, s)
+        stop = key in sw or s in sw or dform in sw
+        numeral = bool(pt["numeral"][pid]) or _terms.is_numeral(s)
+        kind = int(pt["kind"][pid])
+        f = self._flags
+        f["numeral"].append(numeral)
+        f["counter"].append(bool(pt["counter"][pid]))
+        f["kind"].append(0 if numeral else kind)
+        f["breaks"].append((stop and not (kind == 1 and len(s) == 1))
+                           or (kind == 2 and s in _terms.NON_JOINING_PREFIXES))
+        return self.types.add((w, s), surface=s, dictionary_form=dform, normalized_form=norm, reading=reading,
+                              pos=pt["pos"][pid], pos_detail=pt["detail"][pid], key=key,
+                              form=dform if pt["conj"][pid] else s,
+                              counted=bool(pt["counted"][pid]) and not stop and not numeral)
+
+    def _add_joined(self, ident, **values) -> int:
+        """Add a forced term or compound type (never a token's base type: its run flags are all off)."""
+        n = len(self.types)
+        i = self.types.add(ident, **values)
+        if i == n:
+            for name, flags in self._flags.items():
+                flags.append(0 if name == "kind" else False)
+        return i
+
+    def _flag(self, name: str, dtype) -> np.ndarray:
+        return np.asarray(self._flags[name], dtype=dtype)
+
+    # ------------------------------------------------------------------ step 1
+    def front(self, results: list[dict]) -> dict | None:
+        """Type ids, forced terms and runs of one batch (chunk results in corpus order); None if no token.
+
+        Empties ``results`` (each chunk's arrays go as soon as they are merged).
+        """
+        import pyarrow as pa
+
+        chunks = [r for r in results if len(r["L"])]
+        results.clear()
+        if not chunks:
+            return None
+        N = np.concatenate([r["N"] for r in chunks])
+        n = int(N.sum())
+        # token indexes and type ids fit int32 below 2**31 tokens (halves the largest temporaries)
+        idx_t = np.int32 if n < 2**31 - 1 else np.int64
+        # merge the chunks' type lists, then map each distinct (word id, surface) to its corpus-wide type
+        offs = np.cumsum([0] + [len(r["tw"]) for r in chunks])
+        scode, sdict = _encode(pa.concat_arrays([r["ts"] for r in chunks]))
+        winv, uw = _encode(pa.array(np.concatenate([r["tw"] for r in chunks])))
+        ginv, tcode = _encode(pa.array(winv * len(sdict) + scode))
+        del scode, winv
+        ns = len(sdict)
+        gid = np.fromiter((self._base_type(uw[c // ns], sdict[c % ns]) for c in tcode), dtype=idx_t,
+                          count=len(tcode))
+        ginv = gid[ginv]
+        del gid
+        tt = np.concatenate([ginv[o + r["lt"]] for o, r in zip(offs.tolist(), chunks)])
+        del ginv
+        prow = np.concatenate([r["row"] for r in chunks])
+        ppara = np.concatenate([r["para"] for r in chunks])
+        psent = np.concatenate([r["sent"] for r in chunks])
+        L = np.concatenate([r["L"] for r in chunks])
+        forced = self.rules["forced"]
+        text = "".join(r["text"] for r in chunks) if forced else ""
+        del chunks  # the texts and per-token arrays of the chunks are not needed any more
+        ends = np.cumsum(L)
+        starts = ends - L
+        del L
+        # each token's offset in its utterance's text without line breaks (pieces joined)
+        row = np.repeat(prow, N)
+        first = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+        offset = (starts - np.repeat(starts[first], np.diff(np.r_[first, n]))).astype(idx_t)
+        del first
+        piece_first = np.zeros(n + 1, dtype=bool)  # token starts a new piece (sentence)
+        piece_first[np.cumsum(N) - N] = True
+        same_piece = ~piece_first[:n]
+        same_piece[0] = False
+        del piece_first
+        # counters right after a numeral (5年, 第3回) are never counted and break compounds
+        t_numeral = self._flag("numeral", bool)
+        after_num = np.zeros(n, dtype=bool)
+        after_num[1:] = t_numeral[tt[:-1]] & same_piece[1:]
+        del t_numeral
+        not_counted = after_num & self._flag("counter", bool)[tt]
+        merged_into = np.full(n, -1, dtype=idx_t)  # first token of a merged span -> new type
+        span_end = np.arange(1, n + 1, dtype=idx_t)
+        taken = np.zeros(n, dtype=bool)
+        # forced terms: longest first, aligned on token boundaries, inside one sentence
+        if forced:
+            sent = np.repeat(psent, N)
+        col = self.types.cols
+        for term in sorted(forced, key=lambda x: (-len(x), x)):
+            pos_ = text.find(term)
+            while pos_ >= 0:
+                a = int(np.searchsorted(starts, pos_))
+                b = int(np.searchsorted(ends, pos_ + len(term)))
+                if (a < n and b < n and starts[a] == pos_ and ends[b] == pos_ + len(term)
+                        and row[a] == row[b] and sent[a] == sent[b] and not taken[a:b + 1].any()):
+                    taken[a:b + 1] = True
+                    k = self.keyof(term, term)
+                    merged_into[a] = self._add_joined(
+                        ("forced", term), surface=term, dictionary_form=term, normalized_form=term,
+                        reading="".join(col["reading"][x] for x in tt[a:b + 1]), pos="名詞",
+                        pos_detail="名詞-強制語", key=k, form=term, counted=True)
+                    span_end[a] = b + 1
+                pos_ = text.find(term, pos_ + 1)
+        del starts, ends, row, text
+        # compounds
+        kind = self._flag("kind", np.int8)[tt]
+        kind[taken | after_num | self._flag("breaks", bool)[tt]] = 0
+        del taken, after_num
+        run_start, run_id = (self._collect_runs(kind, same_piece, tt) if self.rules["compounds"] != "off"
+                             else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)))
+        return dict(N=N, prow=prow, ppara=ppara, psent=psent, tt=tt, offset=offset, not_counted=not_counted,
+                    merged_into=merged_into, span_end=span_end, run_start=run_start, run_id=run_id)
+
+    def _collect_runs(self, kind, same_piece, tt) -> tuple[np.ndarray, np.ndarray]:
+        """Runs of nouns/prefixes/suffixes (``same_piece``: token continues its sentence piece).
+
+        Returns each run's first token (after trimming) and its id in the
+        corpus-wide table of distinct runs, whose occurrences are counted.
+        """
+        inrun = kind > 0
+        new = inrun.copy()
+        new[1:] &= ~(inrun[:-1] & same_piece[1:])
+        run_no = np.cumsum(new)
+        idx = np.flatnonzero(inrun)
+        empty = np.zeros(0, dtype=np.int64)
+        if not len(idx):
+            return empty, empty
+        rid = run_no[idx]
+        bounds = np.flatnonzero(np.r_[True, rid[1:] != rid[:-1], True])
+        multi = np.flatnonzero(np.diff(bounds) >= 2)
+        starts_l = idx[bounds[multi]].tolist()
+        ends_l = (idx[bounds[multi + 1] - 1] + 1).tolist()
+        kind_l = kind.tolist()
+        tt_l = tt.tolist()
+        runs = self._runs
+        out_start, out_id = [], []
+        for lo, hi in zip(starts_l, ends_l):
+            while lo < hi and kind_l[lo] == 3:
+                lo += 1
+            while hi > lo and kind_l[hi - 1] == 2:
+                hi -= 1
+            if hi - lo < 2:
+                continue
+            key = (tuple(tt_l[lo:hi]), tuple(kind_l[lo:hi]))
+            u = runs.get(key)
+            if u is None:
+                u = runs[key] = [len(runs), 0]
+            u[1] += 1
+            out_start.append(lo)
+            out_id.append(u[0])
+        return np.asarray(out_start, dtype=np.int64), np.asarray(out_id, dtype=np.int64)
+
+    # ------------------------------------------------------------------ between steps 1 and 2
+    def decide(self) -> None:
+        """Decide how every distinct run of the corpus is joined (needs all batches through :meth:`front`)."""
+        col = self.types.cols
+        keys = list(self._runs)
+        runs = [[(col["surface"][t], col["key"][t], _KIND_NAMES[k]) for t, k in zip(ids, ks)] for ids, ks in keys]
+        weights = [self._runs[k][1] for k in keys]
+        self._segs = _terms.compound_segments(runs, compounds=self.rules["compounds"],
+                                              compound_min_frequency=self.rules["min_freq"], weights=weights)
+        self._run_ids = [ids for ids, _ks in keys]
+        self._runs = {}
+        self._flags = {}  # only front() needs them
+
+    # ------------------------------------------------------------------ step 2
+    def finish(self, batch: dict) -> dict:
+        """Join the batch's runs, drop the tokens inside joined spans; count the counted types."""
+        if self._segs is None:
+            raise RuntimeError("Assembler.decide() must run after every batch's front() and before finish()")
+        merged_into, span_end = batch["merged_into"], batch["span_end"]
+        col = self.types.cols
+        sw = self.rules["stopwords"]
+        ok_pos = self.pt["compound_counted"]
+        made = self._made
+        for start, u in zip(batch["run_start"].tolist(), batch["run_id"].tolist()):
+            ids = self._run_ids[u]
+            for a, b in self._segs[u]:
+                if b - a < 2:
+                    continue
+                part = ids[a:b]
+                t_new = made.get(part)
+                if t_new is None:
+                    surface = "".join(col["surface"][t] for t in part)
+                    key = self.keyof("".join(col["key"][t] for t in part), surface)
+                    t_new = made[part] = self._add_joined(
+                        ("compound", surface, key), surface=surface, key=key, form=surface, pos="複合名詞",
+                        pos_detail="複合名詞",
+                        dictionary_form="".join(col["dictionary_form"][t] for t in part),
+                        normalized_form="".join(col["normalized_form"][t] for t in part),
+                        reading="".join(col["reading"][t] for t in part),
+                        counted=ok_pos and key not in sw and surface not in sw)
+                merged_into[start + a] = t_new
+                span_end[start + a] = start + b
+        N = batch["N"]
+        n = len(merged_into)
+        merged = np.flatnonzero(merged_into >= 0)
+        inside = np.zeros(n + 1, dtype=np.int32)  # spans do not overlap: +1 after a span's first token, -1 at its end
+        np.add.at(inside, merged + 1, 1)
+        np.add.at(inside, span_end[merged], -1)
+        keep = np.cumsum(inside[:n]) == 0
+        del inside, merged
+        rtype = np.where(merged_into >= 0, merged_into, batch["tt"])[keep]
+        counted = np.asarray(self.types.counted, dtype=bool)[rtype] & ~batch["not_counted"][keep]
+        freq = np.bincount(rtype[counted], minlength=len(self.types))
+        freq[:len(self._freq)] += self._freq
+        self._freq = freq
+        rrow = np.repeat(batch["prow"], N)[keep]
+        first = np.flatnonzero(np.r_[True, rrow[1:] != rrow[:-1]])
+        position = np.arange(len(rrow)) - np.repeat(first, np.diff(np.r_[first, len(rrow)]))
+        return dict(rtype=rtype, counted=counted, rrow=rrow, position=position,
+                    paragraph_id=np.repeat(batch["ppara"], N)[keep], sentence_id=np.repeat(batch["psent"], N)[keep],
+                    offset=batch["offset"][keep])
+
+    # ------------------------------------------------------------------ between steps 2 and 3
+    def finalize(self) -> None:
+        """Display forms (most frequent written form per key among counted rows) and sorted categories."""
+        import pandas as pd
+
+        col = self.types.cols
+        freq = np.zeros(len(self.types), dtype=np.int64)
+        freq[:len(self._freq)] = self._freq
+        by_key: dict[str, dict[str, int]] = {}
+        for t in np.flatnonzero(freq).tolist():
+            d = by_key.setdefault(col["key"][t], {})
+            form = col["form"][t]
+            d[form] = d.get(form, 0) + int(freq[t])
+        display = {k: _terms.choose_display(v) for k, v in by_key.items()}
+        names = sorted(set(display.values()))  # two keys may share a display form (n and ｎ...)
+        name_idx = {v: i for i, v in enumerate(names)}
+        t_term = np.array([name_idx.get(display.get(k), -1) for k in col["key"]], dtype=np.int64)
+        cats = {"term": (pd.Index(names, dtype="str"), t_term)}
+        for c in _STR_COLUMNS:
+            cats[c] = sorted_codes(col[c])
+        self._final = cats
+        # only frame() runs from now on: let the type table, the runs and their segments go
+        self.types = self._segs = self._run_ids = None
+        self._made = {}
+
+    # ------------------------------------------------------------------ step 3
+    def frame(self, rows: dict, columns, *, offset: bool = False, int_dtype=np.int64):
+        """The tokens DataFrame rows of one batch (``columns`` in order; ``offset`` adds that column).
+
+        ``int_dtype`` is the dtype of the position columns (the tokens contract says int64).
+        """
+        import pandas as pd
+
+        if self._final is None:
+            raise RuntimeError("Assembler.finalize() must run after every batch's finish() and before frame()")
+        rrow, rtype = rows["rrow"], rows["rtype"]
+        cols = {}
+        for c in columns:
+            if c == "doc_id":
+                cols[c] = pd.Categorical.from_codes(self.doc_codes[rrow], categories=self.doc_cats)
+            elif c == "utterance_id":  # int64 always: it is the key of the utterances table
+                cols[c] = self.utterance_ids[rrow]
+            elif c in _INT_COLUMNS:
+                cols[c] = rows[c].astype(int_dtype, copy=False)
+            elif c == "term":
+                cats, t_term = self._final["term"]
+                cols[c] = pd.Categorical.from_codes(np.where(rows["counted"], t_term[rtype], -1), categories=cats)
+            else:
+                cats, tcodes = self._final[c]
+                cols[c] = pd.Categorical.from_codes(tcodes[rtype], categories=cats)
+        if offset:  # where the token starts in its utterance's NFKC text (line breaks counted)
+            cols["offset"] = (rows["offset"] + rows["paragraph_id"]).astype(int_dtype, copy=False)
+        # copy=False: the arrays above are this frame's alone; consolidating them would copy every int column
+        return pd.DataFrame(cols, copy=False)

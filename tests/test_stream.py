@@ -1,0 +1,141 @@
+"""Streaming the tokens table batch by batch (tokens_in_memory="lean") changes nothing in the results."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cooccur import analyze, read_corpus
+from cooccur.io import TableWriter, write_table
+from cooccur.keywords import FLRCounts, flr_scores
+from cooccur.tokenize import LEAN_COLUMNS, tokenize_to_file, tokenize_utterances
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+RULES = {
+    "default": {},
+    "all+forced+synonyms": {"compounds": "all", "forced_terms": ["情報システム", "住民サービス"],
+                            "synonyms": {"ＩＣＴ人材": "デジタル人材", "DX": "デジタル化"}},
+    "off+no stopwords": {"compounds": "off", "stopwords": "none"},
+}
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def utterances():
+    return read_corpus(SAMPLE).utterances
+
+
+@pytest.fixture(scope="module", params=list(RULES))
+def full(request, utterances):
+    rules = RULES[request.param]
+    return rules, tokenize_utterances(utterances, **rules)
+
+
+@pytest.mark.parametrize("batch_chars", [1, 6000, 10**9])
+def test_streamed_file_is_the_file_of_the_whole_table(tmp_path, utterances, full, batch_chars):
+    rules, tokens = full
+    write_table(tokens, tmp_path / "whole.parquet")
+    st = tokenize_to_file(utterances, tmp_path / "streamed.parquet", batch_chars=batch_chars, **rules)
+    assert _digest(tmp_path / "streamed.parquet") == _digest(tmp_path / "whole.parquet")
+    assert st.n_tokens == len(tokens) > 40_000
+    assert st.n_counted == int(tokens["term"].notna().sum())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["streamed.parquet", "whole.parquet"]  # spill removed
+
+
+def test_streamed_csv_is_the_csv_of_the_whole_table(tmp_path, utterances, full):
+    rules, tokens = full
+    write_table(tokens, tmp_path / "whole.csv")
+    tokenize_to_file(utterances, tmp_path / "streamed.csv", kind="csv", batch_chars=9000, **rules)
+    assert (tmp_path / "streamed.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+
+
+def test_lean_table_keeps_counted_rows_every_unit_and_true_offsets(tmp_path, utterances, full):
+    rules, tokens = full
+    lean = tokenize_to_file(utterances, tmp_path / "t.parquet", batch_chars=6000, **rules).tokens
+    assert list(lean.columns) == [*LEAN_COLUMNS, "offset"]
+    counted = tokens["term"].notna()
+    key = tokens["doc_id"].astype(str) + "|" + tokens["utterance_id"].astype(str) + "|" + tokens["sentence_id"].astype(str)
+    first = (key != key.shift()).to_numpy()
+    assert len(lean) == int((counted.to_numpy() | first).sum()) < 0.4 * len(tokens)
+    cols = list(LEAN_COLUMNS)
+    ints = ["paragraph_id", "sentence_id", "position", "offset"]
+    assert (lean[ints].dtypes == "int32").all()  # half the memory of the contract's int64
+    pd.testing.assert_frame_equal(lean.loc[lean["term"].notna(), cols].astype({c: "int64" for c in ints[:-1]})
+                                  .reset_index(drop=True), tokens.loc[counted, cols].reset_index(drop=True))
+    keys = ["doc_id", "utterance_id", "paragraph_id", "sentence_id"]
+    assert set(map(tuple, lean[keys].astype(str).to_numpy())) == set(map(tuple, tokens[keys].astype(str).to_numpy()))
+    text = {(d, u): unicodedata.normalize("NFKC", t)
+            for d, u, t in zip(utterances["doc_id"], utterances["utterance_id"], utterances["text"])}
+    found = [text[(d, u)][o:o + len(s)] == s
+             for d, u, o, s in zip(lean["doc_id"], lean["utterance_id"], lean["offset"], lean["surface"])]
+    assert all(found) and len(found) == len(lean)
+
+
+def test_flr_counts_summed_over_batches_equal_the_whole_table(tmp_path, utterances):
+    tokens = tokenize_utterances(utterances)
+    counts = FLRCounts()
+    tokenize_to_file(utterances, tmp_path / "t.parquet", batch_chars=6000, on_batch=counts.add)
+    vocab = sorted(tokens["term"].dropna().unique())
+    freq = tokens["term"].value_counts().reindex(vocab).to_numpy()
+    whole = flr_scores(tokens, vocab, freq)
+    summed = flr_scores(None, vocab, freq, counts=counts)
+    assert (whole != freq).sum() > 100  # FLR is not just the frequency here
+    np.testing.assert_array_equal(summed, whole)
+
+
+def test_lean_analysis_writes_the_same_files(tmp_path):
+    opts = dict(formats=("png", "graphml", "json", "html", "report"), keyword_score="flr", group_by="区分", cache=False)
+    a = analyze(SAMPLE, output=tmp_path / "all", tokens_in_memory="all", **opts)
+    b = analyze(SAMPLE, output=tmp_path / "lean", tokens_in_memory="lean", **opts)
+    assert b.tokens_file == tmp_path / "lean" / "tokens.parquet" and a.tokens_file is None
+    assert len(b.tokens) < 0.3 * len(a.tokens)
+    assert a.summary() == b.summary()
+    names = sorted(p.name for p in (tmp_path / "all").iterdir() if p.is_file())
+    assert names == sorted(p.name for p in (tmp_path / "lean").iterdir() if p.is_file())
+    differ = [n for n in names if (tmp_path / "all" / n).read_bytes() != (tmp_path / "lean" / n).read_bytes()]
+    assert differ == ["manifest.json", "report.html"]  # they list the parameter itself
+    kw = a.kwic("情報共有")
+    pd.testing.assert_frame_equal(kw, b.kwic("情報共有"))
+    assert len(kw) > 50
+    assert not list((tmp_path / "lean" / ".cache").glob(".cooccur-spill-*"))
+
+
+def test_lean_needs_an_output_folder():
+    with pytest.raises(ValueError, match="output"):
+        analyze(SAMPLE, tokens_in_memory="lean")
+
+
+def test_table_writer_leaves_nothing_when_interrupted(tmp_path):
+    path = tmp_path / "t.parquet"
+    path.write_bytes(b"old")
+    df = pd.DataFrame({"a": [1, 2]})
+    with pytest.raises(KeyboardInterrupt):
+        with TableWriter(path, "parquet") as w:
+            w.write(df)
+            raise KeyboardInterrupt
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
+
+
+def test_table_writer_row_groups_do_not_depend_on_the_parts(tmp_path):
+    import pyarrow.parquet as pq
+
+    n = 2_300_000
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.integers(0, 9, n),
+                       "s": pd.Categorical.from_codes(rng.integers(0, 3, n), categories=pd.Index(["議会", "区", "市"], dtype="str"))})
+    write_table(df, tmp_path / "whole.parquet")
+    with TableWriter(tmp_path / "parts.parquet", "parquet") as w:
+        for lo, hi in [(0, 10), (10, 1_500_000), (1_500_000, 1_500_000), (1_500_000, n)]:
+            w.write(df.iloc[lo:hi])
+    assert _digest(tmp_path / "parts.parquet") == _digest(tmp_path / "whole.parquet")
+    assert pq.ParquetFile(tmp_path / "parts.parquet").metadata.num_row_groups == 3
