@@ -7,9 +7,9 @@ copy number written into the remarks, speakers renamed, newline style and
 encoding varied) so that no two files are identical. Then runs, in a child
 process::
 
-    python -m cooccur.cli analyze CORPUS -o OUT -q --formats graphml
+    python -m cooccur.cli analyze CORPUS -o OUT -q --tokens-in-memory MODE --formats graphml
 
-and prints its wall time and peak RSS (``getrusage(RUSAGE_CHILDREN).ru_maxrss``).
+(``--all-formats`` drops ``--formats graphml``) and prints its wall time and peak RSS (``getrusage(RUSAGE_CHILDREN).ru_maxrss``).
 Goal: < 2 GB at 200 MB.
 
 ``--stages`` also runs the stages one by one in a child process and prints
@@ -106,12 +106,15 @@ def build_corpus(target_bytes: int, dest: Path) -> tuple[int, int, int]:
     return files, size, chars
 
 
-def run_cli(corpus: Path, out: Path, jobs: int | None) -> tuple[int, float, float, str]:
+def run_cli(corpus: Path, out: Path, jobs: int | None, mode: str = "auto",
+            all_formats: bool = False) -> tuple[int, float, float, str]:
     """(exit code, wall seconds, peak RSS MB, stderr tail) of one ``cooccur analyze`` child."""
     if out.exists():
         shutil.rmtree(out)
     cmd = [sys.executable, "-m", "cooccur.cli", "analyze", str(corpus), "-o", str(out), "-q",
-           "--formats", "graphml"]
+           "--tokens-in-memory", mode]
+    if not all_formats:
+        cmd += ["--formats", "graphml"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -156,17 +159,31 @@ def report(stage, extra=""):
           flush=True)
     t = now
 
-corpus_dir, out, jobs = sys.argv[1], sys.argv[2], (int(sys.argv[3]) or None)
+corpus_dir, out, jobs, mode = sys.argv[1], sys.argv[2], (int(sys.argv[3]) or None), sys.argv[4]
 import cooccur
-from cooccur.pipeline import resolve_params, _pick
+from cooccur.pipeline import resolve_params, _pick, _lean_tokens_file
 report("import")
-params = resolve_params(formats=("graphml",), jobs=jobs)
+params = resolve_params(formats=("graphml",), jobs=jobs, tokens_in_memory=mode)
 from cooccur.read import read_corpus
 corpus = read_corpus(corpus_dir, **_pick(params, "read"))
 report("read", f"utterances {frame_mb(corpus.utterances):.0f} MB ({len(corpus.utterances):,} rows)")
-from cooccur.tokenize import tokenize_utterances
-tokens = tokenize_utterances(corpus.utterances, **_pick(params, "tokenize"))
-report("tokenize", f"tokens {frame_mb(tokens):.0f} MB ({len(tokens):,} rows)")
+from cooccur.io import prepare_output_dir
+prepare_output_dir(out, force=True)
+tokens_file = _lean_tokens_file(corpus, out, params)
+flr = None
+if tokens_file is None:
+    from cooccur.tokenize import tokenize_utterances
+    tokens = tokenize_utterances(corpus.utterances, **_pick(params, "tokenize"))
+    report("tokenize", f"tokens {frame_mb(tokens):.0f} MB ({len(tokens):,} rows, all in memory)")
+else:
+    from cooccur.keywords import FLRCounts
+    from cooccur.tokenize import tokenize_to_file
+    flr = FLRCounts()
+    (Path(out) / ".cache").mkdir(exist_ok=True)
+    st = tokenize_to_file(corpus.utterances, tokens_file, spill_dir=Path(out) / ".cache", on_batch=flr.add,
+                          **_pick(params, "tokenize"))
+    tokens = st.tokens
+    report("tokenize", f"lean tokens {frame_mb(tokens):.0f} MB ({len(tokens):,} of {st.n_tokens:,} rows)")
 from cooccur.cooccurrence import count_cooccurrence
 cooc = count_cooccurrence(tokens, **_pick(params, "cooccurrence"))
 report("cooccurrence")
@@ -174,7 +191,7 @@ from cooccur.network import build_network
 graph = build_network(cooc, communities=params["communities"], seed=params["seed"])
 report("network")
 from cooccur.keywords import rank_keywords
-keywords = rank_keywords(tokens, score=params["keyword_score"], unit=params["unit"], graph=graph)
+keywords = rank_keywords(tokens, score=params["keyword_score"], unit=params["unit"], graph=graph, flr_counts=flr)
 report("keywords")
 from cooccur.layout import network_layout
 positions = network_layout(graph, seed=params["seed"])
@@ -184,17 +201,17 @@ from cooccur.outputs import write_outputs
 from cooccur.io import prepare_output_dir
 applied = dict(params); applied["min_frequency"] = int(cooc.min_frequency_)
 a = Analysis(corpus=corpus, tokens=tokens, cooccurrence=cooc, graph=graph, keywords=keywords,
-             positions=positions, parameters=applied)
-prepare_output_dir(out, force=True)
+             positions=positions, parameters=applied, tokens_file=tokens_file,
+             token_counts=None if tokens_file is None else {"tokens": st.n_tokens, "counted_tokens": st.n_counted})
 write_outputs(a, out)
 report("write")
 '''
 
 
-def run_stages(corpus: Path, out: Path, jobs: int | None) -> None:
+def run_stages(corpus: Path, out: Path, jobs: int | None, mode: str = "auto") -> None:
     if out.exists():
         shutil.rmtree(out)
-    subprocess.run([sys.executable, "-c", _STAGES, str(corpus), str(out), str(jobs or 0)], check=True)
+    subprocess.run([sys.executable, "-c", _STAGES, str(corpus), str(out), str(jobs or 0), mode], check=True)
 
 
 def main() -> None:
@@ -202,6 +219,10 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=200, help="corpus size in megabytes (default 200)")
     ap.add_argument("--jobs", type=int, default=None, help="tokenizer threads (default: all cores)")
     ap.add_argument("--stages", action="store_true", help="also profile memory stage by stage")
+    ap.add_argument("--tokens-in-memory", default="auto", choices=("auto", "all", "lean"),
+                    help="cooccur's tokens_in_memory (default auto: lean above 5M characters)")
+    ap.add_argument("--all-formats", action="store_true",
+                    help="write every default output (figures, HTML, report), not just GraphML")
     args = ap.parse_args()
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -210,14 +231,17 @@ def main() -> None:
     files, size, chars = build_corpus(int(args.mb * 2**20), corpus)
     print(f"corpus: {corpus} — {files:,} files, {size / 2**20:.1f} MB, {chars / 1e6:.1f}M characters "
           f"(built/checked in {time.perf_counter() - t0:.1f} s)")
-    code, wall, peak, err = run_cli(corpus, WORK / f"out_memory_{args.mb:g}MB", args.jobs)
+    code, wall, peak, err = run_cli(corpus, WORK / f"out_memory_{args.mb:g}MB", args.jobs, args.tokens_in_memory,
+                                    args.all_formats)
     verdict = "OK" if peak < 2048 else "OVER"
-    print(f"cooccur analyze: exit {code}, wall {wall:.1f} s, peak RSS {peak:.0f} MB  (goal < 2048 MB: {verdict})")
+    what = "all default outputs" if args.all_formats else "--formats graphml"
+    print(f"cooccur analyze ({what}, --tokens-in-memory {args.tokens_in_memory}): exit {code}, wall {wall:.1f} s, "
+          f"peak RSS {peak:.0f} MB  (goal < 2048 MB: {verdict})")
     if code not in (0, 3):
         print(err)
     if args.stages:
         print("\nstage by stage (one child process):")
-        run_stages(corpus, WORK / f"out_memory_{args.mb:g}MB_stages", args.jobs)
+        run_stages(corpus, WORK / f"out_memory_{args.mb:g}MB_stages", args.jobs, args.tokens_in_memory)
 
 
 if __name__ == "__main__":

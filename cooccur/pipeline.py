@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import shutil
 import time
 import warnings as _warnings
 from dataclasses import dataclass, field
@@ -174,6 +175,8 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
         flr_counts = FLRCounts()
         spill = Path(tokens_file).parent / ".cache"
         spill.mkdir(parents=True, exist_ok=True)
+        for stale in spill.glob(".cooccur-spill-*"):  # left by a run that was killed (ours: in our .cache)
+            shutil.rmtree(stale, ignore_errors=True)
         streamed = tokenize_to_file(corpus.utterances, tokens_file, kind=params["tables"], spill_dir=spill,
                                     on_batch=flr_counts.add, progress=progress, cache=cache,
                                     map_chunks=engine.map_chunks, **_pick(params, "tokenize"))

@@ -109,6 +109,16 @@ def test_lean_analysis_writes_the_same_files(tmp_path):
     assert not list((tmp_path / "lean" / ".cache").glob(".cooccur-spill-*"))
 
 
+def test_a_killed_runs_spill_folder_is_removed_by_the_next_run(tmp_path):
+    out = tmp_path / "out"
+    analyze(SAMPLE, output=out, tokens_in_memory="lean", formats=("graphml",))
+    stale = out / ".cache" / ".cooccur-spill-killed"
+    stale.mkdir()
+    (stale / "front0.npz").write_bytes(b"partial")
+    analyze(SAMPLE, output=out, tokens_in_memory="lean", formats=("graphml",))
+    assert not stale.exists()
+
+
 def test_lean_needs_an_output_folder():
     with pytest.raises(ValueError, match="output"):
         analyze(SAMPLE, tokens_in_memory="lean")
@@ -139,3 +149,19 @@ def test_table_writer_row_groups_do_not_depend_on_the_parts(tmp_path):
             w.write(df.iloc[lo:hi])
     assert _digest(tmp_path / "parts.parquet") == _digest(tmp_path / "whole.parquet")
     assert pq.ParquetFile(tmp_path / "parts.parquet").metadata.num_row_groups == 3
+
+
+def test_an_interrupted_stream_leaves_the_old_file_and_no_spill(tmp_path, utterances):
+    path = tmp_path / "tokens.parquet"
+    path.write_bytes(b"the previous run's table")
+    seen = []
+
+    def interrupt(batch):
+        seen.append(len(batch))
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        tokenize_to_file(utterances, path, batch_chars=6000, on_batch=interrupt)
+    assert path.read_bytes() == b"the previous run's table"
+    assert [p.name for p in tmp_path.iterdir()] == ["tokens.parquet"]
