@@ -2,9 +2,11 @@
 
 Character offsets are derived, not stored: each utterance's ``text`` is NFKC
 normalised (as the tokenizer does) and the token surfaces are located in order
-from a moving cursor. A lean tokens table (only some rows of each utterance,
-see :func:`cooccur.tokenize.tokenize_to_file`) carries them in its ``offset`` column instead. A surface that cannot be found (it should not happen) gets
-no offset and its context falls back to the neighbouring surfaces. Offsets are
+from a moving cursor. A surface that cannot be found (it should not happen)
+gets no offset and its context falls back to the neighbouring surfaces. A lean
+tokens table (only some rows of each utterance, see
+:func:`cooccur.tokenize.tokenize_to_file`) carries the offsets in its ``offset``
+column instead, since its surfaces no longer tile the text. Offsets are
 cached per tokens DataFrame (weakly), so asking for the KWIC of every node of a
 network scans each utterance once. Line breaks inside contexts are shown as a
 space. ``line`` is the line where the utterance (turn) starts in its file.

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooccur import tokenize as tokmod
+from cooccur import sudachi as tokmod
 from cooccur.tokenize import TOKEN_COLUMNS, get_tokenizer, split_sentences, tokenize_utterances
 
 TALK = ("えー、区市町村の情報共有と標準化について、ＩＣＴ人材の確保も含めて伺います。\n"
