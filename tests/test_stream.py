@@ -165,3 +165,33 @@ def test_an_interrupted_stream_leaves_the_old_file_and_no_spill(tmp_path, uttera
         tokenize_to_file(utterances, path, batch_chars=6000, on_batch=interrupt)
     assert path.read_bytes() == b"the previous run's table"
     assert [p.name for p in tmp_path.iterdir()] == ["tokens.parquet"]
+
+
+def test_batches_without_tokens_and_a_line_longer_than_sudachis_limit(tmp_path):
+    long = "標準化の作業は情報共有がないと進みません、" * 1200 + "共同利用" * 3000 + "。"
+    u = pd.DataFrame({
+        "doc_id": ["a.txt", "b.txt", "b.txt", "c.txt", "d.txt", "e.txt"],
+        "utterance_id": [0, 0, 1, 0, 0, 0],
+        "speaker": ["石井委員", "小林委員", "小林委員", None, "石井委員", "小林委員"],
+        "text": ["", long, "\n\n", "短い発言です。\n次の段落です。", "", "ＩＣＴ人材の確保と育成。"],
+        "exclusion": [pd.NA, pd.NA, pd.NA, pd.NA, "preamble", pd.NA],
+    })
+    whole = tokenize_utterances(u)
+    write_table(whole, tmp_path / "whole.parquet")
+    st = tokenize_to_file(u, tmp_path / "streamed.parquet", batch_chars=1)
+    assert _digest(tmp_path / "streamed.parquet") == _digest(tmp_path / "whole.parquet")
+    assert st.n_tokens == len(whole) and (whole["term"] == "情報共有").sum() == 1200
+    text = "".join(whole.loc[(whole["doc_id"] == "b.txt") & (whole["utterance_id"] == 0), "surface"])
+    assert text == unicodedata.normalize("NFKC", long)
+    lean = st.tokens
+    assert set(lean["doc_id"].astype(str)) == {"b.txt", "c.txt", "e.txt"}  # empty and excluded remarks have no token
+    row = lean[(lean["doc_id"] == "c.txt") & (lean["surface"] == "段落")].iloc[0]
+    assert "短い発言です。\n次の段落です。"[row["offset"]:row["offset"] + 2] == "段落"  # the line break is counted
+
+
+def test_nothing_to_tokenize_still_writes_an_empty_table(tmp_path):
+    u = pd.DataFrame({"doc_id": ["a.txt"], "utterance_id": [0], "text": [""]})
+    write_table(tokenize_utterances(u), tmp_path / "whole.parquet")
+    st = tokenize_to_file(u, tmp_path / "streamed.parquet")
+    assert _digest(tmp_path / "streamed.parquet") == _digest(tmp_path / "whole.parquet")
+    assert st.n_tokens == 0 and len(st.tokens) == 0 and "offset" in st.tokens.columns
