@@ -41,6 +41,8 @@ PARAMS: tuple[Param, ...] = (
     _P("encoding", "auto", "Input encoding; 'auto' detects UTF-8/UTF-16 (BOM)/CP932/EUC-JP per file.", "read", type=str),
     _P("text_column", None, "Spreadsheet column holding the remarks (default: detected, e.g. 発言内容/text).", "read", type=str),
     _P("speaker_column", None, "Spreadsheet column holding the speaker (default: detected, e.g. 発言者/speaker).", "read", type=str),
+    _P("sheet", None, "Worksheet of .xlsx workbooks to read: its name or number (1 = first); "
+       "default: the first sheet with a remark column.", "read", type=str),
     _P("metadata", (), "Sidecar metadata table (CSV/TSV) with a 'file' and/or 'speaker' column; repeatable. "
        "metadata.csv / speakers.csv at the input root are used automatically.", "read", type=str, multiple=True),
     _P("include_preamble", False, "Analyse text before the first speaker mark too (excluded by default).", "read", type=bool),

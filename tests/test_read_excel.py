@@ -223,3 +223,47 @@ def test_merged_cells_give_their_value_once(tmp_path):
     p = parse_xlsx((tmp_path / "m.xlsx").read_bytes())
     assert [(t.text, t.line, t.meta) for t in p.turns] == [
         ("開会します。", 2, {"開催日": "2024-07-02"}), ("議題に入ります。", 3, {"開催日": None})]
+
+
+SESSION2 = [["発言者", "発言内容"], ["議長", "第二回の会議を開きます。"], ["田中委員", "情報共有の仕組みを伺います。"]]
+
+
+@pytest.mark.parametrize("sheet", ["第2回", " 第2回 ", "3", 3])
+def test_sheet_chosen_by_name_or_number(tmp_path, sheet):
+    path = _book(tmp_path / "委員会.xlsx", {"メモ": MEMO, "発言録": MINUTES, "第2回": SESSION2})
+    found = read_sheet(path.read_bytes(), sheet=sheet)
+    assert found.name == "第2回" and found.rows.rows == SESSION2[1:]
+    c = read_corpus(path, sheet=str(sheet))
+    assert c.utterances["text"].tolist() == ["第二回の会議を開きます。", "情報共有の仕組みを伺います。"]
+    assert any("sheet '第2回' read; other sheets not read: 'メモ', '発言録' (choose one with --sheet)" in w
+               for w in c.warnings)
+
+
+def test_a_sheet_named_with_digits_wins_over_the_number(tmp_path):
+    path = _book(tmp_path / "a.xlsx", {"発言録": MINUTES, "1": SESSION2})
+    assert read_sheet(path.read_bytes(), sheet="1").name == "1"
+    assert read_sheet(path.read_bytes(), sheet=1).name == "発言録"
+
+
+@pytest.mark.parametrize("sheet, message", [
+    ("議事録", "the workbook has no sheet '議事録'; its sheets are: 1 'メモ', 2 '発言録'. Give --sheet"),
+    ("0", "no sheet '0'"),
+    (5, "no sheet 5"),
+    ("メモ", "the sheet chosen with --sheet 'メモ' has no remark column (sheet 'メモ' has columns '日付', '備考')"),
+])
+def test_a_wrong_sheet_is_named_with_the_choices(tmp_path, sheet, message):
+    path = _book(tmp_path / "委員会.xlsx", {"メモ": MEMO, "発言録": MINUTES})
+    with pytest.raises(FormatError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_sheet(path.read_bytes(), sheet=sheet)
+
+
+def test_cli_sheet_option_rejects_the_file_with_the_reason(tmp_path):
+    path = _book(tmp_path / "in" / "委員会.xlsx", {"メモ": MEMO, "発言録": MINUTES})
+    _book(tmp_path / "in" / "第2回.xlsx", {"発言録": SESSION2})
+    result = CliRunner().invoke(cli, ["analyze", str(path.parent), "-o", str(tmp_path / "out"), "-q",
+                                      "--sheet", "発言録", "--formats", "graphml", "--min-frequency", "1"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["analyze", str(path.parent), "-o", str(tmp_path / "out"), "-q",
+                                      "--sheet", "2", "--formats", "graphml", "--min-frequency", "1"])
+    assert result.exit_code == EXIT_PARTIAL
+    assert "第2回.xlsx: the workbook has no sheet '2'; its sheets are: 1 '発言録'" in result.output

@@ -138,6 +138,7 @@ def read_corpus(
     encoding: str = "auto",
     text_column: str | None = None,
     speaker_column: str | None = None,
+    sheet: str | None = None,
     metadata=(),
     include_preamble: bool = False,
     map_files=None,
@@ -159,6 +160,9 @@ def read_corpus(
     text_column, speaker_column : str, optional
         Spreadsheet columns holding the remarks and the speaker (CSV/TSV, and
         for .xlsx the first sheet that has the remark column is read).
+    sheet : str, optional
+        The worksheet of .xlsx workbooks to read: its name, or its number
+        counted from 1 (default: the first sheet with a remark column).
     metadata : path or sequence of paths
         Sidecar tables besides ``metadata.csv``/``speakers.csv`` at the folder root.
     include_preamble : bool, default False
@@ -217,7 +221,7 @@ def read_corpus(
         sidecars.append(Path(m))
     sidecar_set = {p.resolve() for p in sidecars}
     options = dict(format=format, encoding=encoding, text_column=text_column, speaker_column=speaker_column,
-                   include_preamble=include_preamble, single=not root.is_dir())
+                   sheet=sheet, include_preamble=include_preamble, single=not root.is_dir())
 
     if map_files is None:
         for file_path, doc_id, problem in entries:
@@ -345,7 +349,7 @@ def _walk(root: Path, warnings: list[str]) -> list[tuple[Path, str, str | None]]
 
 
 def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, encoding, text_column,
-              speaker_column, include_preamble, single) -> None:
+              speaker_column, sheet, include_preamble, single) -> None:
     suffix = path.suffix.lower()
     if suffix == ".xls":
         from .formats.excel import XLS_MESSAGE
@@ -377,13 +381,14 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
             from .formats.table import parse_rows
 
             fmt = "xlsx"
-            sheet = read_sheet(data, text_column=text_column, path=str(path))
-            chars = sheet.chars
-            parsed = parse_rows(sheet.rows, text_column=text_column, speaker_column=speaker_column,
+            found = read_sheet(data, text_column=text_column, sheet=sheet, path=str(path))
+            chars = found.chars
+            parsed = parse_rows(found.rows, text_column=text_column, speaker_column=speaker_column,
                                 path=str(path), joiner="\t")
-            if len(sheet.sheets) > 1:
-                others = ", ".join(repr(n) for n in sheet.sheets if n != sheet.name)
-                parsed.warnings.append(f"sheet {sheet.name!r} read; other sheets not read: {others}")
+            if len(found.sheets) > 1:
+                others = ", ".join(repr(n) for n in found.sheets if n != found.name)
+                parsed.warnings.append(f"sheet {found.name!r} read; other sheets not read: {others} "
+                                       "(choose one with --sheet)")
         elif is_docx:
             from .formats.docx import docx_to_text
 

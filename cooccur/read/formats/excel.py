@@ -4,7 +4,8 @@ A sheet is read like a CSV file (:mod:`cooccur.read.formats.table`): the first
 non-empty row is the header, one column holds the remarks, one optional column
 the speaker, every other column becomes per-turn metadata. By default the first
 sheet whose header has a recognisable remark column is read (with
-``text_column=``: the first sheet that has that column); the others are not.
+``text_column=``: the first sheet that has that column), or the sheet chosen
+with ``sheet=`` (name or number); the others are not.
 
 Cells become strings deterministically: text as written; whole numbers without
 ``.0`` (``3``), other numbers in Python's shortest round-trip form (``2.5``);
@@ -60,7 +61,8 @@ class Sheet:
     sheets: list[str] = field(default_factory=list)
 
 
-def read_sheet(data: bytes, *, text_column: str | None = None, path=None) -> Sheet:
+def read_sheet(data: bytes, *, text_column: str | None = None, sheet: str | int | None = None,
+               path=None) -> Sheet:
     """Read the sheet holding the remarks from an .xlsx file's bytes.
 
     Parameters
@@ -70,6 +72,11 @@ def read_sheet(data: bytes, *, text_column: str | None = None, path=None) -> She
     text_column : str, optional
         Header of the remark column; by default one of
         :data:`~cooccur.read.formats.table.TEXT_HEADERS`.
+    sheet : str or int, optional
+        The sheet to read: its name (as shown on its tab, compared after
+        trimming spaces), or its number counted from 1 in workbook order (an
+        ``int`` or a string of digits, unless a sheet has that name). Default:
+        the first sheet whose header has the remark column.
     path : str, optional
         File name for error messages.
 
@@ -84,7 +91,8 @@ def read_sheet(data: bytes, *, text_column: str | None = None, path=None) -> She
         protected, an .xls renamed).
     FormatError
         No sheet has a remark column (the message lists every sheet's columns),
-        or a header names one column twice.
+        ``sheet`` names no sheet or one without the remark column, or a header
+        names one column twice.
 
     Examples
     --------
@@ -117,7 +125,8 @@ def read_sheet(data: bytes, *, text_column: str | None = None, path=None) -> She
     try:
         names = [ws.title for ws in wb.worksheets]
         seen: list[str] = []
-        for ws in wb.worksheets:
+        candidates = wb.worksheets if sheet is None else [wb.worksheets[_sheet_index(sheet, names, path)]]
+        for ws in candidates:
             found = _sheet_rows(ws, text_column=text_column, path=path)
             if isinstance(found, Sheet):
                 found.sheets = names
@@ -131,14 +140,36 @@ def read_sheet(data: bytes, *, text_column: str | None = None, path=None) -> She
         wb.close()
     what = f"the column {text_column!r}" if text_column is not None else "a remark column"
     listing = "; ".join(seen) if seen else "the workbook has no worksheet"
+    if sheet is not None:
+        column = f"column {text_column!r}" if text_column is not None else "remark column"
+        raise FormatError(f"the sheet chosen with --sheet {sheet!r} has no {column} ({listing}); choose another "
+                          f"sheet (the sheets are: {', '.join(map(repr, names))}) or name the column with "
+                          "--text-column / text_column=", path=path)
     hint = ("check the name given to --text-column / text_column=" if text_column is not None else
             "name the column with --text-column / text_column= (recognised headers: "
             + ", ".join(TEXT_HEADERS[:8]) + ", …)")
     raise FormatError(f"no sheet has {what}: {listing}. {hint}", path=path)
 
 
+def _sheet_index(sheet: str | int, names: list[str], path) -> int:
+    """Index of the sheet named or numbered (from 1) by ``sheet``; FormatError naming the sheets if none."""
+    if isinstance(sheet, str):
+        wanted = sheet.strip()
+        for i, n in enumerate(names):
+            if n.strip() == wanted:
+                return i
+        number = int(wanted) if wanted.isdigit() else None
+    else:
+        number = sheet
+    if number is not None and 1 <= number <= len(names):
+        return number - 1
+    listing = ", ".join(f"{i} {n!r}" for i, n in enumerate(names, start=1)) or "none"
+    raise FormatError(f"the workbook has no sheet {sheet!r}; its sheets are: {listing}. "
+                      "Give --sheet / sheet= one of these names or numbers", path=path)
+
+
 def parse_xlsx(data: bytes, *, text_column: str | None = None, speaker_column: str | None = None,
-               path=None) -> Parsed:
+               sheet: str | int | None = None, path=None) -> Parsed:
     """Parse an .xlsx transcript: :func:`read_sheet`, then the CSV row handling.
 
     Returns the same :class:`~cooccur.read.formats._base.Parsed` as
@@ -157,8 +188,8 @@ def parse_xlsx(data: bytes, *, text_column: str | None = None, speaker_column: s
     >>> [(e.line, e.reason, e.text) for e in p.exclusions]
     [(2, 'stage_direction', '（拍手）'), (3, 'empty', '')]
     """
-    sheet = read_sheet(data, text_column=text_column, path=path)
-    return parse_rows(sheet.rows, text_column=text_column, speaker_column=speaker_column, path=path, joiner="\t")
+    found = read_sheet(data, text_column=text_column, sheet=sheet, path=path)
+    return parse_rows(found.rows, text_column=text_column, speaker_column=speaker_column, path=path, joiner="\t")
 
 
 def cell_text(value) -> str:
