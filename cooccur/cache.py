@@ -114,6 +114,35 @@ class TokenCache:
             if old != path:
                 old.unlink(missing_ok=True)
 
+    def save_lean(self, key: str, tokens, counts: dict, flr) -> None:
+        """Keep a lean tokens table with the full table's row counts and FLR's part counts (JSON beside it)."""
+        from .io import write_json
+
+        self.save_tokens(key, tokens)
+        write_json(self.folder / f"corpus-{key}.json",
+                   {"counts": counts, "flr": {"fl": flr.fl, "fr": flr.fr, "first": flr.first,
+                                              "usable": flr.usable, "rows": flr.rows}})
+        for old in self.folder.glob("corpus-*.json"):
+            if old.stem != f"corpus-{key}":
+                old.unlink(missing_ok=True)
+
+    def load_lean(self, key: str):
+        """(lean tokens, row counts, FLRCounts) stored by :meth:`save_lean`, or None."""
+        import json
+
+        from .keywords import FLRCounts
+
+        try:
+            extra = json.loads((self.folder / f"corpus-{key}.json").read_text(encoding="utf-8"))
+            flr = FLRCounts()
+            flr.fl, flr.fr, flr.first = extra["flr"]["fl"], extra["flr"]["fr"], extra["flr"]["first"]
+            flr.usable, flr.rows = bool(extra["flr"]["usable"]), int(extra["flr"]["rows"])
+            counts = {k: int(extra["counts"][k]) for k in ("tokens", "counted_tokens")}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        tokens = self.load_tokens(key)
+        return None if tokens is None else (tokens, counts, flr)
+
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.parquet"
 

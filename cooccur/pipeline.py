@@ -169,20 +169,8 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     t0 = time.perf_counter()
     flr_counts = token_counts = None
     if tokens is None and tokens_file is not None:
-        from .keywords import FLRCounts
-        from .tokenize import tokenize_to_file
-
-        flr_counts = FLRCounts()
-        spill = Path(tokens_file).parent / ".cache"
-        spill.mkdir(parents=True, exist_ok=True)
-        for stale in spill.glob(".cooccur-spill-*"):  # left by a run that was killed (ours: in our .cache)
-            shutil.rmtree(stale, ignore_errors=True)
-        streamed = tokenize_to_file(corpus.utterances, tokens_file, kind=params["tables"], spill_dir=spill,
-                                    on_batch=flr_counts.add, progress=progress, cache=cache,
-                                    map_chunks=engine.map_chunks, **_pick(params, "tokenize"))
-        tokens = streamed.tokens
-        token_counts = {"tokens": streamed.n_tokens, "counted_tokens": streamed.n_counted}
-        del streamed
+        tokens, token_counts, flr_counts = _stream_tokens(corpus, params, tokens_file, cache=cache, engine=engine,
+                                                          progress=progress)
     elif tokens is None:
         tok_params = _pick(params, "tokenize")
         key = (cache.corpus_key(corpus.utterances, {k: v for k, v in tok_params.items() if k != "jobs"})
@@ -235,6 +223,44 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
                     positions=positions, parameters=applied, attribute_graph=attribute_graph,
                     distinctive=distinctive, comparison=comparison, warnings=warnings, timings=timings,
                     tokens_file=Path(tokens_file) if token_counts is not None else None, token_counts=token_counts)
+
+
+def _stream_tokens(corpus, params: dict, tokens_file, *, cache, engine, progress):
+    """Stream the tokens table to ``tokens_file``; return (lean tokens, row counts, FLR counts).
+
+    With a cache, a re-run whose analysed text and tokenize parameters are
+    unchanged, and whose tokens file is still the one written for them (the
+    output folder's table ledger), reuses the cached lean table instead.
+    """
+    from .io import TableLedger, _file_digest
+    from .keywords import FLRCounts
+    from .tokenize import tokenize_to_file
+
+    tokens_file = Path(tokens_file)
+    tok_params = _pick(params, "tokenize")
+    folder = tokens_file.parent / ".cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(".cooccur-spill-*"):  # left by a run that was killed (ours: in our .cache)
+        shutil.rmtree(stale, ignore_errors=True)
+    ledger = key = None
+    if cache is not None:
+        key = cache.corpus_key(corpus.utterances, {k: v for k, v in tok_params.items() if k != "jobs"}) + "-lean"
+        ledger = TableLedger(folder / "tables.json")
+        if ledger.unchanged(tokens_file, key):
+            reused = cache.load_lean(key)
+            if reused is not None:
+                cache.hits_corpus = True
+                return reused
+    flr = FLRCounts()
+    streamed = tokenize_to_file(corpus.utterances, tokens_file, kind=params["tables"], spill_dir=folder,
+                                on_batch=flr.add, progress=progress, cache=cache, map_chunks=engine.map_chunks,
+                                **tok_params)
+    counts = {"tokens": streamed.n_tokens, "counted_tokens": streamed.n_counted}
+    if cache is not None:
+        cache.save_lean(key, streamed.tokens, counts, flr)
+        ledger.note(tokens_file, key, _file_digest(tokens_file), size=tokens_file.stat().st_size)
+        ledger.save()
+    return streamed.tokens, counts, flr
 
 
 def _check_group_by(utterances, column: str) -> None:

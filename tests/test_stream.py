@@ -195,3 +195,22 @@ def test_nothing_to_tokenize_still_writes_an_empty_table(tmp_path):
     st = tokenize_to_file(u, tmp_path / "streamed.parquet")
     assert _digest(tmp_path / "streamed.parquet") == _digest(tmp_path / "whole.parquet")
     assert st.n_tokens == 0 and len(st.tokens) == 0 and "offset" in st.tokens.columns
+
+
+def test_lean_rerun_reuses_the_cached_lean_table_only_while_the_tokens_file_is_untouched(tmp_path):
+    out = tmp_path / "out"
+    opts = dict(output=out, tokens_in_memory="lean", formats=("graphml", "html"), keyword_score="flr")
+    first = analyze(SAMPLE, **opts)
+    files = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != "manifest.json"}
+    second = analyze(SAMPLE, **opts)
+    assert second.cache_stats["tokens_reused"] is True
+    assert second.summary() == first.summary()
+    pd.testing.assert_frame_equal(second.tokens, first.tokens)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != "manifest.json"} == files
+    (out / "tokens.parquet").write_bytes(b"edited by hand")
+    third = analyze(SAMPLE, **opts)
+    assert third.cache_stats["tokens_reused"] is False
+    assert (out / "tokens.parquet").read_bytes() == files["tokens.parquet"]
+    fourth = analyze(SAMPLE, **{**opts, "compounds": "all"})  # other term rules: streamed again
+    assert fourth.cache_stats["tokens_reused"] is False
+    assert (out / "tokens.parquet").read_bytes() != files["tokens.parquet"]
