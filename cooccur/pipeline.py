@@ -360,11 +360,8 @@ def _lean_tokens_file(corpus, output, params: dict) -> Path | None:
     mode = params["tokens_in_memory"]
     if output is None or mode == "all":
         return None
-    if mode == "auto":
-        u = corpus.utterances
-        chars = int(u.loc[u["exclusion"].isna(), "text"].str.len().sum())
-        if chars <= AUTO_LEAN_CHARS:
-            return None
+    if mode == "auto" and corpus.summary()["characters_out"] <= AUTO_LEAN_CHARS:
+        return None
     return Path(output) / f"tokens.{params['tables']}"
 
 

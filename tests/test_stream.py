@@ -214,3 +214,16 @@ def test_lean_rerun_reuses_the_cached_lean_table_only_while_the_tokens_file_is_u
     fourth = analyze(SAMPLE, **{**opts, "compounds": "all"})  # other term rules: streamed again
     assert fourth.cache_stats["tokens_reused"] is False
     assert (out / "tokens.parquet").read_bytes() != files["tokens.parquet"]
+
+
+def test_auto_streams_above_the_threshold_and_only_with_an_output_folder(tmp_path, monkeypatch):
+    import cooccur.pipeline as pipeline
+
+    opts = dict(formats=("graphml",), cache=False)
+    assert analyze(SAMPLE, output=tmp_path / "a", **opts).tokens_file is None  # 77k characters: all rows
+    monkeypatch.setattr(pipeline, "AUTO_LEAN_CHARS", 50_000)
+    lean = analyze(SAMPLE, output=tmp_path / "b", **opts)
+    assert lean.tokens_file == tmp_path / "b" / "tokens.parquet"
+    assert lean.token_counts["tokens"] > 2 * len(lean.tokens)
+    assert analyze(SAMPLE, **opts).tokens_file is None  # no output folder: nowhere to stream to
+    assert (tmp_path / "a" / "tokens.parquet").read_bytes() == (tmp_path / "b" / "tokens.parquet").read_bytes()
