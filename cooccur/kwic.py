@@ -25,7 +25,7 @@ import pandas as pd
 from .config import DEFAULTS
 from .cooccurrence import UNIT_KEYS, _check_unit, unit_term_matrix
 
-__all__ = ["concordance", "edge_evidence", "associated_terms"]
+__all__ = ["concordance", "concordances", "edge_evidence", "associated_terms"]
 
 #: id(tokens) -> (weak reference to tokens, len(tokens), _Index); DataFrames are not hashable.
 _CACHE: dict = {}
@@ -210,6 +210,85 @@ def concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, wi
     out = out.reset_index(drop=True)
     out.attrs["total"] = total
     return out
+
+
+def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width: int = 30,
+                 limit: int | None = None) -> pd.DataFrame:
+    """:func:`concordance` of several terms, one DataFrame with the columns ``term`` and ``total`` added.
+
+    With ``limit``, the first ``limit`` occurrences of every term are found
+    first on integer columns, and :func:`concordance` then runs on only the
+    utterances that hold them (all their rows), so the per-utterance lookups
+    are built for those few utterances instead of the whole corpus. The lines
+    are the same as calling :func:`concordance` term by term.
+
+    >>> import pandas as pd
+    >>> u = pd.DataFrame({"doc_id": ["d", "d"], "utterance_id": [0, 1], "text": ["予算の話。", "予算です。"]})
+    >>> t = pd.DataFrame({"doc_id": "d", "utterance_id": [0, 0, 0, 0, 1, 1, 1], "position": [0, 1, 2, 3, 0, 1, 2],
+    ...                   "surface": ["予算", "の", "話", "。", "予算", "です", "。"],
+    ...                   "term": ["予算", None, "話", None, "予算", None, None]})
+    >>> concordances(t, u, ["予算", "話"], width=2, limit=1)[["term", "total", "left", "keyword", "right"]].values.tolist()
+    [['予算', 2, '', '予算', 'の話'], ['話', 1, '算の', '話', '。']]
+    """
+    terms = list(terms)
+    sub_tokens, sub_utterances = tokens, utterances
+    if limit is not None and terms and len(tokens):
+        picked = _first_rows(tokens, terms, limit)
+        if picked is not None:
+            sub_tokens, sub_utterances, totals = _restrict(tokens, utterances, picked)
+    frames = []
+    for term in terms:
+        lines = concordance(sub_tokens, sub_utterances, term, width=width, limit=limit)
+        total = lines.attrs["total"] if sub_tokens is tokens else totals.get(term, 0)
+        frames.append(lines.assign(term=term, total=total))
+    if not frames:
+        return pd.DataFrame(columns=["doc_id", "utterance_id", "speaker", "left", "keyword", "right", "line",
+                                     "term", "total"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _first_rows(tokens: pd.DataFrame, terms: list, limit: int):
+    """(rows of the first ``limit`` occurrences of each term, in concordance order; occurrences per term).
+
+    None when the table is not one :func:`concordance` can be narrowed for
+    (``term`` not categorical, or a term missing: concordance then says so).
+    """
+    term = tokens["term"]
+    if not isinstance(term.dtype, pd.CategoricalDtype) or "position" not in tokens.columns:
+        return None
+    want = term.cat.categories.get_indexer(terms)
+    if (want < 0).any():
+        return None
+    codes = term.cat.codes.to_numpy()
+    rows = np.flatnonzero(np.isin(codes, want))
+    doc_rank, _ = pd.factorize(tokens["doc_id"].to_numpy()[rows].astype(str), sort=True)
+    order = np.lexsort((tokens["position"].to_numpy()[rows], tokens["utterance_id"].to_numpy()[rows], doc_rank,
+                        codes[rows]))
+    rows = rows[order]
+    c = codes[rows]
+    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+    rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+    totals = dict(zip(term.cat.categories[c[starts]].tolist(), np.diff(np.r_[starts, len(rows)]).tolist()))
+    return rows[rank < limit], totals
+
+
+def _restrict(tokens, utterances, picked):
+    """The rows of ``tokens`` and ``utterances`` in the utterances of the picked rows."""
+    rows, totals = picked
+    doc_codes, docs = pd.factorize(tokens["doc_id"].to_numpy())
+    utt = tokens["utterance_id"].to_numpy()
+    keys = set(zip(doc_codes[rows].tolist(), utt[rows].tolist()))
+    chosen_docs = np.unique(doc_codes[rows])
+    near = np.flatnonzero(np.isin(doc_codes, chosen_docs))  # rows of the documents concerned, then exact keys
+    mask = np.zeros(len(tokens), dtype=bool)
+    if np.issubdtype(utt.dtype, np.integer) and len(rows) and int(utt.min()) >= 0:
+        span = int(utt.max()) + 1
+        mask[near] = np.isin(doc_codes[near] * span + utt[near], doc_codes[rows] * span + utt[rows])
+    else:
+        mask[near] = [k in keys for k in zip(doc_codes[near].tolist(), utt[near].tolist())]
+    ukeys = {(docs[d], u) for d, u in keys}
+    umask = [k in ukeys for k in zip(utterances["doc_id"], utterances["utterance_id"])]
+    return tokens[mask], utterances[np.asarray(umask, dtype=bool)], totals
 
 
 def edge_evidence(tokens: pd.DataFrame, utterances: pd.DataFrame, a: str, b: str, *,

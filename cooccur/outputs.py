@@ -191,18 +191,12 @@ def _report_summary(analysis) -> dict:
 
 def _kwic_for_nodes(analysis):
     """KWIC lines for every node of the network (capped per term), one DataFrame."""
-    import pandas as pd
+    from .kwic import concordances
 
-    from .kwic import concordance
-
-    frames = []
-    for term in sorted(analysis.graph.nodes):
-        lines = concordance(analysis.tokens, analysis.corpus.utterances, term, limit=KWIC_LINES_PER_TERM)
-        lines = lines.assign(term=term, total=lines.attrs["total"])
-        frames.append(lines)
-    if not frames:
+    terms = sorted(analysis.graph.nodes)
+    if not terms:
         return None
-    return pd.concat(frames, ignore_index=True)
+    return concordances(analysis.tokens, analysis.corpus.utterances, terms, limit=KWIC_LINES_PER_TERM)
 
 
 _SCORE_JA = {"tfidf": "TF-IDF", "frequency": "出現回数", "document_frequency": "文書頻度",

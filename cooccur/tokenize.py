@@ -105,7 +105,7 @@ def tokenize_utterances(utterances, *,
     --------
     >>> tok = tokenize_utterances("えー、ＩＣＴ人材の標準化について話します。")
     >>> tok["term"].dropna().tolist()
-    ['ICT人材', '標準化', '話す']
+    ['ICT人材', '標準化']
     """
     utt, rules, rows, texts, jobs = _prepare(
         utterances, split_mode=split_mode, pos=pos, stopwords=stopwords, extra_stopwords=extra_stopwords,

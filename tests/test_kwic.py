@@ -92,3 +92,27 @@ def test_real_japanese_text_through_the_tokenizer():
     assert ("仕組み", "情報共有") in set(zip(cooc.edges.source, cooc.edges.target))
     ev = edge_evidence(tokens, utterances, "仕組み", "情報共有", unit="paragraph")
     assert ev["text"].tolist() == ["情報共有の仕組みも整えたい。", "情報共有については、庁内の仕組みを見直します。"]
+
+
+@pytest.mark.parametrize("limit", [1, 3, 30, None])
+def test_concordances_of_many_terms_equal_one_concordance_per_term(sample_analysis, limit):
+    from cooccur.kwic import concordance, concordances
+
+    tokens, utterances = sample_analysis.tokens, sample_analysis.corpus.utterances
+    terms = sorted(sample_analysis.graph.nodes)
+    together = concordances(tokens, utterances, terms, limit=limit)
+    for term in terms:
+        alone = concordance(tokens, utterances, term, limit=limit)
+        got = together[together["term"] == term]
+        assert (got["total"] == alone.attrs["total"]).all()
+        pd.testing.assert_frame_equal(got.drop(columns=["term", "total"]).reset_index(drop=True), alone)
+    assert len(together) == sum(min(limit or 10**9, n) for n in together.groupby("term")["total"].first())
+
+
+@pytest.fixture(scope="module")
+def sample_analysis():
+    from pathlib import Path
+
+    from cooccur import analyze
+
+    return analyze(Path(__file__).resolve().parent.parent / "data" / "sample", cache=False)
