@@ -24,6 +24,7 @@ import pandas as pd
 
 from .config import DEFAULTS
 from .cooccurrence import UNIT_KEYS, _check_unit, unit_term_matrix
+from .keywords import _codes
 
 __all__ = ["concordance", "concordances", "edge_evidence", "associated_terms"]
 
@@ -261,9 +262,12 @@ def _first_rows(tokens: pd.DataFrame, terms: list, limit: int):
         return None
     codes = term.cat.codes.to_numpy()
     rows = np.flatnonzero(np.isin(codes, want))
-    doc_rank, _ = pd.factorize(tokens["doc_id"].to_numpy()[rows].astype(str), sort=True)
-    order = np.lexsort((tokens["position"].to_numpy()[rows], tokens["utterance_id"].to_numpy()[rows], doc_rank,
-                        codes[rows]))
+    doc_codes, docs = _codes(tokens["doc_id"])  # categorical: its codes, no string per row
+    rank = np.empty(len(docs) + 1, dtype=np.int64)  # concordance sorts by the doc_id strings
+    rank[np.argsort(np.asarray([str(d) for d in docs], dtype=object), kind="stable")] = np.arange(len(docs))
+    rank[-1] = len(docs)  # a missing doc_id (code -1) sorts last
+    order = np.lexsort((tokens["position"].to_numpy()[rows], tokens["utterance_id"].to_numpy()[rows],
+                        rank[doc_codes[rows]], codes[rows]))
     rows = rows[order]
     c = codes[rows]
     starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
@@ -275,7 +279,7 @@ def _first_rows(tokens: pd.DataFrame, terms: list, limit: int):
 def _restrict(tokens, utterances, picked):
     """The rows of ``tokens`` and ``utterances`` in the utterances of the picked rows."""
     rows, totals = picked
-    doc_codes, docs = pd.factorize(tokens["doc_id"].to_numpy())
+    doc_codes, docs = _codes(tokens["doc_id"])
     utt = tokens["utterance_id"].to_numpy()
     keys = set(zip(doc_codes[rows].tolist(), utt[rows].tolist()))
     chosen_docs = np.unique(doc_codes[rows])
