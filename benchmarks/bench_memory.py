@@ -176,14 +176,10 @@ if tokens_file is None:
     tokens = tokenize_utterances(corpus.utterances, **_pick(params, "tokenize"))
     report("tokenize", f"tokens {frame_mb(tokens):.0f} MB ({len(tokens):,} rows, all in memory)")
 else:
-    from cooccur.keywords import FLRCounts
-    from cooccur.tokenize import tokenize_to_file
-    flr = FLRCounts()
-    (Path(out) / ".cache").mkdir(exist_ok=True)
-    st = tokenize_to_file(corpus.utterances, tokens_file, spill_dir=Path(out) / ".cache", on_batch=flr.add,
-                          **_pick(params, "tokenize"))
-    tokens = st.tokens
-    report("tokenize", f"lean tokens {frame_mb(tokens):.0f} MB ({len(tokens):,} of {st.n_tokens:,} rows)")
+    from cooccur.engine import Engine
+    from cooccur.pipeline import _stream_tokens
+    tokens, counts, flr = _stream_tokens(corpus, params, tokens_file, cache=None, engine=Engine(), progress=None)
+    report("tokenize", f"lean tokens {frame_mb(tokens):.0f} MB ({len(tokens):,} of {counts['tokens']:,} rows)")
 from cooccur.cooccurrence import count_cooccurrence
 cooc = count_cooccurrence(tokens, **_pick(params, "cooccurrence"))
 report("cooccurrence")
@@ -202,7 +198,7 @@ from cooccur.io import prepare_output_dir
 applied = dict(params); applied["min_frequency"] = int(cooc.min_frequency_)
 a = Analysis(corpus=corpus, tokens=tokens, cooccurrence=cooc, graph=graph, keywords=keywords,
              positions=positions, parameters=applied, tokens_file=tokens_file,
-             token_counts=None if tokens_file is None else {"tokens": st.n_tokens, "counted_tokens": st.n_counted})
+             token_counts=None if tokens_file is None else counts)
 write_outputs(a, out)
 report("write")
 '''

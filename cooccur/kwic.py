@@ -282,14 +282,9 @@ def _restrict(tokens, utterances, picked):
     doc_codes, docs = _codes(tokens["doc_id"])
     utt = tokens["utterance_id"].to_numpy()
     keys = set(zip(doc_codes[rows].tolist(), utt[rows].tolist()))
-    chosen_docs = np.unique(doc_codes[rows])
-    near = np.flatnonzero(np.isin(doc_codes, chosen_docs))  # rows of the documents concerned, then exact keys
+    near = np.flatnonzero(np.isin(doc_codes, np.unique(doc_codes[rows])))  # rows of the documents concerned
     mask = np.zeros(len(tokens), dtype=bool)
-    if np.issubdtype(utt.dtype, np.integer) and len(rows) and int(utt.min()) >= 0:
-        span = int(utt.max()) + 1
-        mask[near] = np.isin(doc_codes[near] * span + utt[near], doc_codes[rows] * span + utt[rows])
-    else:
-        mask[near] = [k in keys for k in zip(doc_codes[near].tolist(), utt[near].tolist())]
+    mask[near] = pd.MultiIndex.from_arrays([doc_codes[near], utt[near]]).isin(list(keys))
     ukeys = {(docs[d], u) for d, u in keys}
     umask = [k in ukeys for k in zip(utterances["doc_id"], utterances["utterance_id"])]
     return tokens[mask], utterances[np.asarray(umask, dtype=bool)], totals
