@@ -64,6 +64,12 @@ class Analysis:
     ``tokens`` (tokenize), ``cooccurrence`` (counts and edges), ``graph``
     (network), ``keywords``, ``positions`` (layout). With ``group_by``:
     ``attribute_graph``, ``distinctive`` and ``comparison``.
+
+    When the tokens were streamed to the output folder (``tokens_in_memory``
+    lean, or auto on a large corpus), ``tokens`` is the lean table of
+    :func:`cooccur.tokenize.tokenize_to_file` (counted rows and one row per
+    sentence), ``tokens_file`` the full table on disk and ``token_counts`` its
+    row counts; ``parameters["tokens_in_memory"]`` says which it was.
     """
 
     corpus: Any
@@ -219,6 +225,7 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
 
     applied = dict(params)
     applied["min_frequency"] = int(cooc.min_frequency_)
+    applied["tokens_in_memory"] = "lean" if token_counts is not None else "all"  # what "auto" chose
     return Analysis(corpus=corpus, tokens=tokens, cooccurrence=cooc, graph=graph, keywords=keywords,
                     positions=positions, parameters=applied, attribute_graph=attribute_graph,
                     distinctive=distinctive, comparison=comparison, warnings=warnings, timings=timings,

@@ -220,10 +220,11 @@ def test_auto_streams_above_the_threshold_and_only_with_an_output_folder(tmp_pat
     import cooccur.pipeline as pipeline
 
     opts = dict(formats=("graphml",), cache=False)
-    assert analyze(SAMPLE, output=tmp_path / "a", **opts).tokens_file is None  # 77k characters: all rows
+    small = analyze(SAMPLE, output=tmp_path / "a", **opts)
+    assert small.tokens_file is None and small.parameters["tokens_in_memory"] == "all"  # 77k characters
     monkeypatch.setattr(pipeline, "AUTO_LEAN_CHARS", 50_000)
     lean = analyze(SAMPLE, output=tmp_path / "b", **opts)
-    assert lean.tokens_file == tmp_path / "b" / "tokens.parquet"
+    assert lean.tokens_file == tmp_path / "b" / "tokens.parquet" and lean.parameters["tokens_in_memory"] == "lean"
     assert lean.token_counts["tokens"] > 2 * len(lean.tokens)
     assert analyze(SAMPLE, **opts).tokens_file is None  # no output folder: nowhere to stream to
     assert (tmp_path / "a" / "tokens.parquet").read_bytes() == (tmp_path / "b" / "tokens.parquet").read_bytes()
