@@ -121,3 +121,25 @@ def test_agenda_headings_between_turns_are_not_part_of_the_remark():
         ("議長（山田太郎君）", "これより本日の会議を開きます。"), ("市長（田中一郎君）", "御説明いたします。")]
     assert [(e.line, e.reason, e.text, e.turn) for e in parsed.exclusions] == [
         (2, "heading", "◎日程第１\u3000議案第１号", 0), (3, "heading", "△一般質問", 0)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("○石井委員　標準化の作業は情報共有がないと進みません。\n", "minutes"),
+    ("令和6年第1回定例会\n○市長（山田太郎君）　本日の施政方針を申し上げます。\n", "minutes"),
+    ("○ 会議の目的について\n", "text"),  # a bullet point, not a speaker
+    ("○標準化について\n", "text"),
+    ("○会議の目的　標準化を進める\n", "text"),  # no speaker-shaped label
+])
+def test_a_single_turn_with_a_speaker_label_is_minutes(text, expected):
+    from cooccur.read.formats.detect import detect_text_format
+
+    assert detect_text_format(text) == expected
+
+
+def test_a_single_turn_file_is_read_with_its_speaker(tmp_path):
+    from cooccur.read import read_corpus
+
+    (tmp_path / "一人.txt").write_text("○石井委員　標準化の作業は情報共有がないと進みません。\n", encoding="utf-8")
+    c = read_corpus(tmp_path)
+    assert c.utterances[["speaker", "text"]].values.tolist() == [["石井委員", "標準化の作業は情報共有がないと進みません。"]]
+    assert not c.warnings

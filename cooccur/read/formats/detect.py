@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .colon import looks_like_colon
+from .colon import _label_shaped, looks_like_colon
 from .interview import looks_like_interview
 from .timestamped import looks_like_timestamped
 from .minutes import MARK_RE
@@ -83,6 +83,18 @@ def detect_format(path, text_or_none: str | None, data: bytes | None = None) -> 
     return detect_text_format(text_or_none)
 
 
+def _one_turn_minutes(line: str) -> bool:
+    """A lone ``○`` line that is a speaker turn: ``○label　remark`` with a role-shaped label (○市長　…).
+
+    One mark alone is weak evidence (○ also starts bullet points), so the
+    label must end like a speaker's (委員, 市長, 君, …, or 役職（氏名）) and a
+    remark must follow it after a space.
+    """
+    rest = line[MARK_RE.match(line).end():]
+    label, sep, remark = rest.replace("\u3000", " ").partition(" ")
+    return bool(sep and remark.strip() and 0 < len(label) <= 40 and _label_shaped(label, True))
+
+
 def detect_text_format(text: str) -> str:
     """Detect the layout of plain text: minutes, colon, interview, vtt or text.
 
@@ -90,17 +102,21 @@ def detect_text_format(text: str) -> str:
     'colon'
     >>> detect_text_format("ただの文章です。")
     'text'
+    >>> detect_text_format("○市長（山田太郎君）　本日の施政方針を申し上げます。"), detect_text_format("○ 会議の目的")
+    ('minutes', 'text')
     """
     stripped = text.lstrip("\ufeff \u3000\n")
     if stripped.startswith("WEBVTT"):
         return "vtt"
     lines = text.split("\n", _SAMPLE_LINES)[:_SAMPLE_LINES]
-    marks = 0
+    marked = []
     for line in lines:
         if MARK_RE.match(line):
-            marks += 1
-            if marks >= 2:
+            marked.append(line)
+            if len(marked) >= 2:
                 return "minutes"
+    if marked and _one_turn_minutes(marked[0]):
+        return "minutes"
     if looks_like_colon(lines):
         return "colon"
     if looks_like_interview("\n".join(lines)):
