@@ -48,3 +48,13 @@ def test_dask_engine_needs_a_scheduler():
         get_engine("dask")
     with pytest.raises(ValueError, match="did you mean 'dask'"):
         get_engine("dusk")
+
+
+def test_dask_engine_streams_the_same_lean_tokens(cluster, sample_dir, tmp_path):
+    local = cooccur.analyze(sample_dir, output=tmp_path / "local", tokens_in_memory="lean", formats=("graphml",),
+                            cache=False)
+    remote = cooccur.analyze(sample_dir, output=tmp_path / "remote", tokens_in_memory="lean", formats=("graphml",),
+                             engine="dask", scheduler=cluster.scheduler_address, cache=False)
+    pd.testing.assert_frame_equal(local.tokens, remote.tokens)
+    assert (tmp_path / "local" / "tokens.parquet").read_bytes() == (tmp_path / "remote" / "tokens.parquet").read_bytes()
+    pd.testing.assert_frame_equal(local.edges, remote.edges)
