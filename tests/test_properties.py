@@ -242,3 +242,35 @@ def test_tokenize_is_lossless(texts):
         if len(t):
             assert t["paragraph_id"].max() <= unicodedata.normalize("NFKC", text).count("\n")
             assert t["sentence_id"].is_monotonic_increasing and t["paragraph_id"].is_monotonic_increasing
+
+
+@settings(max_examples=int(os.environ.get("COOCCUR_PROPERTY_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(docs=st.lists(st.lists(st.one_of(transcripts(), st.text(ANY_CHAR, max_size=80)), min_size=1, max_size=3),
+                     min_size=1, max_size=5),
+       batch_chars=st.integers(1, 400), compounds=st.sampled_from(["off", "all", "frequent"]))
+def test_streamed_tokens_are_the_whole_table(docs, batch_chars, compounds):
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    import pandas as pd
+
+    from cooccur.io import write_table
+    from cooccur.tokenize import tokenize_to_file
+
+    u = pd.DataFrame([(f"d{d}.txt", i, t) for d, texts in enumerate(docs) for i, t in enumerate(texts)],
+                     columns=["doc_id", "utterance_id", "text"])
+    whole = tokenize_utterances(u, jobs=1, compounds=compounds, compound_min_frequency=2)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_table(whole, Path(tmp) / "whole.parquet")
+        st_ = tokenize_to_file(u, Path(tmp) / "streamed.parquet", batch_chars=batch_chars, jobs=1,
+                               compounds=compounds, compound_min_frequency=2)
+        digest = [hashlib.sha256((Path(tmp) / n).read_bytes()).hexdigest() for n in ("whole.parquet", "streamed.parquet")]
+        assert digest[0] == digest[1]
+        assert sorted(p.name for p in Path(tmp).iterdir()) == ["streamed.parquet", "whole.parquet"]
+    assert (st_.n_tokens, st_.n_counted) == (len(whole), int(whole["term"].notna().sum()))
+    text = {(d, i): unicodedata.normalize("NFKC", t) for d, i, t in zip(u["doc_id"], u["utterance_id"], u["text"])}
+    lean = st_.tokens
+    for d, i, o, s in zip(lean["doc_id"], lean["utterance_id"], lean["offset"], lean["surface"]):
+        assert text[(d, i)][o:o + len(s)] == s
