@@ -373,13 +373,22 @@ def _lean_tokens_file(corpus, output, params: dict) -> Path | None:
 
 
 def _read_and_tokenize(input, resolved: dict, *, group_by: str | None = None):
-    """Read ``input`` and tokenize it with the resolved parameters (checking ``group_by`` in between)."""
+    """Read ``input`` and tokenize it with the resolved parameters (checking ``group_by`` in between).
+
+    Above :data:`AUTO_LEAN_CHARS` characters (or with ``tokens_in_memory="lean"``)
+    the tokens come back as the lean table of
+    :func:`cooccur.tokenize.tokenize_to_file`, with no tokens file written:
+    enough for KWIC lines and group comparisons, in memory bounded by the batch.
+    """
     from .read import read_corpus
-    from .tokenize import tokenize_utterances
+    from .tokenize import tokenize_to_file, tokenize_utterances
 
     corpus = read_corpus(input, **_pick(resolved, "read"))
     if group_by is not None:
         _check_group_by(corpus.utterances, group_by)
+    mode = resolved["tokens_in_memory"]
+    if mode == "lean" or (mode == "auto" and corpus.summary()["characters_out"] > AUTO_LEAN_CHARS):
+        return corpus, tokenize_to_file(corpus.utterances, None, **_pick(resolved, "tokenize")).tokens
     return corpus, tokenize_utterances(corpus.utterances, **_pick(resolved, "tokenize"))
 
 

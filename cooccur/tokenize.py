@@ -9,6 +9,7 @@ lean table, so memory follows the batch size instead of the corpus.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,12 +139,12 @@ class StreamedTokens:
     """What :func:`tokenize_to_file` returns: the lean table and the counts of the full one."""
 
     tokens: "pd.DataFrame"
-    path: Path
+    path: Path | None
     n_tokens: int
     n_counted: int
 
 
-def tokenize_to_file(utterances, path: str | Path, *, kind: Literal["parquet", "csv"] = "parquet",
+def tokenize_to_file(utterances, path: str | Path | None, *, kind: Literal["parquet", "csv"] = "parquet",
                      batch_chars: int = BATCH_CHARS, spill_dir: str | Path | None = None,
                      on_batch: Callable[["pd.DataFrame"], object] | None = None, include_excluded: bool = False,
                      progress: Callable[[int], object] | None = None, cache=None, map_chunks=None,
@@ -161,13 +162,15 @@ def tokenize_to_file(utterances, path: str | Path, *, kind: Literal["parquet", "
     ----------
     utterances, include_excluded, progress, cache, map_chunks
         As for :func:`tokenize_utterances`.
-    path : path
-        The table to write (atomically).
+    path : path or None
+        The table to write (atomically); None writes no table and only
+        returns the lean one (the batches are still set aside on disk).
     kind : {"parquet", "csv"}
     batch_chars : int
         Characters of remarks per batch.
     spill_dir : path, optional
-        Where the temporary folder goes (default: beside ``path``).
+        Where the temporary folder goes (default: beside ``path``, or the
+        system's temporary folder without ``path``).
     on_batch : callable, optional
         Called with each batch's full tokens rows in order (to sum counts that
         need every row, such as :class:`cooccur.keywords.FLRCounts`).
@@ -198,9 +201,10 @@ def tokenize_to_file(utterances, path: str | Path, *, kind: Literal["parquet", "
         raise ValueError(f"batch_chars must be a whole number >= 1, not {batch_chars!r}")
     opts = {k: params.get(k, DEFAULTS[k]) for k in _TERM_KEYS}
     utt, rules, rows, texts, jobs = _prepare(utterances, include_excluded=include_excluded, **opts)
-    path = Path(path)
+    path = Path(path) if path is not None else None
     asm = _assembler(utt, rules)
-    spill = Path(tempfile.mkdtemp(prefix=".cooccur-spill-", dir=spill_dir or path.parent))
+    spill = Path(tempfile.mkdtemp(prefix=".cooccur-spill-",
+                                  dir=spill_dir or (path.parent if path is not None else None)))
     n_tokens = n_counted = 0
     lean_parts: list = []
     small = sum(map(len, texts)) < 2**31  # no paragraph, sentence, position or offset reaches 2**31
@@ -224,19 +228,21 @@ def tokenize_to_file(utterances, path: str | Path, *, kind: Literal["parquet", "
             np.savez(spill / f"rows{b}.npz", **finished)
             del finished
         asm.finalize()
-        with TableWriter(path, kind) as writer:
-            if not done:
+        with TableWriter(path, kind) if path is not None else contextlib.nullcontext() as writer:
+            if not done and writer is not None:
                 writer.write(empty_frame(TOKEN_COLUMNS))
             for b in done:
                 f = spill / f"rows{b}.npz"
                 with np.load(f) as z:
                     r = {k: z[k] for k in z.files}
                 f.unlink()
-                full = asm.frame(r, TOKEN_COLUMNS)
-                writer.write(full)
-                if on_batch is not None:
-                    on_batch(full)
-                del full
+                if writer is not None or on_batch is not None:
+                    full = asm.frame(r, TOKEN_COLUMNS)
+                    if writer is not None:
+                        writer.write(full)
+                    if on_batch is not None:
+                        on_batch(full)
+                    del full
                 n_tokens += len(r["rtype"])
                 n_counted += int(r["counted"].sum())
                 row, sent = r["rrow"], r["sentence_id"]

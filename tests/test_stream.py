@@ -228,3 +228,25 @@ def test_auto_streams_above_the_threshold_and_only_with_an_output_folder(tmp_pat
     assert lean.token_counts["tokens"] > 2 * len(lean.tokens)
     assert analyze(SAMPLE, **opts).tokens_file is None  # no output folder: nowhere to stream to
     assert (tmp_path / "a" / "tokens.parquet").read_bytes() == (tmp_path / "b" / "tokens.parquet").read_bytes()
+
+
+def test_kwic_and_compare_on_a_lean_table_equal_the_full_tables(tmp_path):
+    from cooccur.pipeline import compare, kwic_lines
+
+    for term in ("情報共有", "ICT人材"):
+        full = kwic_lines(SAMPLE, term, tokens_in_memory="all")
+        assert len(full) > 20
+        pd.testing.assert_frame_equal(kwic_lines(SAMPLE, term, tokens_in_memory="lean"), full)
+    a = compare(SAMPLE, group_by="区分", tokens_in_memory="all")
+    b = compare(SAMPLE, group_by="区分", tokens_in_memory="lean")
+    pd.testing.assert_frame_equal(a.edges, b.edges)
+    pd.testing.assert_frame_equal(a.terms, b.terms)
+    assert len(a.edges) > 50
+
+
+def test_lean_table_without_a_file(tmp_path, utterances):
+    st = tokenize_to_file(utterances, None, batch_chars=6000, spill_dir=tmp_path)
+    assert st.path is None and st.n_tokens > 40_000
+    assert list(tmp_path.iterdir()) == []
+    lean = tokenize_to_file(utterances, tmp_path / "t.parquet").tokens
+    pd.testing.assert_frame_equal(st.tokens, lean)
