@@ -126,8 +126,8 @@ def _index(tokens, utterances) -> _Index:
     return entry
 
 
-def _unknown_term(term, idx: _Index):
-    close = difflib.get_close_matches(str(term), [str(k) for k in idx.term_rows], n=3)
+def _unknown_term(term, names):
+    close = difflib.get_close_matches(str(term), [str(k) for k in names], n=3)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     return ValueError(f"term {term!r} does not occur in the tokens{hint} "
                       "(terms are the display forms in the tokens' 'term' column)")
@@ -180,7 +180,7 @@ def concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, wi
     idx = _index(tokens, utterances)
     rows = idx.term_rows.get(term)
     if rows is None:
-        raise _unknown_term(term, idx)
+        raise _unknown_term(term, idx.term_rows)
     total = len(rows)
     doc, utt, surf = idx.doc, idx.utt, idx.surface
     pos = idx.position if idx.position is not None else np.arange(len(tokens))
@@ -217,11 +217,11 @@ def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width
                  limit: int | None = None) -> pd.DataFrame:
     """:func:`concordance` of several terms, one DataFrame with the columns ``term`` and ``total`` added.
 
-    With ``limit``, the first ``limit`` occurrences of every term are found
-    first on integer columns, and :func:`concordance` then runs on only the
-    utterances that hold them (all their rows), so the per-utterance lookups
-    are built for those few utterances instead of the whole corpus. The lines
-    are the same as calling :func:`concordance` term by term.
+    The first ``limit`` occurrences (all without ``limit``) of every term are
+    found first on integer columns, and :func:`concordance` then runs on only
+    the utterances that hold them (all their rows), so the per-utterance
+    lookups are built for those utterances instead of the whole corpus. The
+    lines are the same as calling :func:`concordance` term by term.
 
     >>> import pandas as pd
     >>> u = pd.DataFrame({"doc_id": ["d", "d"], "utterance_id": [0, 1], "text": ["予算の話。", "予算です。"]})
@@ -233,7 +233,7 @@ def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width
     """
     terms = list(terms)
     sub_tokens, sub_utterances = tokens, utterances
-    if limit is not None and terms and len(tokens):
+    if terms and len(tokens):
         picked = _first_rows(tokens, terms, limit)
         if picked is not None:
             sub_tokens, sub_utterances, totals = _restrict(tokens, utterances, picked)
@@ -248,18 +248,19 @@ def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width
     return pd.concat(frames, ignore_index=True)
 
 
-def _first_rows(tokens: pd.DataFrame, terms: list, limit: int):
-    """(rows of the first ``limit`` occurrences of each term, in concordance order; occurrences per term).
+def _first_rows(tokens: pd.DataFrame, terms: list, limit: int | None):
+    """(rows of the first ``limit`` (None: all) occurrences of each term, in concordance order; occurrences per term).
 
     None when the table is not one :func:`concordance` can be narrowed for
-    (``term`` not categorical, or a term missing: concordance then says so).
+    (``term`` not categorical); ValueError (with close matches) for a term
+    that is not one of the ``term`` categories.
     """
     term = tokens["term"]
     if not isinstance(term.dtype, pd.CategoricalDtype) or "position" not in tokens.columns:
         return None
     want = term.cat.categories.get_indexer(terms)
-    if (want < 0).any():
-        return None
+    if (want < 0).any():  # said here, before any index of the whole table is built
+        raise _unknown_term(terms[int(np.flatnonzero(want < 0)[0])], term.cat.categories)
     codes = term.cat.codes.to_numpy()
     rows = np.flatnonzero(np.isin(codes, want))
     doc_codes, docs = _codes(tokens["doc_id"])  # categorical: its codes, no string per row
@@ -273,7 +274,7 @@ def _first_rows(tokens: pd.DataFrame, terms: list, limit: int):
     starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
     rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
     totals = dict(zip(term.cat.categories[c[starts]].tolist(), np.diff(np.r_[starts, len(rows)]).tolist()))
-    return rows[rank < limit], totals
+    return (rows if limit is None else rows[rank < limit]), totals
 
 
 def _restrict(tokens, utterances, picked):
@@ -308,7 +309,7 @@ def edge_evidence(tokens: pd.DataFrame, utterances: pd.DataFrame, a: str, b: str
     idx = _index(tokens, utterances)
     for term in (a, b):
         if term not in idx.term_rows:
-            raise _unknown_term(term, idx)
+            raise _unknown_term(term, idx.term_rows)
     X, units, _ = unit_term_matrix(tokens, unit=unit, vocabulary=[a, b])
     both = np.flatnonzero(np.asarray(X.sum(axis=1)).ravel() == 2)
     keys = list(UNIT_KEYS[unit])
@@ -357,7 +358,7 @@ def associated_terms(tokens: pd.DataFrame, term: str, *, unit: str = DEFAULTS["u
     col = pd.Index(vocab).get_indexer([term])[0]
     if col < 0:
         idx = _index(tokens, None)
-        raise _unknown_term(term, idx)
+        raise _unknown_term(term, idx.term_rows)
     Xc = X.tocsc()
     target = Xc[:, col]
     a = np.asarray((target.T @ X).todense()).ravel()
