@@ -173,10 +173,26 @@ def concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, wi
     >>> concordance(t, u, "話", width=3)[["left", "keyword", "right"]].values.tolist()
     [['予算の', '話', 'です。']]
     """
+    lines = concordances(tokens, utterances, [term], width=width, limit=limit)
+    total = lines.attrs["totals"][term]
+    lines = lines.drop(columns=["term", "total"])
+    lines.attrs = {"total": total}
+    return lines
+
+
+_LINE_COLUMNS = ["doc_id", "utterance_id", "speaker", "left", "keyword", "right", "line"]
+
+
+def _check_width_limit(width, limit) -> None:
     if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 0:
         raise ValueError(f"width must be a whole number ≥ 0, not {width!r}")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 0):
         raise ValueError(f"limit must be a whole number ≥ 0 or None (all lines), not {limit!r}")
+
+
+def _concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, width: int,
+                 limit: int | None) -> pd.DataFrame:
+    """:func:`concordance` on the given tables as they are (the per-utterance index of all of ``tokens``)."""
     idx = _index(tokens, utterances)
     rows = idx.term_rows.get(term)
     if rows is None:
@@ -217,6 +233,9 @@ def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width
                  limit: int | None = None) -> pd.DataFrame:
     """:func:`concordance` of several terms, one DataFrame with the columns ``term`` and ``total`` added.
 
+    ``attrs["totals"]`` maps each term to its number of occurrences (also
+    for a term with no line shown, ``limit=0``).
+
     The first ``limit`` occurrences (all without ``limit``) of every term are
     found first on integer columns, and :func:`concordance` then runs on only
     the utterances that hold them (all their rows), so the per-utterance
@@ -231,21 +250,28 @@ def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width
     >>> concordances(t, u, ["予算", "話"], width=2, limit=1)[["term", "total", "left", "keyword", "right"]].values.tolist()
     [['予算', 2, '', '予算', 'の話'], ['話', 1, '算の', '話', '。']]
     """
+    _check_width_limit(width, limit)
     terms = list(terms)
     sub_tokens, sub_utterances = tokens, utterances
     if terms and len(tokens):
         picked = _first_rows(tokens, terms, limit)
         if picked is not None:
             sub_tokens, sub_utterances, totals = _restrict(tokens, utterances, picked)
-    frames = []
+    frames, all_totals = [], {}
     for term in terms:
-        lines = concordance(sub_tokens, sub_utterances, term, width=width, limit=limit)
-        total = lines.attrs["total"] if sub_tokens is tokens else totals.get(term, 0)
+        if sub_tokens is not tokens and limit == 0:  # no line asked for: the subset holds none of its rows
+            lines, total = pd.DataFrame(columns=_LINE_COLUMNS), totals.get(term, 0)
+        else:
+            lines = _concordance(sub_tokens, sub_utterances, term, width=width, limit=limit)
+            total = lines.attrs["total"] if sub_tokens is tokens else totals.get(term, 0)
+        all_totals[term] = total
         frames.append(lines.assign(term=term, total=total))
     if not frames:
-        return pd.DataFrame(columns=["doc_id", "utterance_id", "speaker", "left", "keyword", "right", "line",
-                                     "term", "total"])
-    return pd.concat(frames, ignore_index=True)
+        out = pd.DataFrame(columns=[*_LINE_COLUMNS, "term", "total"])
+    else:
+        out = pd.concat(frames, ignore_index=True)
+    out.attrs = {"totals": all_totals}
+    return out
 
 
 def _first_rows(tokens: pd.DataFrame, terms: list, limit: int | None):

@@ -399,14 +399,10 @@ def kwic_lines(input: str | Path, term: str, *, width: int = 30, config: str | P
     Reads and tokenizes ``input`` with the read and tokenize parameters and
     returns :func:`cooccur.kwic.concordance`'s DataFrame.
     """
-    from .kwic import concordances
+    from .kwic import concordance
 
     corpus, tokens = _read_and_tokenize(input, resolve_params(config, **params))
-    lines = concordances(tokens, corpus.utterances, [term], width=width)
-    total = int(lines["total"].iloc[0]) if len(lines) else 0
-    lines = lines.drop(columns=["term", "total"])
-    lines.attrs["total"] = total
-    return lines
+    return concordance(tokens, corpus.utterances, term, width=width)
 
 
 def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None = None,

@@ -94,15 +94,18 @@ def test_real_japanese_text_through_the_tokenizer():
     assert ev["text"].tolist() == ["情報共有の仕組みも整えたい。", "情報共有については、庁内の仕組みを見直します。"]
 
 
-@pytest.mark.parametrize("limit", [1, 3, 30, None])
-def test_concordances_of_many_terms_equal_one_concordance_per_term(sample_analysis, limit):
-    from cooccur.kwic import concordance, concordances
+@pytest.mark.parametrize("limit", [0, 1, 3, 30, None])
+def test_narrowed_concordances_equal_the_whole_table_index(sample_analysis, limit):
+    from cooccur.kwic import _concordance, concordance, concordances
 
     tokens, utterances = sample_analysis.tokens, sample_analysis.corpus.utterances
     terms = sorted(sample_analysis.graph.nodes)
     together = concordances(tokens, utterances, terms, limit=limit)
     for term in terms:
-        alone = concordance(tokens, utterances, term, limit=limit)
+        alone = _concordance(tokens, utterances, term, width=30, limit=limit)  # the index of every utterance
+        public = concordance(tokens, utterances, term, limit=limit)
+        pd.testing.assert_frame_equal(public, alone)
+        assert public.attrs["total"] == alone.attrs["total"] == together.attrs["totals"][term] > 0
         got = together[together["term"] == term]
         assert (got["total"] == alone.attrs["total"]).all()
         pd.testing.assert_frame_equal(got.drop(columns=["term", "total"]).reset_index(drop=True), alone)
