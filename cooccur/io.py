@@ -174,7 +174,8 @@ class TableWriter:
         self._cast = False
         self._pending: list = []
         self._rows = 0
-        self._empty = None
+        self._parts = 0  # parts written so far (the CSV header goes with the first)
+        self._empty = None  # the schema's empty table (Parquet): the only row group of a table with no rows
 
     def __enter__(self) -> "TableWriter":
         self._tmp = self._atomic.__enter__()
@@ -186,9 +187,8 @@ class TableWriter:
     def write(self, df) -> None:
         """Append the rows of ``df``."""
         if self.kind == "csv":
-            header = self._empty is None
-            self._empty = False
-            self._fh.write(df.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8"))
+            self._fh.write(df.to_csv(index=False, header=not self._parts, lineterminator="\n").encode("utf-8"))
+            self._parts += 1
             return
         import pyarrow as pa
 
@@ -235,7 +235,7 @@ class TableWriter:
         try:
             if exc_type is None:
                 if self.kind == "csv":
-                    if self._empty is None:
+                    if not self._parts:
                         raise ValueError("TableWriter: no part was written, so the CSV has no header")
                     self._fh.close()
                 else:

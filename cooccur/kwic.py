@@ -275,7 +275,8 @@ def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width
 
 
 def _first_rows(tokens: pd.DataFrame, terms: list, limit: int | None):
-    """(rows of the first ``limit`` (None: all) occurrences of each term, in concordance order; occurrences per term).
+    """(rows of the first ``limit`` (None: all) occurrences of each term, in concordance order; occurrences
+    per term; the doc_id codes of every row and their values, for :func:`_restrict`).
 
     None when the table is not one :func:`concordance` can be narrowed for
     (``term`` not categorical); ValueError (with close matches) for a term
@@ -300,13 +301,12 @@ def _first_rows(tokens: pd.DataFrame, terms: list, limit: int | None):
     starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
     rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
     totals = dict(zip(term.cat.categories[c[starts]].tolist(), np.diff(np.r_[starts, len(rows)]).tolist()))
-    return (rows if limit is None else rows[rank < limit]), totals
+    return (rows if limit is None else rows[rank < limit]), totals, doc_codes, docs
 
 
 def _restrict(tokens, utterances, picked):
     """The rows of ``tokens`` and ``utterances`` in the utterances of the picked rows."""
-    rows, totals = picked
-    doc_codes, docs = _codes(tokens["doc_id"])
+    rows, totals, doc_codes, docs = picked
     utt = tokens["utterance_id"].to_numpy()
     keys = set(zip(doc_codes[rows].tolist(), utt[rows].tolist()))
     near = np.flatnonzero(np.isin(doc_codes, np.unique(doc_codes[rows])))  # rows of the documents concerned
