@@ -26,8 +26,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import terms as _terms
+from .phrases import REASONS, PhraseMatcher
 
-__all__ = ["Assembler", "empty_frame", "sorted_codes"]
+__all__ = ["Assembler", "empty_frame", "sorted_codes", "REASON_CODES"]
+
+#: Code of each reason a token is not counted (0: counted); the ``reason`` column's categories are :data:`REASONS`.
+REASON_CODES = {name: i + 1 for i, name in enumerate(REASONS)}
 
 _KINDS = {"": 0, "noun": 1, "prefix": 2, "suffix": 3}
 _KIND_NAMES = ("", "noun", "prefix", "suffix")
@@ -84,6 +88,7 @@ class _Types:
         self.cols = {c: [] for c in ("surface", "dictionary_form", "normalized_form", "reading",
                                      "pos", "pos_detail", "key", "form")}
         self.counted: list[bool] = []
+        self.reason: list[int] = []  # why a type is never counted (REASON_CODES), 0 if it can be
         self.index: dict = {}
 
     def __len__(self) -> int:
@@ -96,6 +101,7 @@ class _Types:
             for c, col in self.cols.items():
                 col.append(values[c])
             self.counted.append(values["counted"])
+            self.reason.append(values["reason"])
         return i
 
 
@@ -116,6 +122,8 @@ class Assembler:
         self.forms = forms
         self.pt = _pos_tables(state, rules["pos"])
         self.types = _Types()
+        phrases = rules.get("phrases") or ()
+        self.matcher = PhraseMatcher(phrases) if phrases else None
         # per type (grown as types are added): numeral, counter after a numeral, compound role, breaks runs
         self._flags: dict[str, list] = {"numeral": [], "counter": [], "kind": [], "breaks": []}
         self._runs: dict[tuple, list[int]] = {}  # (type ids, kinds) -> [run id, occurrences]
@@ -135,21 +143,28 @@ class Assembler:
         if i is not None:
             return i
         pt, sw = self.pt, self.rules["stopwords"]
+        base = self.rules.get("base_stopwords", sw)
         dform, norm, reading, pid = self.forms(w, s)
         key = self.keyof(norm, s)
         stop = key in sw or s in sw or dform in sw
+        speaker = stop and not (key in base or s in base or dform in base)  # only a speaker's name or title
         numeral = bool(pt["numeral"][pid]) or _terms.is_numeral(s)
         kind = int(pt["kind"][pid])
         f = self._flags
         f["numeral"].append(numeral)
         f["counter"].append(bool(pt["counter"][pid]))
         f["kind"].append(0 if numeral else kind)
-        f["breaks"].append((stop and not (kind == 1 and len(s) == 1))
+        # a stopword noun removes whole terms after compounding (it does not cut デジタル版子供白書); stopword
+        # prefixes and suffixes (君, 様, 第, 等 …) and speakers' names still cut runs (山田 | 委員)
+        f["breaks"].append((speaker and not (kind == 1 and len(s) == 1)) or (stop and kind in (2, 3))
                            or (kind == 2 and s in _terms.NON_JOINING_PREFIXES))
+        if self.matcher is not None:
+            self.matcher.add_type(dform, s, pt["detail"][pid])
+        reason = (REASON_CODES["numeral"] if numeral else REASON_CODES["pos"] if not pt["counted"][pid]
+                  else REASON_CODES["speaker"] if speaker else REASON_CODES["stopword"] if stop else 0)
         return self.types.add((w, s), surface=s, dictionary_form=dform, normalized_form=norm, reading=reading,
                               pos=pt["pos"][pid], pos_detail=pt["detail"][pid], key=key,
-                              form=dform if pt["conj"][pid] else s,
-                              counted=bool(pt["counted"][pid]) and not stop and not numeral)
+                              form=dform if pt["conj"][pid] else s, counted=reason == 0, reason=reason)
 
     def _add_joined(self, ident, **values) -> int:
         """Add a forced term or compound type (never a token's base type: its run flags are all off)."""
@@ -158,6 +173,8 @@ class Assembler:
         if i == n:
             for name, flags in self._flags.items():
                 flags.append(0 if name == "kind" else False)
+            if self.matcher is not None:
+                self.matcher.add_blank()
         return i
 
     def _flag(self, name: str, dtype) -> np.ndarray:
@@ -237,10 +254,22 @@ class Assembler:
                     merged_into[a] = self._add_joined(
                         ("forced", term), surface=term, dictionary_form=term, normalized_form=term,
                         reading="".join(col["reading"][x] for x in tt[a:b + 1]), pos="名詞",
-                        pos_detail="名詞-強制語", key=k, form=term, counted=True)
+                        pos_detail="名詞-強制語", key=k, form=term, counted=True, reason=0)
                     span_end[a] = b + 1
                 pos_ = text.find(term, pos_ + 1)
         del starts, ends, row, text
+        # function expressions and formulas: not counted, never part of a compound
+        reason = np.where(not_counted, np.int8(REASON_CODES["numeral"]), np.int8(0)).astype(np.int8)
+        if self.matcher is not None:
+            m = self.matcher
+            anchor = np.fromiter((m.is_anchor(t) for t in range(len(self.types))), dtype=bool,
+                                 count=len(self.types))
+            cand = np.flatnonzero(anchor[tt] & ~taken).tolist()
+            if cand:
+                for a, b, why in m.match(tt, same_piece, candidates=cand, taken=taken):
+                    reason[a:b] = np.where(reason[a:b] == 0, REASON_CODES[why], reason[a:b])
+                    taken[a:b] = True
+            not_counted = reason > 0
         # compounds
         kind = self._flag("kind", np.int8)[tt]
         kind[taken | after_num | self._flag("breaks", bool)[tt]] = 0
@@ -248,7 +277,7 @@ class Assembler:
         run_start, run_id = (self._collect_runs(kind, same_piece, tt) if self.rules["compounds"] != "off"
                              else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)))
         return dict(N=N, prow=prow, ppara=ppara, psent=psent, tt=tt, offset=offset, not_counted=not_counted,
-                    merged_into=merged_into, span_end=span_end, run_start=run_start, run_id=run_id)
+                    reason=reason, merged_into=merged_into, span_end=span_end, run_start=run_start, run_id=run_id)
 
     def _collect_runs(self, kind, same_piece, tt) -> tuple[np.ndarray, np.ndarray]:
         """Runs of nouns/prefixes/suffixes (``same_piece``: token continues its sentence piece).
@@ -328,7 +357,9 @@ class Assembler:
                         dictionary_form="".join(col["dictionary_form"][t] for t in part),
                         normalized_form="".join(col["normalized_form"][t] for t in part),
                         reading="".join(col["reading"][t] for t in part),
-                        counted=ok_pos and key not in sw and surface not in sw)
+                        counted=ok_pos and key not in sw and surface not in sw,
+                        reason=(0 if ok_pos and key not in sw and surface not in sw
+                                else REASON_CODES["pos"] if not ok_pos else REASON_CODES["stopword"]))
                 merged_into[start + a] = t_new
                 span_end[start + a] = start + b
         N = batch["N"]
@@ -341,13 +372,16 @@ class Assembler:
         del inside, merged
         rtype = np.where(merged_into >= 0, merged_into, batch["tt"])[keep]
         counted = np.asarray(self.types.counted, dtype=bool)[rtype] & ~batch["not_counted"][keep]
+        tok_reason = batch["reason"][keep]
+        reason = np.where(tok_reason > 0, tok_reason, np.asarray(self.types.reason, dtype=np.int8)[rtype])
+        reason[counted] = 0
         freq = np.bincount(rtype[counted], minlength=len(self.types))
         freq[:len(self._freq)] += self._freq
         self._freq = freq
         rrow = np.repeat(batch["prow"], N)[keep]
         first = np.flatnonzero(np.r_[True, rrow[1:] != rrow[:-1]])
         position = np.arange(len(rrow)) - np.repeat(first, np.diff(np.r_[first, len(rrow)]))
-        return dict(rtype=rtype, counted=counted, rrow=rrow, position=position,
+        return dict(rtype=rtype, counted=counted, reason=reason, rrow=rrow, position=position,
                     paragraph_id=np.repeat(batch["ppara"], N)[keep], sentence_id=np.repeat(batch["psent"], N)[keep],
                     offset=batch["offset"][keep])
 
@@ -398,6 +432,9 @@ class Assembler:
             elif c == "term":
                 cats, t_term = self._final["term"]
                 cols[c] = pd.Categorical.from_codes(np.where(rows["counted"], t_term[rtype], -1), categories=cats)
+            elif c == "reason":  # codes 1.. are REASONS in order (sorted), 0 (counted) is NA
+                cols[c] = pd.Categorical.from_codes(rows["reason"].astype(np.int64) - 1,
+                                                    categories=pd.Index(REASONS, dtype="str"))
             else:
                 cats, tcodes = self._final[c]
                 cols[c] = pd.Categorical.from_codes(tcodes[rtype], categories=cats)

@@ -63,6 +63,7 @@ __all__ = [
     "load_synonyms",
     "compound_segments",
     "choose_display",
+    "load_phrase_rules",
 ]
 
 #: POS prefixes never counted, whatever ``pos`` says.
@@ -422,3 +423,28 @@ def choose_display(counts: Mapping[str, int]) -> str:
     'a'
     """
     return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def load_phrase_rules(*, stopwords: str = DEFAULTS["stopwords"],
+                      function_expressions: bool = DEFAULTS["function_expressions"]) -> tuple:
+    """The phrases whose tokens are not counted: function expressions, and the minutes formulas with that preset.
+
+    >>> len(load_phrase_rules(function_expressions=False, stopwords="none"))
+    0
+    >>> len(load_phrase_rules()) > len(load_phrase_rules(stopwords="none")) > 100
+    True
+    """
+    from .phrases import load_phrases
+
+    key = (stopwords, bool(function_expressions))
+    if key not in _PHRASE_CACHE:
+        out = []
+        if function_expressions:
+            out += load_phrases("function_expressions.tsv", reason="function_expression")
+            if stopwords == "minutes":
+                out += load_phrases("formulas_minutes.tsv", reason="formula")
+        _PHRASE_CACHE[key] = tuple(out)
+    return _PHRASE_CACHE[key]
+
+
+_PHRASE_CACHE: dict = {}

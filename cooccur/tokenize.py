@@ -33,7 +33,7 @@ __all__ = ["get_tokenizer", "tokenize_utterances", "tokenize_to_file", "Streamed
            "MAX_INPUT_BYTES", "MAX_PIECE_CHARS"]
 
 TOKEN_COLUMNS = ("doc_id", "utterance_id", "paragraph_id", "sentence_id", "position", "surface", "term",
-                 "pos", "pos_detail", "dictionary_form", "normalized_form", "reading")
+                 "reason", "pos", "pos_detail", "dictionary_form", "normalized_form", "reading")
 
 
 def _as_utterances(utterances):
@@ -62,6 +62,7 @@ def tokenize_utterances(utterances, *,
                         compounds: Literal["off", "all", "frequent"] = DEFAULTS["compounds"],
                         compound_min_frequency: int = DEFAULTS["compound_min_frequency"],
                         speaker_stopwords: bool = DEFAULTS["speaker_stopwords"],
+                        function_expressions: bool = DEFAULTS["function_expressions"],
                         jobs: int | None = DEFAULTS["jobs"],
                         include_excluded: bool = False,
                         progress: Callable[[int], object] | None = None,
@@ -80,6 +81,10 @@ def tokenize_utterances(utterances, *,
     speaker_stopwords : bool
         Do not count the speakers' names and titles (taken from the ``speaker``
         column, see :func:`cooccur.terms.speaker_name_words`) as terms.
+    function_expressions : bool
+        Recognise function expressions (において, とともに, に向けて …; and with
+        the ``minutes`` preset the formulas of minutes: 見解を求めます, お答え
+        いたします …) and do not count their words; see :mod:`cooccur.phrases`.
     jobs : int, optional
         Worker threads (default: all cores). Output does not depend on it.
     include_excluded : bool
@@ -111,8 +116,8 @@ def tokenize_utterances(utterances, *,
     utt, rules, rows, texts, jobs = _prepare(
         utterances, split_mode=split_mode, pos=pos, stopwords=stopwords, extra_stopwords=extra_stopwords,
         forced_terms=forced_terms, synonyms=synonyms, compounds=compounds,
-        compound_min_frequency=compound_min_frequency, speaker_stopwords=speaker_stopwords, jobs=jobs,
-        include_excluded=include_excluded)
+        compound_min_frequency=compound_min_frequency, speaker_stopwords=speaker_stopwords,
+        function_expressions=function_expressions, jobs=jobs, include_excluded=include_excluded)
     results = _tokenize_rows(utt, rows, texts, split_mode, jobs, progress, cache, map_chunks)
     asm = _assembler(utt, rules)
     batch = asm.front(results)
@@ -131,7 +136,7 @@ BATCH_CHARS = 2_000_000
 LEAN_COLUMNS = ("doc_id", "utterance_id", "paragraph_id", "sentence_id", "position", "surface", "term", "pos",
                 "pos_detail")
 _TERM_KEYS = ("split_mode", "pos", "stopwords", "extra_stopwords", "forced_terms", "synonyms", "compounds",
-              "compound_min_frequency", "speaker_stopwords", "jobs")
+              "compound_min_frequency", "speaker_stopwords", "function_expressions", "jobs")
 
 
 @dataclass
@@ -297,7 +302,8 @@ def _concat_parts(parts: list):
 
 
 def _prepare(utterances, *, split_mode, pos, stopwords, extra_stopwords, forced_terms, synonyms, compounds,
-             compound_min_frequency, speaker_stopwords, jobs, include_excluded):
+             compound_min_frequency, speaker_stopwords, jobs, include_excluded,
+             function_expressions=DEFAULTS["function_expressions"]):
     """Check the arguments; return (utterances, term rules, rows to tokenize, their texts, threads)."""
     if split_mode not in SPLIT_MODES:
         raise ValueError(choices_message("split_mode", split_mode, SPLIT_MODES))
@@ -313,6 +319,8 @@ def _prepare(utterances, *, split_mode, pos, stopwords, extra_stopwords, forced_
         min_freq=compound_min_frequency,
     )
     _terms.compound_segments([], compounds=compounds, compound_min_frequency=compound_min_frequency)
+    rules["base_stopwords"] = rules["stopwords"]
+    rules["phrases"] = _terms.load_phrase_rules(stopwords=stopwords, function_expressions=function_expressions)
     utt = _as_utterances(utterances)
     if speaker_stopwords and "speaker" in utt.columns:
         names = _terms.speaker_name_words(utt["speaker"].dropna().unique())

@@ -1,0 +1,258 @@
+"""Multi-token phrases that are grammar or procedure, not topics: function expressions and formulas.
+
+SudachiPy cuts compound particles into ordinary words (において → に + おい + て,
+とともに → と + とも + に), so their verbs and nouns (おく, とも, 向ける, 対する …)
+would be counted as content words. This module reads tables of such phrases,
+written as sequences of token patterns, and finds them in a token sequence.
+:mod:`cooccur.assemble` marks the tokens of every match as not counted
+(``tokens.reason`` = ``function_expression`` or ``formula``) and keeps them
+out of compounds; the same words elsewhere are counted as usual.
+
+Two tables ship with cooccur (``cooccur/data``):
+
+* ``function_expressions.tsv`` — compound particles, conjunctive and auxiliary
+  expressions and sentence adverbs of written and spoken Japanese (applied
+  when ``function_expressions`` is true, the default);
+* ``formulas_minutes.tsv`` — questions, answers, the chair's procedure and
+  courtesies of assembly and committee minutes (見解を求めます, お答えいたします,
+  御指摘, 異議なしと認めます …), applied with the ``minutes`` stopword preset.
+
+Pattern syntax (one token per space-separated item):
+
+``form``
+    the token's dictionary form or its surface is ``form``;
+``a|b|c``
+    any of these forms;
+``=form``
+    the surface only;
+``…:POS``
+    and its part of speech (``-``-joined) starts with ``POS``;
+``…?``
+    the item is optional.
+
+>>> t = parse_pattern("に:助詞 おく:動詞")
+>>> [(sorted(e.forms), e.pos) for e in t[0]]
+[(['に'], '助詞'), (['おく'], '動詞')]
+>>> len(parse_pattern("お|御:接頭辞? 答える"))
+2
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import unicodedata
+
+from .errors import ConfigError
+
+__all__ = ["Element", "Phrase", "parse_pattern", "load_phrases", "PhraseMatcher", "REASONS"]
+
+#: Reasons a token is not counted, as written in the ``reason`` column of the tokens table.
+REASONS = ("formula", "function_expression", "numeral", "pos", "speaker", "stopword")
+
+
+@dataclass(frozen=True)
+class Element:
+    """One token of a pattern: any of ``forms`` (dictionary form or surface; surface only if ``surface_only``)."""
+
+    forms: frozenset
+    pos: str = ""
+    surface_only: bool = False
+
+    def matches(self, dictionary_form: str, surface: str, pos_detail: str) -> bool:
+        if self.pos and not pos_detail.startswith(self.pos):
+            return False
+        return surface in self.forms or (not self.surface_only and dictionary_form in self.forms)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A concrete pattern (no optional items left), the reason it is not counted, and its table row."""
+
+    elements: tuple
+    reason: str
+    expression: str
+    line: int
+
+
+def _nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
+
+
+def parse_pattern(pattern: str, *, where: str = "pattern") -> list[tuple[Element, ...]]:
+    """Every concrete element sequence a pattern stands for (optional items expanded).
+
+    Raises
+    ------
+    ConfigError
+        For an empty pattern, an empty form, or a pattern of optional items only.
+    """
+    items = []
+    for raw in _nfkc(pattern).split():
+        optional = raw.endswith("?")
+        body = raw[:-1] if optional else raw
+        forms_part, _, pos = body.partition(":")
+        surface_only = False
+        forms = []
+        for f in forms_part.split("|"):
+            if f.startswith("="):
+                surface_only, f = True, f[1:]
+            if not f:
+                raise ConfigError(f"empty form in {raw!r}; write forms as a|b|c", path=where)
+            forms.append(f)
+        items.append((Element(frozenset(forms), pos, surface_only), optional))
+    if not items:
+        raise ConfigError("empty pattern", path=where)
+    if all(opt for _e, opt in items):
+        raise ConfigError("a pattern needs at least one item that is not optional", path=where)
+    out = []
+    choices = [((e,), ()) if opt else ((e,),) for e, opt in items]
+    for combo in itertools.product(*choices):
+        out.append(tuple(x for part in combo for x in part))
+    return out
+
+
+def load_phrases(path: str | Path, *, reason: str) -> list[Phrase]:
+    """Phrases of a TSV table (``expression``, ``pattern``, …; ``#`` comments), each a concrete pattern.
+
+    ``path`` is a file, or the name of a table shipped in ``cooccur/data``.
+
+    Raises
+    ------
+    ConfigError
+        For a missing file or a row without a pattern, naming the line.
+    """
+    p = Path(path)
+    if p.is_file():
+        text, where = p.read_text(encoding="utf-8-sig"), str(p)
+    else:
+        try:
+            text = resources.files("cooccur").joinpath("data", str(path)).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError("phrase table not found; give a TSV file with expression and pattern columns",
+                              path=str(path)) from None
+        where = f"cooccur/data/{path}"
+    out: list[Phrase] = []
+    header_seen = False
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = line.split("\t")
+        if not header_seen:
+            header_seen = True
+            if cells[0].strip() == "expression":
+                continue
+        if len(cells) < 2 or not cells[1].strip():
+            raise ConfigError("a row needs an expression and a pattern, separated by a tab", path=where, line=lineno)
+        for elements in parse_pattern(cells[1], where=f"{where}:{lineno}"):
+            out.append(Phrase(elements, reason, cells[0].strip(), lineno))
+    return out
+
+
+_FUNCTIONAL_POS = ("助詞", "助動詞")
+
+
+def _anchor(elements: Sequence[Element]) -> int:
+    """The item a match is looked for from: the first not restricted to particles/auxiliaries, else the longest form."""
+    for i, e in enumerate(elements):
+        if e.pos and not e.pos.startswith(_FUNCTIONAL_POS):
+            return i
+    for i, e in enumerate(elements):
+        if not e.pos and max(map(len, e.forms)) >= 2:
+            return i
+    return max(range(len(elements)), key=lambda i: max(map(len, elements[i].forms)))
+
+
+class PhraseMatcher:
+    """Finds phrases in sequences of token types; types are registered once each (:meth:`add_type`).
+
+    >>> m = PhraseMatcher(load_phrases("function_expressions.tsv", reason="function_expression"))
+    >>> ids = [m.add_type(d, s, p) for d, s, p in [("市", "市", "名詞-普通名詞"), ("に", "に", "助詞-格助詞"),
+    ...        ("おく", "おい", "動詞-一般"), ("て", "て", "助詞-接続助詞"), ("検討", "検討", "名詞-普通名詞")]]
+    >>> m.match(ids, [True] * 5)
+    [(1, 3, 'function_expression')]
+    """
+
+    def __init__(self, phrases: Iterable[Phrase]):
+        # longest phrases first, so that the longest match at a place wins
+        self.phrases = sorted(phrases, key=lambda p: -len(p.elements))
+        elements: dict[Element, int] = {}
+        self._pattern_ids: list[tuple[int, ...]] = []
+        for ph in self.phrases:
+            self._pattern_ids.append(tuple(elements.setdefault(e, len(elements)) for e in ph.elements))
+        self.elements = list(elements)
+        self._by_form: dict[str, list[int]] = {}
+        for i, e in enumerate(self.elements):
+            for f in e.forms:
+                self._by_form.setdefault(f, []).append(i)
+        # element id -> [(phrase index, item index)] where it is the anchor
+        self._anchored: dict[int, list[tuple[int, int]]] = {}
+        for pi, ids in enumerate(self._pattern_ids):
+            k = _anchor(self.phrases[pi].elements)
+            self._anchored.setdefault(ids[k], []).append((pi, k))
+        self._type_elements: list[frozenset] = []
+        self._type_anchors: list[tuple] = []
+
+    def __len__(self) -> int:
+        return len(self.phrases)
+
+    def add_type(self, dictionary_form: str, surface: str, pos_detail: str) -> int:
+        """Register the next token type; returns its index (types are numbered in the order added)."""
+        cand = set(self._by_form.get(surface, ())) | set(self._by_form.get(dictionary_form, ()))
+        ids = frozenset(i for i in cand if self.elements[i].matches(dictionary_form, surface, pos_detail))
+        self._type_elements.append(ids)
+        anchors = [a for i in ids for a in self._anchored.get(i, ())]
+        self._type_anchors.append(tuple(sorted(anchors)))
+        return len(self._type_elements) - 1
+
+    def add_blank(self) -> int:
+        """Register a type that matches nothing (forced terms, compounds)."""
+        self._type_elements.append(frozenset())
+        self._type_anchors.append(())
+        return len(self._type_elements) - 1
+
+    def is_anchor(self, type_id: int) -> bool:
+        return bool(self._type_anchors[type_id])
+
+    def match(self, types: Sequence[int], same_piece: Sequence[bool], *,
+              candidates: Iterable[int] | None = None, taken=None) -> list[tuple[int, int, str]]:
+        """Non-overlapping matches ``(start, end, reason)`` in a token sequence.
+
+        ``same_piece[i]`` is true when token ``i`` continues the sentence of
+        token ``i - 1``; ``candidates`` (default: every token) are the
+        positions of anchor types; ``taken[i]`` marks tokens already used
+        (forced terms), which no match may touch.
+        """
+        n = len(types)
+        if candidates is None:
+            candidates = [i for i in range(n) if self._type_anchors[types[i]]]
+        marked = bytearray(n)
+        found: list[tuple[int, int, str]] = []
+        te = self._type_elements
+        for j in candidates:
+            if marked[j]:
+                continue
+            best = None
+            for pi, k in self._type_anchors[types[j]]:
+                ids = self._pattern_ids[pi]
+                start, end = j - k, j - k + len(ids)
+                if start < 0 or end > n or (best is not None and end - start <= best[1] - best[0]):
+                    continue
+                ok = True
+                for i in range(start, end):
+                    if (i > start and not same_piece[i]) or marked[i] or ids[i - start] not in te[types[i]] \
+                            or (taken is not None and taken[i]):
+                        ok = False
+                        break
+                if ok:
+                    best = (start, end, self.phrases[pi].reason)
+            if best is not None:
+                for i in range(best[0], best[1]):
+                    marked[i] = 1
+                found.append(best)
+        found.sort()
+        return found
