@@ -81,6 +81,7 @@ __all__ = [
 
 MEASURES: tuple[str, ...] = ("jaccard", "dice", "simpson", "cosine", "npmi", "lift", "log_likelihood")
 UNITS: tuple[str, ...] = ("sentence", "paragraph", "utterance", "document")
+SELECTIONS: tuple[str, ...] = ("salience", "frequency")
 UNIT_KEYS: dict[str, tuple[str, ...]] = {
     "sentence": ("doc_id", "utterance_id", "sentence_id"),
     "paragraph": ("doc_id", "utterance_id", "paragraph_id"),
@@ -95,6 +96,7 @@ _LOG_RTOL = 1e-12
 
 Measure = Literal["jaccard", "dice", "simpson", "cosine", "npmi", "lift", "log_likelihood"]
 Unit = Literal["sentence", "paragraph", "utterance", "document"]
+Selection = Literal["salience", "frequency"]
 
 _CHOICES = {p.name: p.choices for p in PARAMS if p.choices}
 assert set(_CHOICES["measure"]) == set(MEASURES) and set(_CHOICES["unit"]) == set(UNITS)
@@ -319,6 +321,7 @@ def count_cooccurrence(
     max_document_frequency: int | None = DEFAULTS["max_document_frequency"],
     top_n: int = DEFAULTS["top_n"],
     threshold: float | None = DEFAULTS["threshold"],
+    selection: Selection = DEFAULTS["selection"],
     pair_counts=None,
 ) -> Cooccurrence:
     """Count co-occurrences of the candidate terms and select the network's edges.
@@ -339,6 +342,14 @@ def count_cooccurrence(
         Keep the N strongest pairs and every pair tied with the N-th.
     threshold : float, optional
         Instead of ``top_n``: keep every pair whose measure is ≥ threshold.
+    selection : {"salience", "frequency"}
+        ``"salience"``: of the terms within the frequency bounds, the
+        :data:`AUTO_TARGET_TERMS` (75) with the highest salience
+        (:func:`cooccur.dispersion.term_dispersion`: frequency boosted by
+        clustering), so words spread evenly through everything give way to
+        the topics; ``min_frequency=None`` then means at least 2.
+        ``"frequency"``: KH Coder's rule, every term above ``min_frequency``
+        (automatic: about 75 terms).
     pair_counts : callable, optional
         ``pair_counts(Xc)`` returning the sparse ``Xc.T @ Xc`` of the binary
         unit × candidate-term matrix, computed elsewhere (the Dask engine sums
@@ -362,11 +373,19 @@ def count_cooccurrence(
         frequency = np.bincount(pd.Index(vocab).get_indexer(tokens["term"][counted]), minlength=len(vocab))
     else:
         frequency = np.zeros(0, dtype=np.int64)
+    if selection not in SELECTIONS:
+        raise ValueError(choices_message("selection", selection, SELECTIONS))
+    salience = None
+    if selection == "salience" and len(vocab):
+        from .dispersion import term_dispersion
+
+        disp = term_dispersion(tokens).set_index("term")["salience"]
+        salience = disp.reindex(pd.Index(vocab, dtype=object)).to_numpy(dtype=np.float64)
     return cooccurrence_from_matrix(
         X, vocab, frequency=frequency, unit=unit, measure=measure, min_frequency=min_frequency,
         max_frequency=max_frequency, min_document_frequency=min_document_frequency,
         max_document_frequency=max_document_frequency, top_n=top_n, threshold=threshold,
-        pair_counts=pair_counts)
+        salience=salience, pair_counts=pair_counts)
 
 
 def cooccurrence_from_matrix(
@@ -382,11 +401,14 @@ def cooccurrence_from_matrix(
     max_document_frequency: int | None = DEFAULTS["max_document_frequency"],
     top_n: int = DEFAULTS["top_n"],
     threshold: float | None = DEFAULTS["threshold"],
+    salience=None,
     pair_counts=None,
 ) -> Cooccurrence:
     """:func:`count_cooccurrence` on a ready binary unit × term CSR matrix.
 
     ``frequency`` (occurrences per column) defaults to the document frequency.
+    ``salience`` (a score per column) selects the candidates as
+    ``selection="salience"`` does; None selects by frequency (KH Coder's rule).
     """
     if measure not in MEASURES:
         raise ValueError(choices_message("measure", measure, MEASURES))
@@ -405,7 +427,7 @@ def cooccurrence_from_matrix(
     unit_name = unit
 
     cand, applied = _candidates(freq, df, min_frequency, max_frequency, min_document_frequency,
-                                max_document_frequency, unit_name)
+                                max_document_frequency, unit_name, salience=salience, vocab=vocab)
     warns = []
     if len(cand) > MANY_TERMS:
         warns.append(f"{len(cand)} terms qualify (min_frequency={applied}); more than {MANY_TERMS} terms "
@@ -434,7 +456,8 @@ def cooccurrence_from_matrix(
                           "document_frequency": df[cand]})
     terms = terms.sort_values(["frequency", "term"], ascending=[False, True], kind="mergesort",
                               ignore_index=True)
-    params = dict(unit=unit_name, measure=measure, min_frequency=applied, max_frequency=max_frequency,
+    params = dict(unit=unit_name, measure=measure, selection="frequency" if salience is None else "salience",
+                  min_frequency=applied, max_frequency=max_frequency,
                   min_document_frequency=min_document_frequency,
                   max_document_frequency=max_document_frequency,
                   top_n=None if threshold is not None else int(top_n), threshold=threshold,
@@ -445,7 +468,7 @@ def cooccurrence_from_matrix(
                         unit=unit_name, measure=measure, parameters=params, warnings=warns)
 
 
-def _candidates(freq, df, min_frequency, max_frequency, min_df, max_df, unit):
+def _candidates(freq, df, min_frequency, max_frequency, min_df, max_df, unit, *, salience=None, vocab=None):
     """Indices of the candidate terms (sorted) and the min_frequency applied."""
     if len(freq) == 0 or freq.sum() == 0:
         raise AnalysisError("the tokens contain no counted term (every term is NA); "
@@ -460,6 +483,15 @@ def _candidates(freq, df, min_frequency, max_frequency, min_df, max_df, unit):
         if not (ok & mask).any():
             _nothing_left(name, verb, freq, df, ok, unit)
         ok &= mask
+    if salience is not None:
+        floor = 2 if min_frequency is None else int(min_frequency)
+        if not (ok & (freq >= floor)).any():
+            _nothing_left("min_frequency", "lower", freq, df, ok, unit, applied=floor)
+        idx = np.flatnonzero(ok & (freq >= floor))
+        # highest salience first; ties by frequency, then term, so the choice never depends on order
+        order = np.lexsort((vocab[idx].astype(str), -freq[idx], -np.asarray(salience)[idx]))
+        cand = np.sort(idx[order[:AUTO_TARGET_TERMS]])
+        return cand, (int(freq[cand].min()) if min_frequency is None else floor)
     applied = auto_min_frequency(freq[ok]) if min_frequency is None else int(min_frequency)
     if not (ok & (freq >= applied)).any():
         _nothing_left("min_frequency", "lower", freq, df, ok, unit, applied=applied)

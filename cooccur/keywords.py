@@ -63,7 +63,7 @@ __all__ = [
 KEYWORD_SCORES: tuple[str, ...] = next(p.choices for p in PARAMS if p.name == "keyword_score")
 _NOUNISH = ("名詞", "複合名詞", "接頭辞", "接尾辞")
 
-Score = Literal["tfidf", "frequency", "document_frequency", "log_likelihood", "flr", "degree", "betweenness"]
+Score = Literal["salience", "tfidf", "frequency", "document_frequency", "log_likelihood", "flr", "degree", "betweenness"]
 
 
 def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_score"], unit: str = DEFAULTS["unit"],
@@ -74,7 +74,11 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
     ----------
     tokens : DataFrame
         Tokens contract.
-    score : {"tfidf", "frequency", "document_frequency", "log_likelihood", "flr", "degree", "betweenness"}
+    score : {"salience", "tfidf", "frequency", "document_frequency", "log_likelihood", "flr", "degree", "betweenness"}
+        ``salience``: frequency boosted by how the term clusters in some
+        paragraphs or turns (:func:`cooccur.dispersion.term_dispersion`), so a
+        word spread evenly through everything (or a one-word formula paragraph
+        repeated) cannot top the list.
     unit : {"sentence", "paragraph", "utterance", "document"}
         Unit for document_frequency, tfidf and log_likelihood.
     graph : networkx.Graph, optional
@@ -88,8 +92,8 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
     Returns
     -------
     DataFrame
-        ``term, score, rank, frequency, document_frequency, tfidf, log_likelihood,
-        flr, degree, betweenness``; sorted by rank.
+        ``term, score, rank, frequency, document_frequency, salience, clustering,
+        tfidf, log_likelihood, flr, degree, betweenness``; sorted by rank.
 
     Examples
     --------
@@ -110,6 +114,14 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
     df = np.bincount(Xc.indices, minlength=len(vocab))
     out = pd.DataFrame({"term": pd.Series(vocab, dtype=object), "frequency": freq, "document_frequency": df})
     out["tfidf"] = tfidf_sums(Xc, df) if len(vocab) else np.zeros(0)
+    if len(vocab):
+        from .dispersion import term_dispersion
+
+        disp = term_dispersion(tokens).set_index("term")
+        out["clustering"] = out["term"].map(disp["clustering"]).to_numpy(dtype=float)
+        out["salience"] = out["term"].map(disp["salience"]).to_numpy(dtype=float)
+    else:
+        out["clustering"] = out["salience"] = np.zeros(0)
     out["log_likelihood"] = _dispersion_g2(Xc)
     out["flr"] = flr_scores(tokens, vocab, freq, counts=flr_counts) if len(vocab) else np.zeros(0)
     if graph is not None:
@@ -124,8 +136,8 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
     out = out.sort_values(["score", "frequency", "term"], ascending=[False, False, True], kind="mergesort",
                           na_position="last", ignore_index=True)
     out["rank"] = np.arange(1, len(out) + 1)
-    cols = ["term", "score", "rank", "frequency", "document_frequency", "tfidf", "log_likelihood", "flr",
-            "degree", "betweenness"]
+    cols = ["term", "score", "rank", "frequency", "document_frequency", "salience", "clustering", "tfidf",
+            "log_likelihood", "flr", "degree", "betweenness"]
     out = out[cols]
     return out.head(top).reset_index(drop=True) if top is not None else out
 

@@ -57,10 +57,14 @@ def test_sample_run_writes_every_output(sample_output):
 def test_forum_themes_surface_in_keywords_and_network(sample_output):
     out, _ = sample_output
     keywords = pd.read_csv(out / "keywords.csv", encoding="utf-8-sig")
-    top10 = list(keywords.sort_values("rank")["term"].head(10))
+    # the default score (salience) ranks terms that cluster in some turns first; our sample spreads the
+    # three themes through every session, so they rank just below the session topics (カード, 島 …)
+    top20 = list(keywords.sort_values("rank")["term"].head(20))
+    by_frequency = list(keywords.sort_values(["frequency", "term"], ascending=[False, True])["term"].head(10))
     nodes = set(pd.read_csv(out / "nodes.csv", encoding="utf-8-sig")["term"])
     for theme in ("標準化", "情報共有", "ICT人材"):
-        assert theme in top10, (theme, top10)
+        assert theme in top20, (theme, top20)
+        assert theme in by_frequency, (theme, by_frequency)
         assert theme in nodes, theme
 
 

@@ -151,7 +151,7 @@ def test_auto_min_frequency_is_applied_and_warns_over_150():
     units = [[f"語{k:03d}", f"語{(k + 1) % 160:03d}"] for k in range(160)]
     tokens = make_tokens(units)
     with pytest.warns(UserWarning, match="160 terms qualify"):
-        cooc = count_cooccurrence(tokens)
+        cooc = count_cooccurrence(tokens, selection="frequency")
     assert cooc.min_frequency_ == 2 and len(cooc.terms) == 160
     assert cooc.warnings and "raise min_frequency" in cooc.warnings[0]
     assert cooc.parameters["min_frequency"] == 2 and cooc.parameters["top_n"] == DEFAULTS["top_n"]

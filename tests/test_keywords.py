@@ -35,8 +35,17 @@ def test_tfidf_frequency_and_dispersion_by_hand():
     g2 = 2 * (2 * math.log(2 / 1.5) + math.log(1 / 1.5) + math.log(1 / 0.5))
     assert k.loc["予算", "log_likelihood"] == pytest.approx(g2)
     assert k.loc["議会", "degree"] != k.loc["議会", "degree"]  # NaN without a graph
-    assert DEFAULTS["keyword_score"] == "tfidf"
-    assert rank_keywords(t)["term"].tolist() == ["議会", "予算"]  # 1.39 > 0.64
+    assert DEFAULTS["keyword_score"] == "salience"
+    # salience = f · exp(4 · clustering), clustering = max over paragraphs and utterances of 1 − df / E,
+    # E = Σ_u (1 − exp(−f ℓ_u / L)); paragraphs ℓ = (3, 1), the one utterance ℓ = 4, L = 4
+    e_par = (1 - math.exp(-2 * 3 / 4)) + (1 - math.exp(-2 * 1 / 4))
+    e_utt = 1 - math.exp(-2)
+    c_budget = max(1 - 1 / e_par, 1 - 1 / e_utt)  # in 1 of 2 expected paragraphs: clustered
+    c_assembly = max(1 - 2 / e_par, 1 - 1 / e_utt)  # in both paragraphs: spread
+    assert k.loc["予算", "salience"] == pytest.approx(2 * math.exp(4 * c_budget))
+    assert k.loc["議会", "salience"] == pytest.approx(2 * math.exp(4 * c_assembly))
+    assert rank_keywords(t)["term"].tolist() == ["予算", "議会"]  # 3.58 > 1.07
+    assert rank_keywords(t, score="tfidf")["term"].tolist() == ["議会", "予算"]  # 1.39 > 0.64
     assert rank_keywords(t, score="frequency", top=1)[["term", "score", "rank"]].values.tolist() == [["予算", 2.0, 1]]
 
 

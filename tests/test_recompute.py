@@ -23,6 +23,28 @@ UNIT_COLUMNS = {
 }
 
 
+def naive_salience(rows: list[dict]) -> dict[str, float]:
+    """Salience as docs/README define it, in plain Python: f · exp(4 · max(clustering over paragraphs, utterances))."""
+    best: dict[str, float] = {}
+    for keys in (UNIT_COLUMNS["paragraph"], UNIT_COLUMNS["utterance"]):
+        length: Counter = Counter()
+        units_with: dict[str, set] = defaultdict(set)
+        freq: Counter = Counter()
+        for r in rows:
+            if isinstance(r["term"], str):
+                key = tuple(r[k] for k in keys)
+                length[key] += 1
+                units_with[r["term"]].add(key)
+                freq[r["term"]] += 1
+        total = sum(length.values())
+        for t, f in freq.items():
+            expected = sum(1 - math.exp(-f * n / total) for n in length.values())
+            c = max(-1.0, min(1.0, 1 - len(units_with[t]) / expected))
+            best[t] = max(best.get(t, -1.0), c)
+    counts = Counter(r["term"] for r in rows if isinstance(r["term"], str))
+    return {t: counts[t] * math.exp(4 * best[t]) for t in counts}
+
+
 def naive_edges(tokens: pd.DataFrame, params: dict) -> dict[tuple[str, str], tuple[int, Fraction]]:
     keys = UNIT_COLUMNS[params["unit"]]
     rows = tokens.to_dict("records")
@@ -40,6 +62,10 @@ def naive_edges(tokens: pd.DataFrame, params: dict) -> dict[tuple[str, str], tup
         df.update(terms)
     candidates = {t for t, f in frequency.items() if f >= params["min_frequency"]
                   and df[t] >= params["min_document_frequency"]}
+    if params.get("selection", "frequency") == "salience":
+        salience = naive_salience(rows)
+        ranked = sorted(candidates, key=lambda t: (-salience[t], -frequency[t], t))
+        candidates = set(ranked[:75])
     pairs: Counter = Counter()
     for terms in units.values():
         for a, b in combinations(sorted(terms & candidates), 2):
