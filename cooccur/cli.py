@@ -122,7 +122,7 @@ def cli() -> None:
               help="Reuse the tokenization of unchanged documents (kept in OUTPUT/.cache).  [default: cache]")
 @click.option("-q", "--quiet", is_flag=True, default=False, help="No progress bar and no summary.")
 @click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
-@stage_options("read", "tokenize", "cooccurrence", "network", "keywords", "plot", "export", "engine")
+@stage_options("read", "speakers", "tokenize", "cooccurrence", "network", "keywords", "plot", "export", "engine")
 def analyze(input: Path, output: Path, config: Path | None, force: bool, cache: bool, quiet: bool, debug: bool,
             **params: Any) -> None:
     """Read INPUT (a transcript file or folder) and write the analysis to OUTPUT.
@@ -151,7 +151,7 @@ def analyze(input: Path, output: Path, config: Path | None, force: bool, cache: 
 @click.option("--width", type=int, default=30, show_default=True, help="Characters of context on each side.")
 @click.option("--config", type=click.Path(path_type=Path), default=None, help="TOML file with parameters.")
 @click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
-@stage_options("read", "tokenize")
+@stage_options("read", "speakers", "tokenize")
 def kwic(input: Path, term: str, width: int, config: Path | None, debug: bool, **params: Any) -> None:
     """Concordance of TERM in INPUT: who said it, in context (tab-separated)."""
 
@@ -176,7 +176,7 @@ def kwic(input: Path, term: str, width: int, config: Path | None, debug: bool, *
 @click.option("--config", type=click.Path(path_type=Path), default=None, help="TOML file with parameters.")
 @click.option("--force", is_flag=True, default=False, help="Write into a non-empty folder not made by cooccur.")
 @click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
-@stage_options("read", "tokenize", "cooccurrence")
+@stage_options("read", "speakers", "tokenize", "cooccurrence")
 def compare(input: Path, group_by: str, groups: tuple[str, str] | None, output: Path | None, config: Path | None,
             force: bool, debug: bool, **params: Any) -> None:
     """Compare the networks of two groups (e.g. 区部 vs 多摩部): edges and terms that appear, vanish or change."""

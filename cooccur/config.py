@@ -45,6 +45,12 @@ PARAMS: tuple[Param, ...] = (
        "default: the first sheet with a remark column.", "read", type=str),
     _P("metadata", (), "Sidecar metadata table (CSV/TSV) with a 'file' and/or 'speaker' column; repeatable. "
        "metadata.csv / speakers.csv at the input root are used automatically.", "read", type=str, multiple=True),
+    # --- speakers (cooccur/speakers.py)
+    _P("chair", "auto", "Presiding officers' turns (議長, 委員長 …: procedure and read-out lists): excluded in "
+       "minutes-format documents (auto), in every document (exclude), or kept (keep).", "speakers",
+       choices=("auto", "exclude", "keep")),
+    _P("exclude_speakers", (), "Exclude the turns of these speakers: a label, role or name, or a pattern with * "
+       "and ?; repeatable.", "speakers", type=str, multiple=True),
     _P("include_preamble", False, "Analyse text before the first speaker mark too (excluded by default).", "read", type=bool),
     # --- tokenize / terms
     _P("split_mode", "C", "SudachiPy split mode.", "tokenize", choices=("A", "B", "C")),
@@ -57,6 +63,9 @@ PARAMS: tuple[Param, ...] = (
     _P("compounds", "frequent", "Join runs of nouns/prefixes/suffixes: off, all runs, or only frequent compounds.", "tokenize",
        choices=("off", "all", "frequent")),
     _P("compound_min_frequency", 3, "With compounds=frequent: occurrences a compound needs to be kept whole.", "tokenize", type=int),
+    _P("function_expressions", True, "Do not count the words of function expressions (において, とともに, に向けて …) "
+       "and, with the minutes preset, of the formulas of minutes (見解を求めます, お答えいたします …).",
+       "tokenize", type=bool),
     _P("speaker_stopwords", True, "Do not count speakers' names and titles (from the speaker column) as terms.",
        "tokenize", type=bool),
     _P("jobs", None, "Worker threads for tokenizing (default: all cores).", "tokenize", type=int),
@@ -64,6 +73,10 @@ PARAMS: tuple[Param, ...] = (
     _P("unit", "paragraph", "Co-occurrence unit.", "cooccurrence", choices=("sentence", "paragraph", "utterance", "document")),
     _P("measure", "jaccard", "Association measure used to select edges.", "cooccurrence",
        choices=("jaccard", "dice", "simpson", "cosine", "npmi", "lift", "log_likelihood")),
+    _P("selection", "salience", "How the network's candidate terms are chosen: the about 75 most salient terms "
+       "(frequency boosted by how a term clusters in some turns; cooccur.dispersion), or KH Coder's rule "
+       "(every term above a minimum frequency chosen so that about 75 qualify).", "cooccurrence",
+       choices=("salience", "frequency")),
     _P("min_frequency", None, "Minimum occurrences of a term (default: automatic, about 75 terms).", "cooccurrence", type=int),
     _P("max_frequency", None, "Maximum occurrences of a term.", "cooccurrence", type=int),
     _P("min_document_frequency", 1, "Minimum number of units containing a term.", "cooccurrence", type=int),
@@ -75,8 +88,9 @@ PARAMS: tuple[Param, ...] = (
     _P("seed", 0, "Random seed for communities and layout.", "network", type=int),
     _P("group_by", None, "Metadata column for the word-attribute network, distinctive terms and comparisons.", "network", type=str),
     # --- keywords
-    _P("keyword_score", "tfidf", "Score that ranks keywords.csv.", "keywords",
-       choices=("tfidf", "frequency", "document_frequency", "log_likelihood", "flr", "degree", "betweenness")),
+    _P("keyword_score", "salience", "Score that ranks keywords.csv (salience: frequency boosted by clustering, "
+       "see cooccur.dispersion).", "keywords",
+       choices=("salience", "tfidf", "frequency", "document_frequency", "log_likelihood", "flr", "degree", "betweenness")),
     # --- plot / export
     _P("color_by", "community", "Node colours.", "plot", choices=("community", "degree", "betweenness", "eigenvector", "none")),
     _P("size", "slide16x9", "Figure size.", "plot", choices=("slide16x9", "slide4x3", "a4")),

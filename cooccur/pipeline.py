@@ -270,6 +270,16 @@ def _stream_tokens(corpus, params: dict, tokens_file, *, cache, engine, progress
     return streamed.tokens, counts, flr
 
 
+def _set_aside_speakers(corpus, params: dict):
+    """The corpus with the chair's turns and the excluded speakers' turns marked (:mod:`cooccur.speakers`)."""
+    from .speakers import exclude_speakers
+
+    utt, exc = exclude_speakers(corpus.utterances, corpus.exclusions, **_pick(params, "speakers"))
+    if utt is not corpus.utterances:
+        corpus.utterances, corpus.exclusions = utt, exc
+    return corpus
+
+
 def _check_group_by(utterances, column: str) -> None:
     if column not in utterances.columns:
         fixed = {"doc_id", "utterance_id", "text", "exclusion", "line", "char_start", "char_end", "format"}
@@ -328,7 +338,8 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     engine = get_engine(resolved["engine"], resolved["scheduler"])
     try:
         t0 = time.perf_counter()
-        corpus = read_corpus(input, map_files=engine.map_files, **_pick(resolved, "read"))
+        corpus = _set_aside_speakers(read_corpus(input, map_files=engine.map_files, **_pick(resolved, "read")),
+                                     resolved)
         read_seconds = time.perf_counter() - t0
         if resolved["group_by"]:  # fail before the expensive stages
             _check_group_by(corpus.utterances, resolved["group_by"])
@@ -383,7 +394,7 @@ def _read_and_tokenize(input, resolved: dict, *, group_by: str | None = None):
     from .read import read_corpus
     from .tokenize import tokenize_to_file, tokenize_utterances
 
-    corpus = read_corpus(input, **_pick(resolved, "read"))
+    corpus = _set_aside_speakers(read_corpus(input, **_pick(resolved, "read")), resolved)
     if group_by is not None:
         _check_group_by(corpus.utterances, group_by)
     mode = resolved["tokens_in_memory"]
