@@ -14,6 +14,11 @@ Usage::
     python benchmarks/hash_outputs.py --save before.json       # ... and keep them
     python benchmarks/hash_outputs.py --compare before.json    # exit 1 if any file differs
     python benchmarks/hash_outputs.py --runs sample-default    # only some runs (see --list)
+    python /work/wt/arch/benchmarks/hash_outputs.py --root .   # the checkout in the current folder
+
+``--root`` names the checkout whose code and data/sample are run (default: the
+one holding this script), so the script can be used from another worktree
+before it is merged there; its Python must import that checkout's cooccur.
 
 ``--compare`` prints every file that differs, is new or is missing, then a
 one-line verdict. Work folders go to benchmarks/_work/hash/ (git-ignored) and
@@ -62,6 +67,16 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def set_root(root: Path) -> None:
+    """Run the code, sample and work folder of the checkout at ``root``."""
+    global ROOT, SAMPLE, REAL, WORK
+    ROOT = root.resolve()
+    SAMPLE, REAL = ROOT / "data" / "sample", ROOT.parent / "shared" / "corpora" / "real_minutes"
+    WORK = ROOT / "benchmarks" / "_work" / "hash"
+    for name, (source, args) in list(RUNS.items()):
+        RUNS[name] = (SAMPLE if source.name == "sample" else REAL, args)
+
+
 def run_one(name: str, source: Path, args: list[str]) -> tuple[dict[str, str], float]:
     """Run ``cooccur analyze`` into a fresh folder; return {"name/file": sha256} and the wall time."""
     out = WORK / name
@@ -108,10 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--save", type=Path, help="write the hashes to this JSON file")
     ap.add_argument("--compare", type=Path, help="compare with hashes saved earlier; exit 1 if any differ")
     ap.add_argument("--runs", nargs="+", choices=sorted(RUNS), help="only these runs (default: all available)")
+    ap.add_argument("--root", type=Path, help="checkout to run (default: the one holding this script)")
     ap.add_argument("--list", action="store_true", help="list the runs and their arguments, then stop")
     ap.add_argument("--twice", action="store_true", help="run each twice and report files that differ between runs")
     a = ap.parse_args(argv)
 
+    if a.root is not None:
+        set_root(a.root)
     if a.list:
         for name, (source, args) in RUNS.items():
             print(f"{name:22} {source}  {' '.join(args)}")
