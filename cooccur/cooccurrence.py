@@ -64,8 +64,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .config import DEFAULTS, PARAMS
+from .config import DEFAULTS, param_choices
 from .errors import AnalysisError, choices_message
+from .validate import check_int
 
 __all__ = [
     "MEASURES",
@@ -79,8 +80,8 @@ __all__ = [
     "pair_measures",
 ]
 
-MEASURES: tuple[str, ...] = ("jaccard", "dice", "simpson", "cosine", "npmi", "lift", "log_likelihood")
-UNITS: tuple[str, ...] = ("sentence", "paragraph", "utterance", "document")
+MEASURES: tuple[str, ...] = param_choices("measure")
+UNITS: tuple[str, ...] = param_choices("unit")
 UNIT_KEYS: dict[str, tuple[str, ...]] = {
     "sentence": ("doc_id", "utterance_id", "sentence_id"),
     "paragraph": ("doc_id", "utterance_id", "paragraph_id"),
@@ -95,9 +96,6 @@ _LOG_RTOL = 1e-12
 
 Measure = Literal["jaccard", "dice", "simpson", "cosine", "npmi", "lift", "log_likelihood"]
 Unit = Literal["sentence", "paragraph", "utterance", "document"]
-
-_CHOICES = {p.name: p.choices for p in PARAMS if p.choices}
-assert set(_CHOICES["measure"]) == set(MEASURES) and set(_CHOICES["unit"]) == set(UNITS)
 
 
 @dataclass
@@ -393,10 +391,9 @@ def cooccurrence_from_matrix(
     for name, v in (("min_frequency", min_frequency), ("max_frequency", max_frequency),
                     ("min_document_frequency", min_document_frequency),
                     ("max_document_frequency", max_document_frequency)):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0):
-            raise ValueError(f"{name} must be a whole number ≥ 0, not {v!r}")
-    if threshold is None and (isinstance(top_n, bool) or not isinstance(top_n, (int, np.integer)) or top_n < 1):
-        raise ValueError(f"top_n must be a whole number ≥ 1, not {top_n!r}")
+        check_int(name, v, minimum=0, none="no limit")
+    if threshold is None:
+        check_int("top_n", top_n, minimum=1)
     X = sp.csr_matrix(X)
     n_units = X.shape[0]
     vocab = np.asarray(list(vocabulary), dtype=object)

@@ -25,6 +25,7 @@ import pandas as pd
 from .config import DEFAULTS
 from .cooccurrence import UNIT_KEYS, _check_unit, unit_term_matrix
 from .keywords import _codes
+from .validate import check_int
 
 __all__ = ["concordance", "concordances", "edge_evidence", "associated_terms"]
 
@@ -184,10 +185,8 @@ _LINE_COLUMNS = ["doc_id", "utterance_id", "speaker", "left", "keyword", "right"
 
 
 def _check_width_limit(width, limit) -> None:
-    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 0:
-        raise ValueError(f"width must be a whole number ≥ 0, not {width!r}")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 0):
-        raise ValueError(f"limit must be a whole number ≥ 0 or None (all lines), not {limit!r}")
+    check_int("width", width, minimum=0)
+    check_int("limit", limit, minimum=0, none="all lines")
 
 
 def _concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, width: int,

@@ -34,7 +34,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .config import DEFAULTS, PARAMS
+from .config import DEFAULTS, param_choices
 from .cooccurrence import (MEASURES, Cooccurrence, _check_unit, _unit_codes, auto_min_frequency,
                            count_cooccurrence, pair_measures, unit_term_matrix)
 from .errors import AnalysisError, choices_message
@@ -52,7 +52,7 @@ __all__ = [
 
 NODE_COLUMNS = ("term", "frequency", "document_frequency", "community", "degree", "betweenness", "eigenvector")
 EDGE_COLUMNS = ("source", "target", "cooccurrence", *MEASURES, "weight")
-_COMMUNITIES = next(p.choices for p in PARAMS if p.name == "communities")
+_COMMUNITIES = param_choices("communities")
 _UTTERANCE_FIXED = {"doc_id", "utterance_id", "text", "exclusion", "line", "char_start", "char_end", "format"}
 
 

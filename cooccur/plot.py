@@ -16,9 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from .config import param_choices
 from .errors import choices_message
 from .labels import draw_footer, leader_lines, make_room, place_edge_labels, rescue_labels, separate_markers
 from .layout import network_layout
+from .validate import check_int
 
 __all__ = [
     "setup_japanese_font",
@@ -44,7 +46,7 @@ PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#C
 #: Fill of single-node communities (community -1) and of nodes without a colour.
 GREY = "#BBBBBB"
 _HIGHLIGHT = "#D55E00"
-_COLOR_BY = ("community", "degree", "betweenness", "eigenvector", "none")
+_COLOR_BY = param_choices("color_by")
 _CENTRALITY_NAMES = {"degree": "次数中心性", "betweenness": "媒介中心性", "eigenvector": "固有ベクトル中心性"}
 _MEASURE_NAMES = {"jaccard": "Jaccard係数", "dice": "Dice係数", "simpson": "Simpson係数", "cosine": "コサイン係数",
                   "npmi": "NPMI", "lift": "リフト値", "log_likelihood": "対数尤度比"}
@@ -191,8 +193,7 @@ def plot_keywords(keywords, *, top: int = 20, ax=None, size: Size = "slide16x9",
     matplotlib.figure.Figure
     """
     _check_size(size)
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise ValueError(f"top must be a positive whole number, not {top!r}")
+    check_int("top", top, minimum=1)
     for col in ("term", score):
         if col not in keywords.columns:
             raise ValueError(f"keywords has no column {col!r}; pass score= one of {list(keywords.columns)!r}")

@@ -26,7 +26,7 @@ from typing import Callable, Literal
 
 import numpy as np
 
-from .config import DEFAULTS
+from .config import DEFAULTS, param_choices
 from .errors import choices_message
 
 __all__ = ["get_tokenizer", "split_sentences", "SPLIT_MODES", "MAX_INPUT_BYTES", "MAX_PIECE_CHARS"]
@@ -35,7 +35,7 @@ __all__ = ["get_tokenizer", "split_sentences", "SPLIT_MODES", "MAX_INPUT_BYTES",
 MAX_INPUT_BYTES = 49149
 #: Longest piece passed to SudachiPy: any text this long fits the byte limit (≤ 4 bytes a character).
 MAX_PIECE_CHARS = MAX_INPUT_BYTES // 4
-SPLIT_MODES = ("A", "B", "C")
+SPLIT_MODES = param_choices("split_mode")
 _CHUNK_CHARS = 32_000
 _OOV = 0xF000_0000  # SudachiPy word ids of unknown words: 0xF0000000 | pos id
 _SENT_RE = re.compile(r"[^。!?！？]*[。!?！？]+[」』）)\]]*|[^。!?！？]+")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ..config import param_choices
 from ..errors import CooccurError, InputError, choices_message
 from ..io import MARKER as OUTPUT_MARKER
 from .encoding import decode
@@ -27,8 +28,7 @@ __all__ = ["read_corpus", "Corpus", "FORMATS", "UTTERANCE_COLUMNS", "FILE_COLUMN
 
 Format = Literal["auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt", "srt", "docx",
                  "text"]
-FORMATS: tuple[str, ...] = ("auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt",
-                            "srt", "docx", "text")
+FORMATS: tuple[str, ...] = param_choices("format")
 _TEXT_FORMATS = ("minutes", "colon", "interview", "timestamped", "text")
 UTTERANCE_COLUMNS = ("doc_id", "utterance_id", "speaker", "text", "exclusion", "line", "char_start", "char_end", "format")
 FILE_COLUMNS = ("doc_id", "path", "role", "status", "format", "encoding", "newline", "bytes", "chars", "sha256",
