@@ -18,8 +18,10 @@ from typing import Literal
 
 from .config import param_choices
 from .errors import choices_message
-from .labels import draw_footer, leader_lines, make_room, place_edge_labels, rescue_labels, separate_markers
+from .footer import draw_footer
+from .labels import leader_lines, make_room, place_edge_labels, rescue_labels, separate_markers
 from .layout import network_layout
+from .texts import CENTRALITY_NAMES as _CENTRALITY_NAMES, MEASURE_NAMES as _MEASURE_NAMES, SCORE_NAMES as _SCORE_NAMES
 from .validate import check_int
 
 __all__ = [
@@ -47,11 +49,6 @@ PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#C
 GREY = "#BBBBBB"
 _HIGHLIGHT = "#D55E00"
 _COLOR_BY = param_choices("color_by")
-_CENTRALITY_NAMES = {"degree": "次数中心性", "betweenness": "媒介中心性", "eigenvector": "固有ベクトル中心性"}
-_MEASURE_NAMES = {"jaccard": "Jaccard係数", "dice": "Dice係数", "simpson": "Simpson係数", "cosine": "コサイン係数",
-                  "npmi": "NPMI", "lift": "リフト値", "log_likelihood": "対数尤度比"}
-_SCORE_NAMES = {"score": "スコア", "tfidf": "TF-IDF", "frequency": "出現回数", "document_frequency": "文書頻度",
-                "log_likelihood": "対数尤度比", "flr": "FLR", "degree": "次数", "betweenness": "媒介中心性"}
 _SALT = "cooccur"
 _MISSING = "〓"  # geta mark: the customary stand-in for a character no font has
 Size = Literal["slide16x9", "slide4x3", "a4"]

@@ -20,14 +20,15 @@ import math
 import unicodedata
 from pathlib import Path
 
+from ..texts import MEASURE_NAMES
+
 __all__ = ["render_network_html", "write_network_html", "KWIC_LINES"]
 
 #: KWIC lines embedded per term (the panel says how many there are in total).
 KWIC_LINES = 30
 _W, _H, _M = 1600, 900, 40
 
-_MEASURES = {"jaccard": "Jaccard係数", "dice": "Dice係数", "simpson": "Simpson係数", "cosine": "コサイン係数",
-             "npmi": "NPMI", "lift": "リフト値", "log_likelihood": "対数尤度比"}
+_MEASURES = MEASURE_NAMES
 
 
 def render_network_html(G, pos, *, kwic=None, title: str = "共起ネットワーク", measure: str = "jaccard") -> str:
