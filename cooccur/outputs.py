@@ -95,7 +95,7 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
     timings = dict(analysis.timings)
     timings["write"] = time.perf_counter() - t0
     manifest = build_manifest(analysis, written, timings=timings, started_at=started_at, t_start=t_start)
-    written["manifest"] = write_json(out / "manifest.json", manifest)
+    written["manifest"] = write_json(manifest, out / "manifest.json")
     return written
 
 
@@ -143,7 +143,7 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes,
     if "html" in formats:
         from .export.html import write_network_html
 
-        written["html"] = write_network_html(out / "network.html", G, pos, kwic=_kwic_for_nodes(analysis),
+        written["html"] = write_network_html(G, out / "network.html", pos, kwic=_kwic_for_nodes(analysis),
                                              measure=analysis.parameters["measure"])
     if "report" in formats:
         from .export.report import write_report

@@ -108,11 +108,21 @@ def render_network_html(G, pos, *, kwic=None, title: str = "共起ネットワ�
                             m=str(len(edges)), css=_CSS, js=_JS))
 
 
-def write_network_html(path, G, pos, **kwargs) -> Path:
-    """Write :func:`render_network_html` to ``path`` (atomic, UTF-8)."""
-    from ..io import atomic_write_text
+def write_network_html(G, path, pos, **kwargs) -> Path | None:
+    """Write :func:`render_network_html` to ``path`` (atomic, UTF-8) or an open file.
 
-    return atomic_write_text(path, render_network_html(G, pos, **kwargs))
+    The old order ``write_network_html(path, G, pos)`` still works for one
+    release, with a :class:`DeprecationWarning`.
+    """
+    from ..io import write_text
+
+    if hasattr(path, "adj") and not hasattr(G, "adj"):  # the graph second: the old order
+        import warnings
+
+        warnings.warn("write_network_html(path, G, pos) is deprecated: write_network_html(G, path, pos) like the "
+                      "other writers", DeprecationWarning, stacklevel=2)
+        G, path = path, G
+    return write_text(path, render_network_html(G, pos, **kwargs))
 
 
 def _int(x) -> int:

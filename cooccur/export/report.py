@@ -81,11 +81,11 @@ def render_report(*, title: str, summary: dict, files, figure_svg: str | None, k
     return embed_font("\n".join(out))
 
 
-def write_report(path, **kwargs) -> Path:
-    """Write :func:`render_report` to ``path`` (atomic, UTF-8)."""
-    from ..io import atomic_write_text
+def write_report(path, **kwargs) -> Path | None:
+    """Write :func:`render_report` to ``path`` (atomic, UTF-8) or an open file (:func:`cooccur.io.write_text`)."""
+    from ..io import write_text
 
-    return atomic_write_text(path, render_report(**kwargs))
+    return write_text(path, render_report(**kwargs))
 
 
 # --------------------------------------------------------------------------- helpers
