@@ -104,8 +104,8 @@ def write_text(path_or_file, text: str, *, encoding: str = "utf-8", bom: bool = 
 
     >>> import io
     >>> buf = io.BytesIO()
-    >>> write_text(buf, "区市町村\n") is None, buf.getvalue().decode("utf-8")
-    (True, '区市町村\n')
+    >>> write_text(buf, "区市町村\\n") is None, buf.getvalue().decode("utf-8")
+    (True, '区市町村\\n')
     """
     if hasattr(path_or_file, "write"):
         if _binary(path_or_file):

@@ -46,8 +46,13 @@ _STAGE_KEYS = {stage: [p.name for p in PARAMS if p.stage == stage] for stage in 
 def resolve_params(config: str | Path | None = None, **params: Any) -> dict[str, Any]:
     """Defaults, overlaid by a TOML config file, overlaid by explicit keywords.
 
-    Keywords whose value is ``None`` count as "not given" only when the default
-    is not ``None`` either; pass the parameter explicitly to override.
+    Every keyword given wins over the config file, ``None`` included: ``None``
+    sets the parameter to ``None`` (for ``min_frequency``: automatic; for
+    ``threshold``: off, use ``top_n``). Leave a keyword out to keep the config
+    file's value or the default.
+
+    >>> resolve_params(None, unit="sentence")["unit"], resolve_params(None)["unit"]
+    ('sentence', 'paragraph')
     """
     resolved = dict(DEFAULTS)
     if config is not None:

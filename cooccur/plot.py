@@ -1,7 +1,9 @@
 """Figures for slides and reports: the co-occurrence network, keyword bars, comparisons.
 
-Every function imports matplotlib inside, accepts ``ax=None`` and returns the
-Figure. Japanese text is drawn with IPAex Gothic shipped by the
+Every function imports matplotlib inside and returns the Figure;
+:func:`plot_network`, :func:`plot_keywords` and :func:`plot_attribute_network`
+accept ``ax=None`` (draw into an existing axes), while :func:`plot_comparison`
+makes its own two-panel figure. Japanese text is drawn with IPAex Gothic shipped by the
 ``matplotlib-fontja`` dependency, so figures render identically on machines
 without Japanese fonts. The look follows KH Coder's co-occurrence network
 (bubble area proportional to frequency, communities in colour, dashed edges

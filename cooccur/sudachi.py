@@ -160,7 +160,7 @@ def _local_types(text: str, L: np.ndarray, W: np.ndarray) -> dict:
     """The distinct (word id, surface) pairs of a chunk, in first-seen order (runs in the worker).
 
     Returns ``lt`` (each token's index into them, int32), ``tw`` (their word ids)
-    and ``ts`` (their surfaces, an Arrow string array). :func:`_assemble` merges
+    and ``ts`` (their surfaces, an Arrow string array). :meth:`cooccur.assemble.Assembler.front` merges
     the chunks' small type lists instead of hashing every token of the corpus.
     """
     import pyarrow as pa
@@ -234,7 +234,7 @@ def _run_chunks(chunks, split_mode: str, jobs: int, progress, map_chunks=None, *
 
 
 def _drop_raw(res: dict) -> None:
-    """Forget a chunk result's sentence pieces and word ids (:func:`_assemble` does not use them)."""
+    """Forget a chunk result's sentence pieces and word ids (``Assembler.front`` does not use them)."""
     res.pop("pieces", None)
     res.pop("W", None)
 

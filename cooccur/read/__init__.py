@@ -150,7 +150,7 @@ def read_corpus(
     path : str or Path
         A file, or a folder read recursively in sorted order. Names starting
         with ``"."`` are skipped; symbolic links are followed, loops reported.
-    format : {"auto", "minutes", "colon", "interview", "csv", "tsv", "xlsx", "vtt", "srt", "docx", "text"}
+    format : {"auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt", "srt", "docx", "text"}
         ``"auto"`` detects the format per file (see
         :mod:`cooccur.read.formats.detect`); any other value is applied to every
         transcript (for .docx files, to the text extracted from them; .xlsx
