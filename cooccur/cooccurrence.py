@@ -78,6 +78,8 @@ __all__ = [
     "cooccurrence_from_matrix",
     "auto_min_frequency",
     "pair_measures",
+    "check_unit",
+    "unit_codes",
 ]
 
 MEASURES: tuple[str, ...] = param_choices("measure")
@@ -161,8 +163,8 @@ def unit_term_matrix(tokens: pd.DataFrame, *, unit: Unit = DEFAULTS["unit"], voc
     >>> X.toarray().tolist(), units["doc_id"].tolist(), vocab
     ([[1], [1]], ['a', 'b'], ['議会'])
     """
-    unit = _check_unit(unit)
-    codes, units = _unit_codes(tokens, unit)
+    unit = check_unit(unit)
+    codes, units = unit_codes(tokens, unit)
     term = tokens["term"]
     counted = term.notna().to_numpy()
     if vocabulary is None:
@@ -184,8 +186,14 @@ def unit_term_matrix(tokens: pd.DataFrame, *, unit: Unit = DEFAULTS["unit"], voc
     return X, units, vocab
 
 
-def _unit_codes(tokens: pd.DataFrame, unit: str):
-    """Row code of every token (sorted by unit key) and the unit key table."""
+def unit_codes(tokens: pd.DataFrame, unit: str):
+    """Row code of every token (sorted by unit key) and the unit key table.
+
+    >>> t = pd.DataFrame({"doc_id": ["a", "a", "b"], "utterance_id": [1, 0, 0], "term": ["予算", "議会", "予算"]})
+    >>> codes, units = unit_codes(t, "utterance")
+    >>> codes.tolist(), units.to_dict("list")
+    ([1, 0, 2], {'doc_id': ['a', 'a', 'b'], 'utterance_id': [0, 1, 0]})
+    """
     keys = list(UNIT_KEYS[unit])
     missing = [k for k in keys if k not in tokens.columns]
     if missing:
@@ -353,7 +361,7 @@ def count_cooccurrence(
     AnalysisError
         No term is left after filtering (the message names the setting to change).
     """
-    unit = _check_unit(unit)
+    unit = check_unit(unit)
     X, _units, vocab = unit_term_matrix(tokens, unit=unit)
     counted = tokens["term"].notna().to_numpy()
     if len(vocab):
@@ -507,7 +515,16 @@ def _select(w, a, dfi, dfj, n_units, *, measure, top_n, threshold):
     return eligible & (w >= cut)
 
 
-def _check_unit(unit):
+def check_unit(unit: str) -> str:
+    """Return ``unit`` if it is one of :data:`UNITS`; else a ValueError naming the valid units.
+
+    >>> check_unit("sentence")
+    'sentence'
+    """
     if unit not in UNITS:
         raise ValueError(choices_message("unit", unit, UNITS))
     return unit
+
+
+# the old private names, for code not yet merged that imports them (remove in the next release)
+_check_unit, _unit_codes = check_unit, unit_codes

@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from .config import DEFAULTS, param_choices
-from .cooccurrence import _check_unit, pair_measures, unit_term_matrix
+from .cooccurrence import check_unit, pair_measures, unit_term_matrix
 from .errors import choices_message
 from .validate import check_int
 
@@ -103,7 +103,7 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
     """
     if score not in KEYWORD_SCORES:
         raise ValueError(choices_message("keyword_score", score, KEYWORD_SCORES))
-    unit = _check_unit(unit)
+    unit = check_unit(unit)
     check_int("top", top, minimum=1, none=True)
     Xc, _units, vocab = unit_term_matrix(tokens, unit=unit, binary=False)
     freq = np.asarray(Xc.sum(axis=0)).ravel().astype(np.int64)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .config import DEFAULTS
-from .cooccurrence import UNIT_KEYS, _check_unit, unit_term_matrix
+from .cooccurrence import UNIT_KEYS, check_unit, unit_term_matrix
 from .keywords import _codes
 from .validate import check_int
 
@@ -330,7 +330,7 @@ def edge_evidence(tokens: pd.DataFrame, utterances: pd.DataFrame, a: str, b: str
         unit, in document order; the number of rows equals the edge's
         ``cooccurrence``.
     """
-    unit = _check_unit(unit)
+    unit = check_unit(unit)
     idx = _index(tokens, utterances)
     for term in (a, b):
         if term not in idx.term_rows:
@@ -378,7 +378,7 @@ def associated_terms(tokens: pd.DataFrame, term: str, *, unit: str = DEFAULTS["u
         at least one unit with ``term``, Jaccard desc, then cooccurrence desc, then
         term; the first ``top`` rows.
     """
-    unit = _check_unit(unit)
+    unit = check_unit(unit)
     X, _, vocab = unit_term_matrix(tokens, unit=unit)
     col = pd.Index(vocab).get_indexer([term])[0]
     if col < 0:

@@ -244,7 +244,7 @@ def _stream_tokens(corpus, params: dict, tokens_file, *, cache, engine, progress
     unchanged, and whose tokens file is still the one written for them (the
     output folder's table ledger), reuses the cached lean table instead.
     """
-    from .io import TableLedger, _file_digest
+    from .io import TableLedger, file_digest
     from .keywords import FLRCounts
     from .tokenize import tokenize_to_file
 
@@ -270,7 +270,7 @@ def _stream_tokens(corpus, params: dict, tokens_file, *, cache, engine, progress
     counts = {"tokens": streamed.n_tokens, "counted_tokens": streamed.n_counted}
     if cache is not None:
         cache.save_lean(key, streamed.tokens, counts, flr)
-        ledger.note(tokens_file, key, _file_digest(tokens_file), size=tokens_file.stat().st_size)
+        ledger.note(tokens_file, key, file_digest(tokens_file), size=tokens_file.stat().st_size)
         ledger.save()
     return streamed.tokens, counts, flr
 
