@@ -100,7 +100,7 @@ def tokenize_utterances(utterances, *,
     Returns
     -------
     DataFrame
-        Columns :data:`TOKEN_COLUMNS` (contract in docs/ARCHITECTURE.md). Each text
+        Columns :data:`TOKEN_COLUMNS` (contract in docs/CONTRACTS.md). Each text
         is NFKC-normalised first; ``term`` is NaN for tokens not counted.
 
     Examples

@@ -3,7 +3,7 @@
 :func:`read_corpus` walks the input (recursively, sorted, skipping hidden names),
 decodes each file (:mod:`cooccur.read.encoding`), detects or applies its format
 (:mod:`cooccur.read.formats`), and builds the three tables described in
-``docs/ARCHITECTURE.md``: ``utterances``, ``files`` and ``exclusions``. A problem
+``docs/CONTRACTS.md``: ``utterances``, ``files`` and ``exclusions``. A problem
 with one file marks that file as an error and the others are still read.
 """
 
