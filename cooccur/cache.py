@@ -119,9 +119,9 @@ class TokenCache:
         from .io import write_json
 
         self.save_tokens(key, tokens)
-        write_json(self.folder / f"corpus-{key}.json",
-                   {"counts": counts, "flr": {"fl": flr.fl, "fr": flr.fr, "first": flr.first,
-                                              "usable": flr.usable, "rows": flr.rows}})
+        write_json({"counts": counts, "flr": {"fl": flr.fl, "fr": flr.fr, "first": flr.first,
+                                              "usable": flr.usable, "rows": flr.rows}},
+                   self.folder / f"corpus-{key}.json")
         for old in self.folder.glob("corpus-*.json"):
             if old.stem != f"corpus-{key}":
                 old.unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["Param", "PARAMS", "DEFAULTS", "load_config", "validate_params"]
+__all__ = ["Param", "PARAMS", "DEFAULTS", "param_choices", "load_config", "validate_params"]
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,20 @@ PARAMS: tuple[Param, ...] = (
 
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in PARAMS}
 _BY_NAME = {p.name: p for p in PARAMS}
+
+
+def param_choices(name: str) -> tuple:
+    """The allowed values of the parameter ``name``, in the table's order.
+
+    Stages take their choice tuples from here, so a choice is added in one place.
+
+    >>> param_choices("unit")
+    ('sentence', 'paragraph', 'utterance', 'document')
+    """
+    choices = _BY_NAME[name].choices
+    if choices is None:
+        raise KeyError(f"parameter {name!r} has no fixed choices")
+    return choices
 
 
 def _did_you_mean(key: str) -> str:

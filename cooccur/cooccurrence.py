@@ -64,8 +64,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .config import DEFAULTS, PARAMS
+from .config import DEFAULTS, param_choices
 from .errors import AnalysisError, choices_message
+from .validate import check_int
 
 __all__ = [
     "MEASURES",
@@ -77,11 +78,13 @@ __all__ = [
     "cooccurrence_from_matrix",
     "auto_min_frequency",
     "pair_measures",
+    "check_unit",
+    "unit_codes",
 ]
 
-MEASURES: tuple[str, ...] = ("jaccard", "dice", "simpson", "cosine", "npmi", "lift", "log_likelihood")
-UNITS: tuple[str, ...] = ("sentence", "paragraph", "utterance", "document")
-SELECTIONS: tuple[str, ...] = ("salience", "frequency")
+MEASURES: tuple[str, ...] = param_choices("measure")
+UNITS: tuple[str, ...] = param_choices("unit")
+SELECTIONS: tuple[str, ...] = param_choices("selection")
 UNIT_KEYS: dict[str, tuple[str, ...]] = {
     "sentence": ("doc_id", "utterance_id", "sentence_id"),
     "paragraph": ("doc_id", "utterance_id", "paragraph_id"),
@@ -97,9 +100,6 @@ _LOG_RTOL = 1e-12
 Measure = Literal["jaccard", "dice", "simpson", "cosine", "npmi", "lift", "log_likelihood"]
 Unit = Literal["sentence", "paragraph", "utterance", "document"]
 Selection = Literal["salience", "frequency"]
-
-_CHOICES = {p.name: p.choices for p in PARAMS if p.choices}
-assert set(_CHOICES["measure"]) == set(MEASURES) and set(_CHOICES["unit"]) == set(UNITS)
 
 
 @dataclass
@@ -165,8 +165,8 @@ def unit_term_matrix(tokens: pd.DataFrame, *, unit: Unit = DEFAULTS["unit"], voc
     >>> X.toarray().tolist(), units["doc_id"].tolist(), vocab
     ([[1], [1]], ['a', 'b'], ['議会'])
     """
-    unit = _check_unit(unit)
-    codes, units = _unit_codes(tokens, unit)
+    unit = check_unit(unit)
+    codes, units = unit_codes(tokens, unit)
     term = tokens["term"]
     counted = term.notna().to_numpy()
     if vocabulary is None:
@@ -188,8 +188,14 @@ def unit_term_matrix(tokens: pd.DataFrame, *, unit: Unit = DEFAULTS["unit"], voc
     return X, units, vocab
 
 
-def _unit_codes(tokens: pd.DataFrame, unit: str):
-    """Row code of every token (sorted by unit key) and the unit key table."""
+def unit_codes(tokens: pd.DataFrame, unit: str):
+    """Row code of every token (sorted by unit key) and the unit key table.
+
+    >>> t = pd.DataFrame({"doc_id": ["a", "a", "b"], "utterance_id": [1, 0, 0], "term": ["予算", "議会", "予算"]})
+    >>> codes, units = unit_codes(t, "utterance")
+    >>> codes.tolist(), units.to_dict("list")
+    ([1, 0, 2], {'doc_id': ['a', 'a', 'b'], 'utterance_id': [0, 1, 0]})
+    """
     keys = list(UNIT_KEYS[unit])
     missing = [k for k in keys if k not in tokens.columns]
     if missing:
@@ -366,7 +372,7 @@ def count_cooccurrence(
     AnalysisError
         No term is left after filtering (the message names the setting to change).
     """
-    unit = _check_unit(unit)
+    unit = check_unit(unit)
     X, _units, vocab = unit_term_matrix(tokens, unit=unit)
     counted = tokens["term"].notna().to_numpy()
     if len(vocab):
@@ -415,10 +421,9 @@ def cooccurrence_from_matrix(
     for name, v in (("min_frequency", min_frequency), ("max_frequency", max_frequency),
                     ("min_document_frequency", min_document_frequency),
                     ("max_document_frequency", max_document_frequency)):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0):
-            raise ValueError(f"{name} must be a whole number ≥ 0, not {v!r}")
-    if threshold is None and (isinstance(top_n, bool) or not isinstance(top_n, (int, np.integer)) or top_n < 1):
-        raise ValueError(f"top_n must be a whole number ≥ 1, not {top_n!r}")
+        check_int(name, v, minimum=0, none="no limit")
+    if threshold is None:
+        check_int("top_n", top_n, minimum=1)
     X = sp.csr_matrix(X)
     n_units = X.shape[0]
     vocab = np.asarray(list(vocabulary), dtype=object)
@@ -542,7 +547,16 @@ def _select(w, a, dfi, dfj, n_units, *, measure, top_n, threshold):
     return eligible & (w >= cut)
 
 
-def _check_unit(unit):
+def check_unit(unit: str) -> str:
+    """Return ``unit`` if it is one of :data:`UNITS`; else a ValueError naming the valid units.
+
+    >>> check_unit("sentence")
+    'sentence'
+    """
     if unit not in UNITS:
         raise ValueError(choices_message("unit", unit, UNITS))
     return unit
+
+
+# the old private names, for code not yet merged that imports them (remove in the next release)
+_check_unit, _unit_codes = check_unit, unit_codes

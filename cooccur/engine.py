@@ -16,9 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .config import param_choices
+
 __all__ = ["Engine", "get_engine", "ENGINES"]
 
-ENGINES = ("local", "dask")
+ENGINES = param_choices("engine")
 
 
 @dataclass

@@ -3,6 +3,9 @@
 Invalid *arguments* raise :class:`ValueError` with the fix in the message.
 Problems with the *input* raise a :class:`CooccurError` subclass that carries the
 file and, where known, the line, so the CLI can print one clear line.
+:class:`ConfigError` (an unknown keyword or TOML key, a value outside the
+choices) is both: a :class:`CooccurError` and a :class:`ValueError`, so
+``except ValueError`` catches every invalid argument.
 """
 
 from __future__ import annotations
@@ -58,8 +61,15 @@ class FormatError(InputError):
     """An input file decodes but cannot be parsed in the detected or requested format."""
 
 
-class ConfigError(CooccurError):
-    """The config file or a parameter value is invalid."""
+class ConfigError(CooccurError, ValueError):
+    """The config file or a parameter value is invalid (also a :class:`ValueError`).
+
+    >>> try:
+    ...     raise ConfigError("unknown parameter 'top_m'. Did you mean 'top_n'?", path="settings.toml")
+    ... except ValueError as exc:
+    ...     print(exc)
+    settings.toml: unknown parameter 'top_m'. Did you mean 'top_n'?
+    """
 
 
 class AnalysisError(CooccurError):

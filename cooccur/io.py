@@ -20,10 +20,12 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "atomic_path",
+    "write_text",
     "write_json",
     "write_table",
     "TableWriter",
     "TableLedger",
+    "file_digest",
     "prepare_output_dir",
     "trim_heap",
     "MARKER",
@@ -92,10 +94,64 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8", b
     return atomic_write_bytes(path, data)
 
 
-def write_json(path: str | Path, obj: Any) -> Path:
-    """Write JSON with sorted keys and a final newline (byte-stable across runs)."""
+def write_text(path_or_file, text: str, *, encoding: str = "utf-8", bom: bool = False) -> Path | None:
+    """Write text to a path (atomically, as :func:`atomic_write_text`) or to an open file.
+
+    The writers of :mod:`cooccur.export` take ``(G, path_or_file)`` like
+    networkx's: a file opened in binary mode gets the encoded bytes, one opened
+    in text mode (``io.StringIO``) the text. Returns the :class:`~pathlib.Path`
+    written, or ``None`` for an open file (which the caller closes; writing into
+    it is not atomic).
+
+    >>> import io
+    >>> buf = io.BytesIO()
+    >>> write_text(buf, "区市町村\\n") is None, buf.getvalue().decode("utf-8")
+    (True, '区市町村\\n')
+    """
+    if hasattr(path_or_file, "write"):
+        if _binary(path_or_file):
+            path_or_file.write((b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding))
+        else:
+            path_or_file.write(("\ufeff" if bom else "") + text)
+        return None
+    return atomic_write_text(path_or_file, text, encoding=encoding, bom=bom)
+
+
+def _binary(fh) -> bool:
+    import io
+
+    if isinstance(fh, io.TextIOBase):
+        return False
+    if isinstance(fh, (io.RawIOBase, io.BufferedIOBase)):
+        return True
+    return "b" in getattr(fh, "mode", "b")  # other file-likes: bytes, as networkx writes
+
+
+def write_json(obj: Any, path_or_file) -> Path | None:
+    """Write ``obj`` as JSON with sorted keys and a final newline (byte-stable across runs).
+
+    ``path_or_file`` is a path (written atomically) or an open file
+    (:func:`write_text`). The old order ``write_json(path, obj)`` still works
+    for one release, with a :class:`DeprecationWarning`.
+
+    >>> import io
+    >>> buf = io.StringIO()
+    >>> write_json({"b": 1, "a": "区部"}, buf)
+    >>> print(buf.getvalue(), end="")
+    {
+      "a": "区部",
+      "b": 1
+    }
+    """
+    if isinstance(obj, (str, os.PathLike)) and not isinstance(path_or_file, (str, os.PathLike)) \
+            and not hasattr(path_or_file, "write"):
+        import warnings
+
+        warnings.warn("write_json(path, obj) is deprecated: write_json(obj, path) like the other writers",
+                      DeprecationWarning, stacklevel=2)
+        obj, path_or_file = path_or_file, obj
     text = json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=_json_default) + "\n"
-    return atomic_write_text(path, text)
+    return write_text(path_or_file, text)
 
 
 def _json_default(obj: Any) -> Any:
@@ -146,7 +202,7 @@ def write_table(df, path: str | Path, *, kind: str | None = None, ledger: "Table
         with TableWriter(path, kind) as writer:
             writer.write(df)
         if ledger is not None:
-            ledger.note(path, fingerprint, _file_digest(path), size=path.stat().st_size)
+            ledger.note(path, fingerprint, file_digest(path), size=path.stat().st_size)
         return path
     raise ValueError(f"unknown table kind {kind!r}; use 'parquet' or 'csv'")
 
@@ -265,7 +321,7 @@ class TableWriter:
 _ROW_GROUP_ROWS = 1024 * 1024
 
 
-def _file_digest(path: Path) -> str:
+def file_digest(path: str | Path) -> str:
     """SHA-256 of a file, read in 1 MiB blocks (a large table is never read whole)."""
     import hashlib
 
@@ -274,6 +330,9 @@ def _file_digest(path: Path) -> str:
         while block := fh.read(1 << 20):
             h.update(block)
     return h.hexdigest()
+
+
+_file_digest = file_digest  # the old private name, for code not yet merged (remove in the next release)
 
 
 #: Bumped whenever :func:`_table_fingerprint` or the Parquet writer settings change.
@@ -341,7 +400,7 @@ class TableLedger:
         try:
             if target.stat().st_size != entry.get("size"):
                 return False
-            digest = _file_digest(target)
+            digest = file_digest(target)
         except OSError:
             return False
         if digest != entry.get("file"):
@@ -368,7 +427,7 @@ class TableLedger:
     def save(self) -> None:
         """Write the ledger (atomically) if anything was recorded."""
         if self._dirty:
-            write_json(self.path, self._entries)
+            write_json(self._entries, self.path)
             self._dirty = False
 
 

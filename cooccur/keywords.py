@@ -53,14 +53,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .config import DEFAULTS, PARAMS
-from .cooccurrence import _check_unit, pair_measures, unit_term_matrix
+from .config import DEFAULTS, param_choices
+from .cooccurrence import check_unit, pair_measures, unit_term_matrix
 from .errors import choices_message
+from .validate import check_int
 
 __all__ = [
     "rank_keywords", "distinctive_terms", "flr_scores", "FLRCounts", "tfidf_sums", "KEYWORD_SCORES"]
 
-KEYWORD_SCORES: tuple[str, ...] = next(p.choices for p in PARAMS if p.name == "keyword_score")
+KEYWORD_SCORES: tuple[str, ...] = param_choices("keyword_score")
 _NOUNISH = ("名詞", "複合名詞", "接頭辞", "接尾辞")
 
 Score = Literal["salience", "tfidf", "frequency", "document_frequency", "log_likelihood", "flr", "degree", "betweenness"]
@@ -106,9 +107,8 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
     """
     if score not in KEYWORD_SCORES:
         raise ValueError(choices_message("keyword_score", score, KEYWORD_SCORES))
-    unit = _check_unit(unit)
-    if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1):
-        raise ValueError(f"top must be a whole number ≥ 1 or None, not {top!r}")
+    unit = check_unit(unit)
+    check_int("top", top, minimum=1, none=True)
     Xc, _units, vocab = unit_term_matrix(tokens, unit=unit, binary=False)
     freq = np.asarray(Xc.sum(axis=0)).ravel().astype(np.int64)
     df = np.bincount(Xc.indices, minlength=len(vocab))

@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from .config import DEFAULTS
-from .cooccurrence import UNIT_KEYS, _check_unit, unit_term_matrix
+from .cooccurrence import UNIT_KEYS, check_unit, unit_term_matrix
 from .keywords import _codes
+from .validate import check_int
 
 __all__ = ["concordance", "concordances", "edge_evidence", "associated_terms"]
 
@@ -184,10 +185,8 @@ _LINE_COLUMNS = ["doc_id", "utterance_id", "speaker", "left", "keyword", "right"
 
 
 def _check_width_limit(width, limit) -> None:
-    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 0:
-        raise ValueError(f"width must be a whole number ≥ 0, not {width!r}")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 0):
-        raise ValueError(f"limit must be a whole number ≥ 0 or None (all lines), not {limit!r}")
+    check_int("width", width, minimum=0)
+    check_int("limit", limit, minimum=0, none="all lines")
 
 
 def _concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, width: int,
@@ -331,7 +330,7 @@ def edge_evidence(tokens: pd.DataFrame, utterances: pd.DataFrame, a: str, b: str
         unit, in document order; the number of rows equals the edge's
         ``cooccurrence``.
     """
-    unit = _check_unit(unit)
+    unit = check_unit(unit)
     idx = _index(tokens, utterances)
     for term in (a, b):
         if term not in idx.term_rows:
@@ -379,7 +378,7 @@ def associated_terms(tokens: pd.DataFrame, term: str, *, unit: str = DEFAULTS["u
         at least one unit with ``term``, Jaccard desc, then cooccurrence desc, then
         term; the first ``top`` rows.
     """
-    unit = _check_unit(unit)
+    unit = check_unit(unit)
     X, _, vocab = unit_term_matrix(tokens, unit=unit)
     col = pd.Index(vocab).get_indexer([term])[0]
     if col < 0:

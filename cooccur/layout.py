@@ -23,6 +23,7 @@ import math
 from typing import Hashable
 
 from .labels import LabelBox, place_labels, separate_footprints, separate_markers
+from .validate import check_int
 
 __all__ = ["network_layout", "place_labels", "separate_markers", "separate_footprints", "LabelBox"]
 
@@ -76,10 +77,8 @@ def network_layout(G, *, seed: int = 0, iterations: int = 200,
     import networkx as nx
     import numpy as np
 
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValueError(f"seed must be a whole number, not {seed!r}")
-    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
-        raise ValueError(f"iterations must be a positive whole number, not {iterations!r}")
+    check_int("seed", seed)
+    check_int("iterations", iterations, minimum=1)
     if not aspect > 0:
         raise ValueError(f"aspect must be a positive number (width / height), not {aspect!r}")
     if G.number_of_nodes() == 0:

@@ -34,8 +34,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .config import DEFAULTS, PARAMS
-from .cooccurrence import (MEASURES, Cooccurrence, _check_unit, _unit_codes, auto_min_frequency,
+from .config import DEFAULTS, param_choices
+from .cooccurrence import (MEASURES, Cooccurrence, auto_min_frequency, check_unit, unit_codes,
                            count_cooccurrence, pair_measures, unit_term_matrix)
 from .errors import AnalysisError, choices_message
 
@@ -52,7 +52,7 @@ __all__ = [
 
 NODE_COLUMNS = ("term", "frequency", "document_frequency", "community", "degree", "betweenness", "eigenvector")
 EDGE_COLUMNS = ("source", "target", "cooccurrence", *MEASURES, "weight")
-_COMMUNITIES = next(p.choices for p in PARAMS if p.name == "communities")
+_COMMUNITIES = param_choices("communities")
 _UTTERANCE_FIXED = {"doc_id", "utterance_id", "text", "exclusion", "line", "char_start", "char_end", "format"}
 
 
@@ -200,14 +200,14 @@ def _group_matrices(tokens, utterances, group_by: str, unit: str):
         raise ValueError(f"group_by column {group_by!r} does not exist; choose one of: "
                          + (", ".join(repr(c) for c in usable) if usable else
                             "(no metadata columns: add a metadata.csv sidecar)"))
-    unit = _check_unit(unit)
+    unit = check_unit(unit)
     import scipy.sparse as sp
 
     keys = utterances[["doc_id", "utterance_id", group_by]].drop_duplicates(["doc_id", "utterance_id"])
     merged = tokens[["doc_id", "utterance_id"]].merge(keys, on=["doc_id", "utterance_id"], how="left")
     value = merged[group_by].astype("string").to_numpy(dtype=object, na_value=None)
     X, units, vocab = unit_term_matrix(tokens, unit=unit)
-    codes, _ = _unit_codes(tokens, unit)
+    codes, _ = unit_codes(tokens, unit)
     has = np.array([v is not None for v in value], dtype=bool)
     vcodes, values = pd.factorize(pd.Series(value[has], dtype=object), sort=True)
     V = sp.csr_matrix((np.ones(int(has.sum()), dtype=np.int32), (codes[has], vcodes)),

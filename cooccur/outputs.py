@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .texts import EXCLUSION_REASONS, SCORE_NAMES
 
 __all__ = ["write_outputs", "build_manifest", "KWIC_LINES_PER_TERM"]
 
@@ -94,7 +95,7 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
     timings = dict(analysis.timings)
     timings["write"] = time.perf_counter() - t0
     manifest = build_manifest(analysis, written, timings=timings, started_at=started_at, t_start=t_start)
-    written["manifest"] = write_json(out / "manifest.json", manifest)
+    written["manifest"] = write_json(manifest, out / "manifest.json")
     return written
 
 
@@ -142,7 +143,7 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes,
     if "html" in formats:
         from .export.html import write_network_html
 
-        written["html"] = write_network_html(out / "network.html", G, pos, kwic=_kwic_for_nodes(analysis),
+        written["html"] = write_network_html(G, out / "network.html", pos, kwic=_kwic_for_nodes(analysis),
                                              measure=analysis.parameters["measure"])
     if "report" in formats:
         from .export.report import write_report
@@ -162,9 +163,7 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes,
     return written
 
 
-_REASONS_JA = {"preamble": "前置き（出席者・議題など）", "empty": "空の発言", "stage_direction": "ト書き（（拍手）〔休憩〕など）",
-               "time_note": "時刻の注記", "heading": "見出し", "caption": "写真説明", "speaker_intro": "話者紹介",
-               "separator": "区切り線", "note": "注記", "ruby": "ルビ"}
+_REASONS_JA = EXCLUSION_REASONS
 
 
 def _report_summary(analysis) -> dict:
@@ -199,8 +198,7 @@ def _kwic_for_nodes(analysis):
     return concordances(analysis.tokens, analysis.corpus.utterances, terms, limit=KWIC_LINES_PER_TERM)
 
 
-_SCORE_JA = {"tfidf": "TF-IDF", "frequency": "出現回数", "document_frequency": "文書頻度",
-             "log_likelihood": "対数尤度比", "flr": "FLR", "degree": "次数", "betweenness": "媒介中心性"}
+_SCORE_JA = SCORE_NAMES
 
 
 def _keywords_title(params: dict) -> str:

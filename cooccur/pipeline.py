@@ -46,8 +46,13 @@ _STAGE_KEYS = {stage: [p.name for p in PARAMS if p.stage == stage] for stage in 
 def resolve_params(config: str | Path | None = None, **params: Any) -> dict[str, Any]:
     """Defaults, overlaid by a TOML config file, overlaid by explicit keywords.
 
-    Keywords whose value is ``None`` count as "not given" only when the default
-    is not ``None`` either; pass the parameter explicitly to override.
+    Every keyword given wins over the config file, ``None`` included: ``None``
+    sets the parameter to ``None`` (for ``min_frequency``: automatic; for
+    ``threshold``: off, use ``top_n``). Leave a keyword out to keep the config
+    file's value or the default.
+
+    >>> resolve_params(None, unit="sentence")["unit"], resolve_params(None)["unit"]
+    ('sentence', 'paragraph')
     """
     resolved = dict(DEFAULTS)
     if config is not None:
@@ -239,7 +244,7 @@ def _stream_tokens(corpus, params: dict, tokens_file, *, cache, engine, progress
     unchanged, and whose tokens file is still the one written for them (the
     output folder's table ledger), reuses the cached lean table instead.
     """
-    from .io import TableLedger, _file_digest
+    from .io import TableLedger, file_digest
     from .keywords import FLRCounts
     from .tokenize import tokenize_to_file
 
@@ -265,7 +270,7 @@ def _stream_tokens(corpus, params: dict, tokens_file, *, cache, engine, progress
     counts = {"tokens": streamed.n_tokens, "counted_tokens": streamed.n_counted}
     if cache is not None:
         cache.save_lean(key, streamed.tokens, counts, flr)
-        ledger.note(tokens_file, key, _file_digest(tokens_file), size=tokens_file.stat().st_size)
+        ledger.note(tokens_file, key, file_digest(tokens_file), size=tokens_file.stat().st_size)
         ledger.save()
     return streamed.tokens, counts, flr
 

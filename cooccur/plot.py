@@ -1,7 +1,9 @@
 """Figures for slides and reports: the co-occurrence network, keyword bars, comparisons.
 
-Every function imports matplotlib inside, accepts ``ax=None`` and returns the
-Figure. Japanese text is drawn with IPAex Gothic shipped by the
+Every function imports matplotlib inside and returns the Figure;
+:func:`plot_network`, :func:`plot_keywords` and :func:`plot_attribute_network`
+accept ``ax=None`` (draw into an existing axes), while :func:`plot_comparison`
+makes its own two-panel figure. Japanese text is drawn with IPAex Gothic shipped by the
 ``matplotlib-fontja`` dependency, so figures render identically on machines
 without Japanese fonts. The look follows KH Coder's co-occurrence network
 (bubble area proportional to frequency, communities in colour, dashed edges
@@ -16,9 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from .config import param_choices
 from .errors import choices_message
-from .labels import draw_footer, leader_lines, make_room, place_edge_labels, rescue_labels, separate_markers
+from .footer import draw_footer
+from .labels import leader_lines, make_room, place_edge_labels, rescue_labels, separate_markers
 from .layout import network_layout
+from .texts import CENTRALITY_NAMES as _CENTRALITY_NAMES, MEASURE_NAMES as _MEASURE_NAMES, SCORE_NAMES as _SCORE_NAMES
+from .validate import check_int
 
 __all__ = [
     "setup_japanese_font",
@@ -44,12 +50,7 @@ PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#C
 #: Fill of single-node communities (community -1) and of nodes without a colour.
 GREY = "#BBBBBB"
 _HIGHLIGHT = "#D55E00"
-_COLOR_BY = ("community", "degree", "betweenness", "eigenvector", "none")
-_CENTRALITY_NAMES = {"degree": "次数中心性", "betweenness": "媒介中心性", "eigenvector": "固有ベクトル中心性"}
-_MEASURE_NAMES = {"jaccard": "Jaccard係数", "dice": "Dice係数", "simpson": "Simpson係数", "cosine": "コサイン係数",
-                  "npmi": "NPMI", "lift": "リフト値", "log_likelihood": "対数尤度比"}
-_SCORE_NAMES = {"score": "スコア", "tfidf": "TF-IDF", "frequency": "出現回数", "document_frequency": "文書頻度",
-                "log_likelihood": "対数尤度比", "flr": "FLR", "degree": "次数", "betweenness": "媒介中心性"}
+_COLOR_BY = param_choices("color_by")
 _SALT = "cooccur"
 _MISSING = "〓"  # geta mark: the customary stand-in for a character no font has
 Size = Literal["slide16x9", "slide4x3", "a4"]
@@ -191,8 +192,7 @@ def plot_keywords(keywords, *, top: int = 20, ax=None, size: Size = "slide16x9",
     matplotlib.figure.Figure
     """
     _check_size(size)
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise ValueError(f"top must be a positive whole number, not {top!r}")
+    check_int("top", top, minimum=1)
     for col in ("term", score):
         if col not in keywords.columns:
             raise ValueError(f"keywords has no column {col!r}; pass score= one of {list(keywords.columns)!r}")

@@ -26,7 +26,7 @@ from typing import Callable, Literal
 
 import numpy as np
 
-from .config import DEFAULTS
+from .config import DEFAULTS, param_choices
 from .errors import choices_message
 
 __all__ = ["get_tokenizer", "split_sentences", "SPLIT_MODES", "MAX_INPUT_BYTES", "MAX_PIECE_CHARS"]
@@ -35,7 +35,7 @@ __all__ = ["get_tokenizer", "split_sentences", "SPLIT_MODES", "MAX_INPUT_BYTES",
 MAX_INPUT_BYTES = 49149
 #: Longest piece passed to SudachiPy: any text this long fits the byte limit (≤ 4 bytes a character).
 MAX_PIECE_CHARS = MAX_INPUT_BYTES // 4
-SPLIT_MODES = ("A", "B", "C")
+SPLIT_MODES = param_choices("split_mode")
 _CHUNK_CHARS = 32_000
 _OOV = 0xF000_0000  # SudachiPy word ids of unknown words: 0xF0000000 | pos id
 _SENT_RE = re.compile(r"[^。!?！？]*[。!?！？]+[」』）)\]]*|[^。!?！？]+")
@@ -160,7 +160,7 @@ def _local_types(text: str, L: np.ndarray, W: np.ndarray) -> dict:
     """The distinct (word id, surface) pairs of a chunk, in first-seen order (runs in the worker).
 
     Returns ``lt`` (each token's index into them, int32), ``tw`` (their word ids)
-    and ``ts`` (their surfaces, an Arrow string array). :func:`_assemble` merges
+    and ``ts`` (their surfaces, an Arrow string array). :meth:`cooccur.assemble.Assembler.front` merges
     the chunks' small type lists instead of hashing every token of the corpus.
     """
     import pyarrow as pa
@@ -234,7 +234,7 @@ def _run_chunks(chunks, split_mode: str, jobs: int, progress, map_chunks=None, *
 
 
 def _drop_raw(res: dict) -> None:
-    """Forget a chunk result's sentence pieces and word ids (:func:`_assemble` does not use them)."""
+    """Forget a chunk result's sentence pieces and word ids (``Assembler.front`` does not use them)."""
     res.pop("pieces", None)
     res.pop("W", None)
 

@@ -45,8 +45,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Literal, Mapping, Sequence
 
-from .config import DEFAULTS
+from .config import DEFAULTS, param_choices
 from .errors import ConfigError, InputError, choices_message
+from .validate import check_choice, check_int
 
 __all__ = [
     "speaker_name_words",
@@ -75,7 +76,7 @@ NON_INDEPENDENT_POS: tuple[str, ...] = ("動詞-非自立可能", "形容詞-非
 #: Prefixes that never start a compound: honorific お/ご/御 and determiners
 #: (各自治体 is about 自治体, 本市 about 市).
 NON_JOINING_PREFIXES = frozenset({"お", "ご", "御", "各", "本", "当", "同", "両", "諸", "毎", "貴", "弊"})
-STOPWORD_PRESETS = ("minutes", "none")
+STOPWORD_PRESETS = param_choices("stopwords")
 
 _NUMERAL_RE = re.compile(r"[0-9０-９.,・〇零一二三四五六七八九十百千万億兆]+")
 _LATIN_RE = re.compile(r"[A-Za-z]")
@@ -373,11 +374,8 @@ def compound_segments(runs: Sequence[Sequence[tuple[str, str, str]]], *,
     >>> compound_segments([run]), compound_segments([run] * 3), compound_segments([run], compounds="all")
     ([[(0, 1), (1, 2)]], [[(0, 2)], [(0, 2)], [(0, 2)]], [[(0, 2)]])
     """
-    if compounds not in ("off", "all", "frequent"):
-        raise ValueError(choices_message("compounds", compounds, ("off", "all", "frequent")))
-    if isinstance(compound_min_frequency, bool) or not isinstance(compound_min_frequency, int) \
-            or compound_min_frequency < 1:
-        raise ValueError(f"compound_min_frequency must be a whole number >= 1, not {compound_min_frequency!r}")
+    check_choice("compounds", compounds)
+    check_int("compound_min_frequency", compound_min_frequency, minimum=1)
     if compounds == "off":
         return [[(i, i + 1) for i in range(len(r))] for r in runs]
     if compounds == "all":

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 from .config import DEFAULTS
 from .errors import choices_message
 from .io import trim_heap
+from .validate import check_int
 from . import terms as _terms
 from .assemble import Assembler, empty_frame
 from .sudachi import (MAX_INPUT_BYTES, MAX_PIECE_CHARS, SPLIT_MODES, _STATE, _chunks, _dictionary, _forms,
@@ -104,7 +105,7 @@ def tokenize_utterances(utterances, *,
     Returns
     -------
     DataFrame
-        Columns :data:`TOKEN_COLUMNS` (contract in docs/ARCHITECTURE.md). Each text
+        Columns :data:`TOKEN_COLUMNS` (contract in docs/CONTRACTS.md). Each text
         is NFKC-normalised first; ``term`` is NaN for tokens not counted.
 
     Examples
@@ -202,8 +203,7 @@ def tokenize_to_file(utterances, path: str | Path | None, *, kind: Literal["parq
     unknown = sorted(set(params) - set(_TERM_KEYS))
     if unknown:
         raise TypeError(f"tokenize_to_file() got unexpected keyword(s) {unknown}; use {list(_TERM_KEYS)}")
-    if isinstance(batch_chars, bool) or not isinstance(batch_chars, int) or batch_chars < 1:
-        raise ValueError(f"batch_chars must be a whole number >= 1, not {batch_chars!r}")
+    check_int("batch_chars", batch_chars, minimum=1)
     opts = {k: params.get(k, DEFAULTS[k]) for k in _TERM_KEYS}
     utt, rules, rows, texts, jobs = _prepare(utterances, include_excluded=include_excluded, **opts)
     path = Path(path) if path is not None else None
@@ -307,8 +307,7 @@ def _prepare(utterances, *, split_mode, pos, stopwords, extra_stopwords, forced_
     """Check the arguments; return (utterances, term rules, rows to tokenize, their texts, threads)."""
     if split_mode not in SPLIT_MODES:
         raise ValueError(choices_message("split_mode", split_mode, SPLIT_MODES))
-    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
-        raise ValueError(f"jobs must be a whole number >= 1 or None (all cores), not {jobs!r}")
+    check_int("jobs", jobs, minimum=1, none="all cores")
     pos = (pos,) if isinstance(pos, str) else tuple(pos)
     rules = dict(
         pos=pos,

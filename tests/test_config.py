@@ -53,3 +53,16 @@ def test_invalid_toml_names_the_file(tmp_path):
     cfg.write_text("unit = \n", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(cfg)
+
+
+def test_config_error_is_a_value_error_and_a_cooccur_error(tmp_path):
+    from cooccur.errors import CooccurError
+    from cooccur.pipeline import resolve_params
+
+    assert issubclass(ConfigError, ValueError) and issubclass(ConfigError, CooccurError)
+    # a misspelt library keyword: the ValueError that invalid arguments raise, with the fix
+    with pytest.raises(ValueError, match=r"unknown parameter 'mesure'\. Did you mean 'measure'\?") as info:
+        resolve_params(None, mesure="dice")
+    assert isinstance(info.value, ConfigError)
+    with pytest.raises(ValueError, match=r"unknown unit 'sentense'; did you mean 'sentence'\?"):
+        validate_params({"unit": "sentense"})

@@ -139,7 +139,7 @@ def test_exports_are_byte_identical(G, tmp_path):
         write_graphml(G, d / "n.graphml")
         write_gexf(G, d / "n.gexf", pos=pos)
         write_json(G, d / "n.json", pos=pos)
-        write_network_html(d / "n.html", G, pos, kwic=_kwic())
+        write_network_html(G, d / "n.html", pos, kwic=_kwic())
         write_report(d / "r.html", **_report_args(G, kw))
         write_pptx(d / "s.pptx", network_png=_png(), keywords_png=_png(), keywords=kw)
     for name in ("n.graphml", "n.gexf", "n.json", "n.html", "r.html", "s.pptx"):
@@ -283,3 +283,33 @@ def test_html_pages_carry_their_own_japanese_font():
     assert all(ord(c) in cmap for c in "情報共有と標準化")
     assert ord("鬱") not in cmap  # subset: only what the page uses
     assert embed_font("<style></style>あ") == embed_font("<style></style>あ")  # byte-stable
+
+
+def test_writers_take_the_graph_then_a_path_or_an_open_file(G, tmp_path):
+    import io
+
+    pos = network_layout(G)
+    kw = pd.DataFrame({"term": ["予算", "防災"], "score": [1.5, 1.0], "rank": [1, 2]})
+    writers = {"n.graphml": lambda t: write_graphml(G, t), "n.gexf": lambda t: write_gexf(G, t, pos=pos),
+               "n.json": lambda t: write_json(G, t, pos=pos),
+               "n.html": lambda t: write_network_html(G, t, pos, kwic=_kwic()),
+               "r.html": lambda t: write_report(t, **_report_args(G, kw))}
+    for name, write in writers.items():
+        assert write(tmp_path / name) == tmp_path / name
+        binary, text = io.BytesIO(), io.StringIO()
+        assert write(binary) is None and write(text) is None
+        on_disk = (tmp_path / name).read_bytes()
+        assert binary.getvalue() == on_disk, name
+        assert text.getvalue().encode("utf-8") == on_disk, name
+    with open(tmp_path / "open.graphml", "wb") as fh:  # a file opened by the caller, as with networkx
+        write_graphml(G, fh)
+    assert (tmp_path / "open.graphml").read_bytes() == (tmp_path / "n.graphml").read_bytes()
+    assert "予算" in (tmp_path / "n.graphml").read_text("utf-8")
+
+
+def test_old_argument_order_of_write_network_html_warns_and_still_works(G, tmp_path):
+    pos = network_layout(G)
+    write_network_html(G, tmp_path / "new.html", pos)
+    with pytest.warns(DeprecationWarning, match=r"write_network_html\(G, path, pos\)"):
+        write_network_html(tmp_path / "old.html", G, pos)
+    assert (tmp_path / "old.html").read_bytes() == (tmp_path / "new.html").read_bytes()

@@ -33,7 +33,7 @@ def test_csv_has_bom_and_parquet_is_byte_stable(tmp_path):
 
 
 def test_json_is_sorted_and_keeps_japanese(tmp_path):
-    write_json(tmp_path / "m.json", {"b": 1, "a": "区市町村"})
+    write_json({"b": 1, "a": "区市町村"}, tmp_path / "m.json")
     assert (tmp_path / "m.json").read_text(encoding="utf-8") == '{\n  "a": "区市町村",\n  "b": 1\n}\n'
 
 
@@ -140,3 +140,15 @@ def test_streamed_parquet_matches_pyarrow_over_row_groups(tmp_path):
     pq.write_table(pa.Table.from_pandas(plain, preserve_index=False), tmp_path / "ref.parquet", compression="zstd")
     assert pq.ParquetFile(tmp_path / "ours.parquet").metadata.num_row_groups == 2
     assert (tmp_path / "ours.parquet").read_bytes() == (tmp_path / "ref.parquet").read_bytes()
+
+
+def test_write_json_takes_the_object_first_and_the_old_order_warns(tmp_path):
+    import io
+
+    write_json({"区分": "区部"}, tmp_path / "new.json")
+    with pytest.warns(DeprecationWarning, match=r"write_json\(obj, path\)"):
+        write_json(tmp_path / "old.json", {"区分": "区部"})
+    assert (tmp_path / "old.json").read_bytes() == (tmp_path / "new.json").read_bytes()
+    buf = io.BytesIO()
+    assert write_json({"区分": "区部"}, buf) is None
+    assert buf.getvalue() == (tmp_path / "new.json").read_bytes() == '{\n  "区分": "区部"\n}\n'.encode("utf-8")

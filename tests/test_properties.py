@@ -1,6 +1,6 @@
 """Property tests: the readers and the tokenizer never crash and never lose a character.
 
-Accounting property (docs/ARCHITECTURE.md): every non-whitespace character of a
+Accounting property (docs/CONTRACTS.md): every non-whitespace character of a
 decoded transcript ends up in exactly one of an utterance's ``text``, a
 speaker label, a turn mark / format syntax, or a row of ``exclusions``. For the
 line-based parsers the syntax is counted (:attr:`Parsed.syntax_chars`), so the

@@ -84,11 +84,11 @@ def generate_graphml(G) -> Iterator[str]:
     yield "  </graph>\n</graphml>\n"
 
 
-def write_graphml(G, path) -> Path:
-    """Write :func:`generate_graphml` to ``path`` (atomic)."""
-    from ..io import atomic_write_text
+def write_graphml(G, path) -> Path | None:
+    """Write :func:`generate_graphml` to ``path`` (atomic) or an open file (:func:`cooccur.io.write_text`)."""
+    from ..io import write_text
 
-    return atomic_write_text(path, "".join(generate_graphml(G)))
+    return write_text(path, "".join(generate_graphml(G)))
 
 
 def generate_gexf(G, pos=None, colors=None, sizes=None) -> Iterator[str]:
@@ -161,11 +161,11 @@ def generate_gexf(G, pos=None, colors=None, sizes=None) -> Iterator[str]:
     yield "    </edges>\n  </graph>\n</gexf>\n"
 
 
-def write_gexf(G, path, pos=None, colors=None, sizes=None) -> Path:
-    """Write :func:`generate_gexf` to ``path`` (atomic, no date in the header)."""
-    from ..io import atomic_write_text
+def write_gexf(G, path, pos=None, colors=None, sizes=None) -> Path | None:
+    """Write :func:`generate_gexf` to ``path`` (atomic, no date in the header) or an open file."""
+    from ..io import write_text
 
-    return atomic_write_text(path, "".join(generate_gexf(G, pos=pos, colors=colors, sizes=sizes)))
+    return write_text(path, "".join(generate_gexf(G, pos=pos, colors=colors, sizes=sizes)))
 
 
 def node_link_json(G, pos=None) -> dict:
@@ -187,12 +187,12 @@ def node_link_json(G, pos=None) -> dict:
     return {"directed": False, "multigraph": False, "graph": graph, "nodes": nodes, "links": links}
 
 
-def write_json(G, path, pos=None) -> Path:
-    """Write :func:`node_link_json` with sorted keys (atomic, byte-stable)."""
-    from ..io import atomic_write_text
+def write_json(G, path, pos=None) -> Path | None:
+    """Write :func:`node_link_json` with sorted keys (atomic, byte-stable) to ``path`` or an open file."""
+    from ..io import write_text
 
     text = json.dumps(node_link_json(G, pos=pos), ensure_ascii=False, indent=1, sort_keys=True, allow_nan=False)
-    return atomic_write_text(path, text + "\n")
+    return write_text(path, text + "\n")
 
 
 def write_nodes_csv(G, path) -> Path:

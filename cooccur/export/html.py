@@ -20,14 +20,15 @@ import math
 import unicodedata
 from pathlib import Path
 
+from ..texts import MEASURE_NAMES
+
 __all__ = ["render_network_html", "write_network_html", "KWIC_LINES"]
 
 #: KWIC lines embedded per term (the panel says how many there are in total).
 KWIC_LINES = 30
 _W, _H, _M = 1600, 900, 40
 
-_MEASURES = {"jaccard": "Jaccard係数", "dice": "Dice係数", "simpson": "Simpson係数", "cosine": "コサイン係数",
-             "npmi": "NPMI", "lift": "リフト値", "log_likelihood": "対数尤度比"}
+_MEASURES = MEASURE_NAMES
 
 
 def render_network_html(G, pos, *, kwic=None, title: str = "共起ネットワーク", measure: str = "jaccard") -> str:
@@ -107,11 +108,21 @@ def render_network_html(G, pos, *, kwic=None, title: str = "共起ネットワ�
                             m=str(len(edges)), css=_CSS, js=_JS))
 
 
-def write_network_html(path, G, pos, **kwargs) -> Path:
-    """Write :func:`render_network_html` to ``path`` (atomic, UTF-8)."""
-    from ..io import atomic_write_text
+def write_network_html(G, path, pos, **kwargs) -> Path | None:
+    """Write :func:`render_network_html` to ``path`` (atomic, UTF-8) or an open file.
 
-    return atomic_write_text(path, render_network_html(G, pos, **kwargs))
+    The old order ``write_network_html(path, G, pos)`` still works for one
+    release, with a :class:`DeprecationWarning`.
+    """
+    from ..io import write_text
+
+    if hasattr(path, "adj") and not hasattr(G, "adj"):  # the graph second: the old order
+        import warnings
+
+        warnings.warn("write_network_html(path, G, pos) is deprecated: write_network_html(G, path, pos) like the "
+                      "other writers", DeprecationWarning, stacklevel=2)
+        G, path = path, G
+    return write_text(path, render_network_html(G, pos, **kwargs))
 
 
 def _int(x) -> int:

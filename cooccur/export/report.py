@@ -12,15 +12,12 @@ import html
 import re
 from pathlib import Path
 
+from ..texts import COLUMN_NAMES
+
 __all__ = ["render_report", "write_report"]
 
 _FILE_COLUMNS = ("doc_id", "role", "format", "encoding", "newline", "utterances", "chars", "bytes", "error")
-_LABELS = {"files": "ファイル", "speakers": "話者", "utterances": "発言", "characters": "文字数", "chars": "文字数",
-           "tokens": "トークン", "terms": "語", "excluded": "除外", "exclusions": "除外", "doc_id": "文書",
-           "role": "役割", "format": "形式", "encoding": "文字コード", "newline": "改行", "bytes": "バイト",
-           "error": "エラー", "term": "語", "score": "スコア", "rank": "順位", "frequency": "出現回数",
-           "document_frequency": "文書頻度", "community": "コミュニティ", "degree": "次数",
-           "betweenness": "媒介中心性", "eigenvector": "固有ベクトル中心性", "group": "グループ"}
+_LABELS = COLUMN_NAMES
 
 
 def render_report(*, title: str, summary: dict, files, figure_svg: str | None, keywords, nodes,
@@ -84,11 +81,11 @@ def render_report(*, title: str, summary: dict, files, figure_svg: str | None, k
     return embed_font("\n".join(out))
 
 
-def write_report(path, **kwargs) -> Path:
-    """Write :func:`render_report` to ``path`` (atomic, UTF-8)."""
-    from ..io import atomic_write_text
+def write_report(path, **kwargs) -> Path | None:
+    """Write :func:`render_report` to ``path`` (atomic, UTF-8) or an open file (:func:`cooccur.io.write_text`)."""
+    from ..io import write_text
 
-    return atomic_write_text(path, render_report(**kwargs))
+    return write_text(path, render_report(**kwargs))
 
 
 # --------------------------------------------------------------------------- helpers

@@ -3,7 +3,7 @@
 :func:`read_corpus` walks the input (recursively, sorted, skipping hidden names),
 decodes each file (:mod:`cooccur.read.encoding`), detects or applies its format
 (:mod:`cooccur.read.formats`), and builds the three tables described in
-``docs/ARCHITECTURE.md``: ``utterances``, ``files`` and ``exclusions``. A problem
+``docs/CONTRACTS.md``: ``utterances``, ``files`` and ``exclusions``. A problem
 with one file marks that file as an error and the others are still read.
 """
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ..config import param_choices
 from ..errors import CooccurError, InputError, choices_message
 from ..io import MARKER as OUTPUT_MARKER
 from .encoding import decode
@@ -27,8 +28,7 @@ __all__ = ["read_corpus", "Corpus", "FORMATS", "UTTERANCE_COLUMNS", "FILE_COLUMN
 
 Format = Literal["auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt", "srt", "docx",
                  "text"]
-FORMATS: tuple[str, ...] = ("auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt",
-                            "srt", "docx", "text")
+FORMATS: tuple[str, ...] = param_choices("format")
 _TEXT_FORMATS = ("minutes", "colon", "interview", "timestamped", "text")
 UTTERANCE_COLUMNS = ("doc_id", "utterance_id", "speaker", "text", "exclusion", "line", "char_start", "char_end", "format")
 FILE_COLUMNS = ("doc_id", "path", "role", "status", "format", "encoding", "newline", "bytes", "chars", "sha256",
@@ -150,7 +150,7 @@ def read_corpus(
     path : str or Path
         A file, or a folder read recursively in sorted order. Names starting
         with ``"."`` are skipped; symbolic links are followed, loops reported.
-    format : {"auto", "minutes", "colon", "interview", "csv", "tsv", "xlsx", "vtt", "srt", "docx", "text"}
+    format : {"auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt", "srt", "docx", "text"}
         ``"auto"`` detects the format per file (see
         :mod:`cooccur.read.formats.detect`); any other value is applied to every
         transcript (for .docx files, to the text extracted from them; .xlsx
