@@ -20,6 +20,7 @@ from ..errors import CooccurError, InputError, choices_message
 from ..io import MARKER as OUTPUT_MARKER
 from .encoding import decode
 from .formats._base import Parsed, TurnCollector
+from .speakers import speaker_key, split_label
 from .formats.detect import EXTENSIONS, TEXT_EXTENSIONS, detect_format, detect_text_format
 
 __all__ = ["read_corpus", "Corpus", "FORMATS", "UTTERANCE_COLUMNS", "FILE_COLUMNS", "EXCLUSION_COLUMNS",
@@ -30,7 +31,8 @@ Format = Literal["auto", "minutes", "colon", "interview", "timestamped", "csv", 
 FORMATS: tuple[str, ...] = ("auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt",
                             "srt", "docx", "text")
 _TEXT_FORMATS = ("minutes", "colon", "interview", "timestamped", "text")
-UTTERANCE_COLUMNS = ("doc_id", "utterance_id", "speaker", "text", "exclusion", "line", "char_start", "char_end", "format")
+UTTERANCE_COLUMNS = ("doc_id", "utterance_id", "speaker", "speaker_key", "speaker_role", "speaker_name", "text",
+                     "exclusion", "line", "char_start", "char_end", "format")
 FILE_COLUMNS = ("doc_id", "path", "role", "status", "format", "encoding", "newline", "bytes", "chars", "sha256",
                 "utterances", "utterances_analysed", "utterances_excluded", "excluded_reasons", "chars_analysed",
                 "chars_excluded", "chars_markup", "error")
@@ -220,8 +222,13 @@ def read_corpus(
             raise InputError("metadata table not found; check the metadata= path", path=str(m))
         sidecars.append(Path(m))
     sidecar_set = {p.resolve() for p in sidecars}
+    known = frozenset()
+    if sidecars:
+        from .metadata import known_speakers
+
+        known = known_speakers(sidecars)
     options = dict(format=format, encoding=encoding, text_column=text_column, speaker_column=speaker_column,
-                   sheet=sheet, include_preamble=include_preamble, single=not root.is_dir())
+                   sheet=sheet, include_preamble=include_preamble, single=not root.is_dir(), known=known)
 
     if map_files is None:
         for file_path, doc_id, problem in entries:
@@ -254,8 +261,12 @@ def read_corpus(
     return Corpus(utterances=utterances, files=files, exclusions=exclusions, warnings=warnings, root=root)
 
 
-def parse_text(text: str, format: str, *, path=None) -> Parsed:
-    """Parse decoded text as one of the text formats (minutes, colon, interview, text)."""
+def parse_text(text: str, format: str, *, path=None, known_speakers=frozenset()) -> Parsed:
+    """Parse decoded text as one of the text formats (minutes, colon, interview, text).
+
+    ``known_speakers``: speaker keys from a speakers table (a colon-style
+    label listed there starts a turn even when it occurs once).
+    """
     if format == "minutes":
         from .formats.minutes import parse_minutes
 
@@ -263,7 +274,7 @@ def parse_text(text: str, format: str, *, path=None) -> Parsed:
     if format == "colon":
         from .formats.colon import parse_colon
 
-        return parse_colon(text, path=path)
+        return parse_colon(text, path=path, known_speakers=known_speakers)
     if format == "interview":
         from .formats.interview import parse_interview
 
@@ -349,7 +360,7 @@ def _walk(root: Path, warnings: list[str]) -> list[tuple[Path, str, str | None]]
 
 
 def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, encoding, text_column,
-              speaker_column, sheet, include_preamble, single) -> None:
+              speaker_column, sheet, include_preamble, single, known=frozenset()) -> None:
     suffix = path.suffix.lower()
     if suffix == ".xls":
         from .formats.excel import XLS_MESSAGE
@@ -399,7 +410,7 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
             if inner not in _TEXT_FORMATS:
                 inner = "text"
             fmt = "docx" if inner == "text" else f"docx+{inner}"
-            parsed = parse_text(text, inner, path=str(path))
+            parsed = parse_text(text, inner, path=str(path), known_speakers=known)
         else:
             text, enc, newline = decode(data, encoding=encoding, path=str(path))
             chars = len(text)
@@ -407,7 +418,8 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
             fmt = format if format != "auto" else detect_format(path, text, data)
             if fmt == "docx":  # forced docx on a text file: detect its layout
                 fmt = detect_text_format(text)
-            parsed = _parse(text, fmt, path=str(path), text_column=text_column, speaker_column=speaker_column)
+            parsed = _parse(text, fmt, path=str(path), text_column=text_column, speaker_column=speaker_column,
+                            known=known)
     except CooccurError as exc:
         builder.file(doc_id, path, role="transcript", status="error", fmt=fmt, encoding=enc, newline=newline,
                      chars=chars, error=str(exc), **info)
@@ -477,9 +489,9 @@ def _metadata_row(builder, doc_id: str, path: Path, warnings: list[str]) -> None
                  sha256=hashlib.sha256(data).hexdigest())
 
 
-def _parse(text: str, fmt: str, *, path, text_column, speaker_column) -> Parsed:
+def _parse(text: str, fmt: str, *, path, text_column, speaker_column, known=frozenset()) -> Parsed:
     if fmt in _TEXT_FORMATS:
-        return parse_text(text, fmt, path=path)
+        return parse_text(text, fmt, path=path, known_speakers=known)
     if fmt in ("csv", "tsv"):
         from .formats.table import parse_table
 
@@ -522,7 +534,13 @@ class _Builder:
         u = self.u
         u["doc_id"].extend([doc_id] * n)
         u["utterance_id"].extend(range(n))
-        u["speaker"].extend([(t.speaker.strip() or None) if t.speaker is not None else None for t in turns])
+        speakers = [(t.speaker.strip() or None) if t.speaker is not None else None for t in turns]
+        u["speaker"].extend(speakers)
+        parts = {s: (speaker_key(s), *split_label(s)) for s in set(speakers) if s is not None}
+        none = (None, None, None)
+        u["speaker_key"].extend([parts.get(s, none)[0] if s is not None else None for s in speakers])
+        u["speaker_role"].extend([parts[s][1] if s is not None else None for s in speakers])
+        u["speaker_name"].extend([parts[s][2] if s is not None else None for s in speakers])
         u["text"].extend(texts)
         u["exclusion"].extend(exclusions)
         u["line"].extend([t.line for t in turns])
