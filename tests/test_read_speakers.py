@@ -28,6 +28,7 @@ REAL = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "real
     ("川口さん", None, "川口"),
     ("聞き手", "聞き手", None),
     ("磯部", None, "磯部"),
+    ("野々村", None, "野々村"),
     ("本村委員", "委員", "本村"),
     ("Ｂ", None, "B"),
 ])

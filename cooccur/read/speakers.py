@@ -207,8 +207,8 @@ def _split(key: str) -> tuple[str | None, str | None]:
         if person and person != key:
             return key[len(person):], person  # 伊藤土木部長
         return key, None  # 情報政策課長, 江戸川区長
-    if _municipal(key):
-        return key, None  # 江戸川区 (SudachiPy takes it for one proper noun, like a surname)
+    if _municipal(key) and not all(kind == "person" for _, kind in _morphemes(key)):
+        return key, None  # 江戸川区 (a place name, not a surname such as 野々村)
     if _ASCII_NAME.match(key) or _is_name(key):
         return None, key  # A, 山田太郎, 磯部
     return key, None  # 江戸川区, 議事日程: a body or a capacity, not a person
