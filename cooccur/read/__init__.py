@@ -19,7 +19,7 @@ from typing import Literal
 from ..errors import CooccurError, InputError, choices_message
 from ..io import MARKER as OUTPUT_MARKER
 from .encoding import decode
-from .formats._base import Parsed, TurnCollector
+from .formats._base import Exclusion, Parsed, TurnCollector
 from .speakers import speaker_key, split_label
 from .formats.detect import EXTENSIONS, TEXT_EXTENSIONS, detect_format, detect_text_format
 
@@ -27,9 +27,9 @@ __all__ = ["read_corpus", "Corpus", "FORMATS", "UTTERANCE_COLUMNS", "FILE_COLUMN
            "parse_text", "clean_text"]
 
 Format = Literal["auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt", "srt", "docx",
-                 "text"]
+                 "pdf", "html", "text"]
 FORMATS: tuple[str, ...] = ("auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt",
-                            "srt", "docx", "text")
+                            "srt", "docx", "pdf", "html", "text")
 _TEXT_FORMATS = ("minutes", "colon", "interview", "timestamped", "text")
 UTTERANCE_COLUMNS = ("doc_id", "utterance_id", "speaker", "speaker_key", "speaker_role", "speaker_name", "text",
                      "exclusion", "line", "char_start", "char_end", "format")
@@ -387,7 +387,21 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
         if not data:
             raise InputError("the file is empty (0 bytes); nothing to read", path=str(path))
         is_docx = suffix == ".docx" if format == "auto" else (format == "docx" or suffix == ".docx")
-        if suffix == ".xlsx" or format == "xlsx":
+        is_pdf = suffix == ".pdf" or format == "pdf" or (format == "auto" and data[:5] == b"%PDF-")
+        if is_pdf and suffix not in (".docx", ".xlsx"):
+            from .formats.pdf import pdf_to_text
+
+            found = pdf_to_text(data, path=str(path))
+            text = found.text
+            chars = len(text) + sum(len(f[2]) for f in found.furniture)
+            _check_not_blank(text, path)
+            inner = detect_text_format(text) if format in ("auto", "pdf") else format
+            if inner not in _TEXT_FORMATS:
+                inner = "text"
+            fmt = "pdf" if inner == "text" else f"pdf+{inner}"
+            parsed = parse_text(text, inner, path=str(path), known_speakers=known)
+            _add_set_aside(parsed, text, found.furniture, pages=found.page_starts)
+        elif suffix == ".xlsx" or format == "xlsx":
             from .formats.excel import read_sheet
             from .formats.table import parse_rows
 
@@ -426,15 +440,40 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
         warnings.append(str(exc))
         return
     warnings.extend(f"{doc_id}: {w}" for w in parsed.warnings)
-    if format == "auto" and fmt in ("text", "docx"):
+    if format == "auto" and fmt in ("text", "docx", "pdf", "html"):
         warnings.append(f"{doc_id}: no speaker turns found (○名前, 名前：, interview name lines); read as one "
                         "remark without a speaker — pass --format if the file has turns in another layout")
-    offsets = not fmt.startswith("docx") and fmt not in ("csv", "tsv", "xlsx")
+    offsets = not fmt.startswith(("docx", "pdf", "html")) and fmt not in ("csv", "tsv", "xlsx")
     stats = builder.parsed(doc_id, parsed, fmt, include_preamble=include_preamble, offsets=offsets)
     builder.file(doc_id, path, role="transcript", status="ok", fmt=fmt, encoding=enc, newline=newline,
                  chars=chars, **stats, **info)
     if not stats["utterances_analysed"]:
         warnings.append(f"{doc_id}: {_nothing_to_analyse(stats['excluded_reasons'])}")
+
+
+def _add_set_aside(parsed: Parsed, text: str, spans, *, pages=None) -> None:
+    """Record text set aside before parsing (page furniture, web-page boilerplate) as exclusions.
+
+    ``spans`` holds ``(offset, reason, text)``: where in ``text`` it stood.
+    Each is attached to the turn whose span holds the offset (else none) and
+    gets the line of ``text`` it stood at. With ``pages`` (each page's first
+    offset), every turn gets the metadata ``page``: the page it starts on.
+    """
+    import bisect
+
+    turns = parsed.turns
+    starts = [t.char_start if t.char_start is not None else 0 for t in turns]
+    found = []
+    for offset, reason, span in spans:
+        if not span:
+            continue
+        k = bisect.bisect_right(starts, offset) - 1
+        turn = k if k >= 0 and offset <= (turns[k].char_end or 0) + 1 else None
+        found.append(Exclusion(turn, text.count("\n", 0, offset) + 1, reason, span))
+    parsed.exclusions = sorted(parsed.exclusions + found, key=lambda e: e.line)
+    if pages:
+        for t in turns:
+            t.meta["page"] = bisect.bisect_right(pages, t.char_start or 0)
 
 
 def _check_not_blank(text: str, path: Path) -> None:
