@@ -425,15 +425,31 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
                 inner = "text"
             fmt = "docx" if inner == "text" else f"docx+{inner}"
             parsed = parse_text(text, inner, path=str(path), known_speakers=known)
+        elif suffix in (".html", ".htm", ".xhtml") or format == "html":
+            from .formats.html import decode_html
+
+            source, enc = decode_html(data, encoding=encoding, path=str(path))
+            fmt, chars, parsed = _parse_html(source, format, path=path, known=known)
         else:
             text, enc, newline = decode(data, encoding=encoding, path=str(path))
             chars = len(text)
             _check_not_blank(text, path)
-            fmt = format if format != "auto" else detect_format(path, text, data)
-            if fmt == "docx":  # forced docx on a text file: detect its layout
-                fmt = detect_text_format(text)
-            parsed = _parse(text, fmt, path=str(path), text_column=text_column, speaker_column=speaker_column,
-                            known=known)
+            from .formats.html import looks_like_html
+
+            if format == "auto" and suffix in TEXT_EXTENSIONS and looks_like_html(text):
+                from .formats.html import decode_html
+
+                source, enc = decode_html(data, encoding=encoding, path=str(path))  # its <meta charset> wins
+                fmt, chars, parsed = _parse_html(source, format, path=path, known=known)
+                parsed.warnings.append(f"the file holds HTML (a web page saved as "
+                                       f"{suffix or 'a file without extension'}); read as a web page, its tags not "
+                                       "counted — rename it .html to silence this warning")
+            else:
+                fmt = format if format != "auto" else detect_format(path, text, data)
+                if fmt == "docx":  # forced docx on a text file: detect its layout
+                    fmt = detect_text_format(text)
+                parsed = _parse(text, fmt, path=str(path), text_column=text_column, speaker_column=speaker_column,
+                                known=known)
     except CooccurError as exc:
         builder.file(doc_id, path, role="transcript", status="error", fmt=fmt, encoding=enc, newline=newline,
                      chars=chars, error=str(exc), **info)
@@ -449,6 +465,24 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
                  chars=chars, **stats, **info)
     if not stats["utterances_analysed"]:
         warnings.append(f"{doc_id}: {_nothing_to_analyse(stats['excluded_reasons'])}")
+
+
+def _parse_html(source: str, format: str, *, path: Path, known) -> tuple[str, int, Parsed]:
+    """A web page's article parsed as text; returns (format, characters accounted, parsed)."""
+    from .formats.html import html_to_text
+
+    found = html_to_text(source, path=str(path))
+    text = found.text
+    if not text.strip():
+        raise InputError("the web page has no article text (only navigation, headings or captions were found); "
+                         "save the page with its text, or copy the text into a .txt file", path=str(path))
+    inner = detect_text_format(text) if format in ("auto", "html") else format
+    if inner not in _TEXT_FORMATS:
+        inner = "text"
+    parsed = parse_text(text, inner, path=str(path), known_speakers=known)
+    _add_set_aside(parsed, text, found.set_aside)
+    chars = len(text) + sum(len(t) for _, _, t in found.set_aside)
+    return ("html" if inner == "text" else f"html+{inner}"), chars, parsed
 
 
 def _add_set_aside(parsed: Parsed, text: str, spans, *, pages=None) -> None:
