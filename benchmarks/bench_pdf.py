@@ -17,6 +17,20 @@ Input: the minutes written for the tests (``--text`` for another UTF-8 file,
 e.g. a Diet minutes text from the shared corpus; never commit its PDF).
 
 Run: ``python benchmarks/bench_pdf.py [--text FILE] [--repeat 3]``.
+
+Measured on the project machine (2 cores, busy), medians of 3:
+
+=================  ==========================  ==================================
+library            test minutes ×20 (13 pages)  a Diet minutes text (44 pages)
+=================  ==========================  ==================================
+pypdfium2          0.036 s, 400/400 lines       0.183 s, 1,665/1,666 lines, 100.00%
+pdfminer.six       0.934 s, 400/400 lines       7.488 s, 1,666/1,666 lines, 100.00%
+pdfplumber         –                            9.579 s, 1,416/1,666 lines, 99.06%
+=================  ==========================  ==================================
+
+The one pypdfium2 line that differs has an ideographic space returned as an
+ASCII space (white space only). cooccur reads PDF with pypdfium2: as correct
+on Japanese text as pdfminer.six and 25–40× faster.
 """
 
 from __future__ import annotations

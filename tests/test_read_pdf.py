@@ -100,3 +100,11 @@ def test_real_diet_minutes_as_pdf(tmp_path):
     a, b = "".join(pdf["text"]), "".join(txt["text"])
     assert "".join(a.split()) == "".join(b.split())  # only line breaks differ
     assert not pdf["text"].iloc[1:].str.contains("安全保障委員会　第13号|－ [0-9]+ －").any()
+
+
+def test_pdf_saved_as_txt_is_read_as_pdf(tmp_path):
+    c = _corpus(tmp_path, MINUTES, name="議事録.txt")
+    f = c.files.iloc[0]
+    assert f["status"] == "ok" and f["format"] == "pdf+minutes"
+    assert c.utterances["speaker"].dropna().tolist()[0] == "委員長（青木早苗君）"
+    assert any("議事録.txt: the file is a PDF document" in w for w in c.warnings)

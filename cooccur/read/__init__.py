@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import CooccurError, InputError, choices_message
-from ..io import MARKER as OUTPUT_MARKER
 from .encoding import decode
-from .formats._base import Exclusion, Parsed, TurnCollector
+from .formats._base import Parsed, TurnCollector
 from .speakers import speaker_key, split_label
 from .formats.detect import EXTENSIONS, TEXT_EXTENSIONS, detect_format, detect_text_format
 
@@ -214,7 +213,9 @@ def read_corpus(
         from .metadata import find_sidecars
 
         sidecars = list(find_sidecars(root))
-        entries = _walk(root, warnings)
+        from .walk import walk_folder
+
+        entries = walk_folder(root, warnings)
     else:
         entries = [(root, root.name, None)]
     for m in metadata:
@@ -308,57 +309,6 @@ _AROUND_NEWLINE = re.compile(r"\s*\n\s*")
 
 # --------------------------------------------------------------------------- helpers
 
-def _walk(root: Path, warnings: list[str]) -> list[tuple[Path, str, str | None]]:
-    """Files under ``root`` sorted by path as (path, doc_id, problem); hidden names skipped.
-
-    Symbolic links are followed; a folder reached twice (a link loop, or two
-    links to one folder) is read once and the repeat reported in ``warnings``,
-    likewise a file reached twice. A broken link is returned with a problem
-    message so that it appears in ``files``. A sub-folder holding cooccur's
-    output marker (an ``-o`` folder inside the input) is skipped and reported,
-    so that a re-run never reads its own outputs as transcripts.
-    """
-    out: list[tuple[Path, str, str | None]] = []
-    seen_dirs = {root.resolve()}
-    seen_files: dict[Path, str] = {}
-    stack: list[tuple[Path, str]] = [(root, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            names = sorted(e.name for e in os.scandir(folder) if not e.name.startswith("."))
-        except OSError as exc:
-            warnings.append(f"{folder}: cannot list folder ({exc.strerror})")
-            continue
-        subdirs = []
-        for name in names:
-            p = folder / name
-            rel = prefix + name
-            if p.is_dir():
-                real = p.resolve()
-                if (p / OUTPUT_MARKER).exists():  # e.g. -o placed inside the input folder
-                    warnings.append(f"{rel}: holds cooccur outputs ({OUTPUT_MARKER}), not transcripts; skipped")
-                    continue
-                if real in seen_dirs:
-                    msg = f"{rel}: folder already read (symbolic link loop or duplicate link to {real}); skipped"
-                    warnings.append(msg)
-                    continue
-                seen_dirs.add(real)
-                subdirs.append((p, rel + "/"))
-            elif p.is_file():
-                real = p.resolve()
-                if real in seen_files:
-                    warnings.append(f"{rel}: same file as {seen_files[real]}; skipped")
-                    continue
-                seen_files[real] = rel
-                out.append((p, rel, None))
-            else:
-                msg = "broken symbolic link" if p.is_symlink() else "not a regular file"
-                warnings.append(f"{rel}: {msg}")
-                out.append((p, rel, msg))
-        stack.extend(reversed(subdirs))
-    return sorted(out, key=lambda e: e[1].split("/"))
-
-
 def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, encoding, text_column,
               speaker_column, sheet, include_preamble, single, known=frozenset()) -> None:
     suffix = path.suffix.lower()
@@ -389,18 +339,9 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
         is_docx = suffix == ".docx" if format == "auto" else (format == "docx" or suffix == ".docx")
         is_pdf = suffix == ".pdf" or format == "pdf" or (format == "auto" and data[:5] == b"%PDF-")
         if is_pdf and suffix not in (".docx", ".xlsx"):
-            from .formats.pdf import pdf_to_text
+            from .extracted import read_pdf
 
-            found = pdf_to_text(data, path=str(path))
-            text = found.text
-            chars = len(text) + sum(len(f[2]) for f in found.furniture)
-            _check_not_blank(text, path)
-            inner = detect_text_format(text) if format in ("auto", "pdf") else format
-            if inner not in _TEXT_FORMATS:
-                inner = "text"
-            fmt = "pdf" if inner == "text" else f"pdf+{inner}"
-            parsed = parse_text(text, inner, path=str(path), known_speakers=known)
-            _add_set_aside(parsed, text, found.furniture, pages=found.page_starts)
+            fmt, chars, parsed = read_pdf(data, format, suffix=suffix, path=path, known=known)
         elif suffix == ".xlsx" or format == "xlsx":
             from .formats.excel import read_sheet
             from .formats.table import parse_rows
@@ -426,10 +367,9 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
             fmt = "docx" if inner == "text" else f"docx+{inner}"
             parsed = parse_text(text, inner, path=str(path), known_speakers=known)
         elif suffix in (".html", ".htm", ".xhtml") or format == "html":
-            from .formats.html import decode_html
+            from .extracted import read_html
 
-            source, enc = decode_html(data, encoding=encoding, path=str(path))
-            fmt, chars, parsed = _parse_html(source, format, path=path, known=known)
+            fmt, chars, parsed, enc = read_html(data, format, encoding=encoding, path=path, known=known)
         else:
             text, enc, newline = decode(data, encoding=encoding, path=str(path))
             chars = len(text)
@@ -437,13 +377,10 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
             from .formats.html import looks_like_html
 
             if format == "auto" and suffix in TEXT_EXTENSIONS and looks_like_html(text):
-                from .formats.html import decode_html
+                from .extracted import read_html
 
-                source, enc = decode_html(data, encoding=encoding, path=str(path))  # its <meta charset> wins
-                fmt, chars, parsed = _parse_html(source, format, path=path, known=known)
-                parsed.warnings.append(f"the file holds HTML (a web page saved as "
-                                       f"{suffix or 'a file without extension'}); read as a web page, its tags not "
-                                       "counted — rename it .html to silence this warning")
+                fmt, chars, parsed, enc = read_html(data, format, encoding=encoding, path=path, known=known,
+                                                    renamed=suffix)
             else:
                 fmt = format if format != "auto" else detect_format(path, text, data)
                 if fmt == "docx":  # forced docx on a text file: detect its layout
@@ -465,49 +402,6 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
                  chars=chars, **stats, **info)
     if not stats["utterances_analysed"]:
         warnings.append(f"{doc_id}: {_nothing_to_analyse(stats['excluded_reasons'])}")
-
-
-def _parse_html(source: str, format: str, *, path: Path, known) -> tuple[str, int, Parsed]:
-    """A web page's article parsed as text; returns (format, characters accounted, parsed)."""
-    from .formats.html import html_to_text
-
-    found = html_to_text(source, path=str(path))
-    text = found.text
-    if not text.strip():
-        raise InputError("the web page has no article text (only navigation, headings or captions were found); "
-                         "save the page with its text, or copy the text into a .txt file", path=str(path))
-    inner = detect_text_format(text) if format in ("auto", "html") else format
-    if inner not in _TEXT_FORMATS:
-        inner = "text"
-    parsed = parse_text(text, inner, path=str(path), known_speakers=known)
-    _add_set_aside(parsed, text, found.set_aside)
-    chars = len(text) + sum(len(t) for _, _, t in found.set_aside)
-    return ("html" if inner == "text" else f"html+{inner}"), chars, parsed
-
-
-def _add_set_aside(parsed: Parsed, text: str, spans, *, pages=None) -> None:
-    """Record text set aside before parsing (page furniture, web-page boilerplate) as exclusions.
-
-    ``spans`` holds ``(offset, reason, text)``: where in ``text`` it stood.
-    Each is attached to the turn whose span holds the offset (else none) and
-    gets the line of ``text`` it stood at. With ``pages`` (each page's first
-    offset), every turn gets the metadata ``page``: the page it starts on.
-    """
-    import bisect
-
-    turns = parsed.turns
-    starts = [t.char_start if t.char_start is not None else 0 for t in turns]
-    found = []
-    for offset, reason, span in spans:
-        if not span:
-            continue
-        k = bisect.bisect_right(starts, offset) - 1
-        turn = k if k >= 0 and offset <= (turns[k].char_end or 0) + 1 else None
-        found.append(Exclusion(turn, text.count("\n", 0, offset) + 1, reason, span))
-    parsed.exclusions = sorted(parsed.exclusions + found, key=lambda e: e.line)
-    if pages:
-        for t in turns:
-            t.meta["page"] = bisect.bisect_right(pages, t.char_start or 0)
 
 
 def _check_not_blank(text: str, path: Path) -> None:
