@@ -108,3 +108,23 @@ def test_pdf_saved_as_txt_is_read_as_pdf(tmp_path):
     assert f["status"] == "ok" and f["format"] == "pdf+minutes"
     assert c.utterances["speaker"].dropna().tolist()[0] == "委員長（青木早苗君）"
     assert any("議事録.txt: the file is a PDF document" in w for w in c.warnings)
+
+
+ROUNDTABLE = """司会：本日は三区の担当課長にお集まりいただきました。江戸川区さん、最初にどうぞ。
+江戸川区：窓口の予約制度を始めて半年になります。予約の半分はスマートフォンからです。
+練馬区：練馬区は来年度から同じ仕組みを入れます。
+司会：ありがとうございます。次は人材の話です。
+江戸川区：研修を年に二回に増やしました。
+"""
+
+
+def test_colon_roundtable_pdf_turns_at_full_lines(tmp_path):
+    # width 40 columns: the first remark's second line fills the line exactly, then 江戸川区： starts a turn
+    from pdfmaker import wrap
+
+    assert len(wrap(ROUNDTABLE, 40)[1]) == 20  # the test needs a full last line before the next label
+    c = _corpus(tmp_path, ROUNDTABLE, width=40, page_numbers=False)
+    u = c.utterances
+    assert c.files.iloc[0]["format"] == "pdf+colon"
+    assert u["speaker"].tolist() == ["司会", "江戸川区", "練馬区", "司会", "江戸川区"]
+    assert u["text"].iloc[0] == "本日は三区の担当課長にお集まりいただきました。江戸川区さん、最初にどうぞ。"

@@ -16,7 +16,8 @@ colon style, …):
   (between two Latin letters or digits a space is put back). A line break is
   kept where the next line starts a paragraph — a ``○``/``◯`` turn mark, an
   agenda mark (◎ △ ◇ …) or indentation (a full-width space) — or where the
-  line ends short of the margin. The margin is the widest line of the page,
+  line ends short of the margin, or where it starts with a colon-style
+  label that recurs in the file (``司会：``). The margin is the widest line of the page,
   counted in columns (full-width characters count two).
 * **No text layer, no guess.** A PDF whose pages hold no text (a scan) is
   rejected naming the file: cooccur does no OCR. An encrypted or damaged PDF
@@ -89,6 +90,7 @@ def pdf_to_text(data: bytes, *, path=None) -> PdfText:
                          "e.g. a scan); cooccur does no OCR — run OCR first (e.g. ocrmypdf) or use the text "
                          "version of the minutes", path=path)
     marks = _furniture(pages)
+    labels = _colon_labels([ln for p, lines in enumerate(pages) for k, ln in enumerate(lines) if (p, k) not in marks])
     out: list[str] = []
     furniture: list[tuple[int, str, str]] = []
     page_starts: list[int] = []
@@ -105,7 +107,7 @@ def pdf_to_text(data: bytes, *, path=None) -> PdfText:
                 continue
             if not ln.strip():
                 continue
-            starts = bool(_PARAGRAPH_START.match(ln))
+            starts = bool(_PARAGRAPH_START.match(ln)) or (bool(labels) and _starts_turn(ln, labels))
             if out:
                 if prev_full and not starts:
                     sep = " " if (prev_tail.isascii() and prev_tail.isalnum() and ln[:1].isascii()
@@ -154,6 +156,23 @@ def _page_lines(data: bytes, path) -> list[list[str]]:
     finally:
         pdf.close()
     return pages
+
+
+def _colon_labels(lines: list[str]) -> frozenset[str]:
+    """Labels of colon-style turns (``司会：``) that recur: a line starting with one starts a paragraph."""
+    from .colon import speaker_candidates
+
+    _, counts = speaker_candidates(lines)
+    return frozenset(label for label, n in counts.items() if n >= 2) if len(counts) >= 2 else frozenset()
+
+
+def _starts_turn(line: str, labels: frozenset[str]) -> bool:
+    from .colon import COLON_RE
+
+    if "：" not in line and ":" not in line:
+        return False
+    m = COLON_RE.match(line)
+    return m is not None and m.group(1).strip(" \u3000") in labels
 
 
 def _columns(text: str) -> int:
