@@ -108,3 +108,17 @@ def test_forced_format_html(tmp_path):
     shutil.copy(HTML / "dl_roundtable.htm", tmp_path / "page.dat")
     c = read_corpus(tmp_path / "page.dat", format="html")
     assert c.utterances["speaker"].tolist() == ["森館長", "岡田さん", "森館長", "岡田さん"]
+
+
+def test_dash_questions_and_bold_answers(tmp_path):
+    page = ("<html><body><article><h1>現場の声</h1><p>――オンライン申請は増えましたか。</p>"
+            "<p><strong>川口</strong>　増えました。半分がスマートフォンからです。</p>"
+            "<p>――職員の仕事は変わりましたか。</p><p><strong>川口</strong>　相談に使える時間が増えました。</p>"
+            "<p>――最後に一言お願いします。</p><p><strong>川口</strong>　小さく始めることです。</p>"
+            "</article></body></html>")
+    (tmp_path / "i.html").write_text(page, encoding="utf-8")
+    c = read_corpus(tmp_path)
+    assert c.files.iloc[0]["format"] == "html+interview"
+    u = c.utterances
+    assert u["speaker"].tolist() == ["聞き手", "川口"] * 3
+    assert u["text"].tolist()[:2] == ["オンライン申請は増えましたか。", "増えました。半分がスマートフォンからです。"]
