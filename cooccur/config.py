@@ -37,7 +37,7 @@ PARAMS: tuple[Param, ...] = (
     # --- read
     _P("format", "auto", "Input format; 'auto' detects it per file.", "read",
        choices=("auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt", "srt", "docx",
-                "text")),
+                "pdf", "html", "text")),
     _P("encoding", "auto", "Input encoding; 'auto' detects UTF-8/UTF-16 (BOM)/CP932/EUC-JP per file.", "read", type=str),
     _P("text_column", None, "Spreadsheet column holding the remarks (default: detected, e.g. 発言内容/text).", "read", type=str),
     _P("speaker_column", None, "Spreadsheet column holding the speaker (default: detected, e.g. 発言者/speaker).", "read", type=str),

@@ -130,7 +130,8 @@ def exclude_speakers(utterances: pd.DataFrame, exclusions: pd.DataFrame | None =
                 reason = reason.mask(hit.astype(bool) & reason.isna(), "excluded_speaker")
     if chair == "auto":
         fmt = utterances["format"] if "format" in utterances.columns else pd.Series("", index=utterances.index)
-        reason = reason.mask((reason == "chair") & (fmt != "minutes"))
+        layout = fmt.astype(str).str.rsplit("+", n=1).str[-1]  # pdf+minutes, docx+minutes: the text's layout
+        reason = reason.mask((reason == "chair") & (layout != "minutes"))
     hit = reason.notna() & utterances["exclusion"].isna()
     if not hit.any():
         return utterances, exclusions

@@ -56,7 +56,8 @@ def test_columns_and_dtypes(corpus_dir):
     u = c.utterances
     assert tuple(u.columns) == UTTERANCE_COLUMNS
     assert {col: str(u[col].dtype) for col in u.columns} == {
-        "doc_id": "string", "utterance_id": "int64", "speaker": "string", "text": "string", "exclusion": "string",
+        "doc_id": "string", "utterance_id": "int64", "speaker": "string", "speaker_key": "string",
+        "speaker_role": "string", "speaker_name": "string", "text": "string", "exclusion": "string",
         "line": "Int64", "char_start": "Int64", "char_end": "Int64", "format": "string",
     }
     assert str(c.exclusions["utterance_id"].dtype) == "Int64"

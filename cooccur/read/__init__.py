@@ -18,19 +18,20 @@ from typing import Literal
 
 from ..config import param_choices
 from ..errors import CooccurError, InputError, choices_message
-from ..io import MARKER as OUTPUT_MARKER
 from .encoding import decode
 from .formats._base import Parsed, TurnCollector
+from .speakers import speaker_key, split_label
 from .formats.detect import EXTENSIONS, TEXT_EXTENSIONS, detect_format, detect_text_format
 
 __all__ = ["read_corpus", "Corpus", "FORMATS", "UTTERANCE_COLUMNS", "FILE_COLUMNS", "EXCLUSION_COLUMNS",
            "parse_text", "clean_text"]
 
 Format = Literal["auto", "minutes", "colon", "interview", "timestamped", "csv", "tsv", "xlsx", "vtt", "srt", "docx",
-                 "text"]
+                 "pdf", "html", "text"]
 FORMATS: tuple[str, ...] = param_choices("format")
-_TEXT_FORMATS = ("minutes", "colon", "interview", "timestamped", "text")
-UTTERANCE_COLUMNS = ("doc_id", "utterance_id", "speaker", "text", "exclusion", "line", "char_start", "char_end", "format")
+TEXT_FORMATS = ("minutes", "colon", "interview", "timestamped", "text")
+UTTERANCE_COLUMNS = ("doc_id", "utterance_id", "speaker", "speaker_key", "speaker_role", "speaker_name", "text",
+                     "exclusion", "line", "char_start", "char_end", "format")
 FILE_COLUMNS = ("doc_id", "path", "role", "status", "format", "encoding", "newline", "bytes", "chars", "sha256",
                 "utterances", "utterances_analysed", "utterances_excluded", "excluded_reasons", "chars_analysed",
                 "chars_excluded", "chars_markup", "error")
@@ -212,7 +213,9 @@ def read_corpus(
         from .metadata import find_sidecars
 
         sidecars = list(find_sidecars(root))
-        entries = _walk(root, warnings)
+        from .walk import walk_folder
+
+        entries = walk_folder(root, warnings)
     else:
         entries = [(root, root.name, None)]
     for m in metadata:
@@ -220,8 +223,13 @@ def read_corpus(
             raise InputError("metadata table not found; check the metadata= path", path=str(m))
         sidecars.append(Path(m))
     sidecar_set = {p.resolve() for p in sidecars}
+    known = frozenset()
+    if sidecars:
+        from .metadata import known_speakers
+
+        known = known_speakers(sidecars)
     options = dict(format=format, encoding=encoding, text_column=text_column, speaker_column=speaker_column,
-                   sheet=sheet, include_preamble=include_preamble, single=not root.is_dir())
+                   sheet=sheet, include_preamble=include_preamble, single=not root.is_dir(), known=known)
 
     if map_files is None:
         for file_path, doc_id, problem in entries:
@@ -254,8 +262,12 @@ def read_corpus(
     return Corpus(utterances=utterances, files=files, exclusions=exclusions, warnings=warnings, root=root)
 
 
-def parse_text(text: str, format: str, *, path=None) -> Parsed:
-    """Parse decoded text as one of the text formats (minutes, colon, interview, text)."""
+def parse_text(text: str, format: str, *, path=None, known_speakers=frozenset()) -> Parsed:
+    """Parse decoded text as one of the text formats (minutes, colon, interview, text).
+
+    ``known_speakers``: speaker keys from a speakers table (a colon-style
+    label listed there starts a turn even when it occurs once).
+    """
     if format == "minutes":
         from .formats.minutes import parse_minutes
 
@@ -263,7 +275,7 @@ def parse_text(text: str, format: str, *, path=None) -> Parsed:
     if format == "colon":
         from .formats.colon import parse_colon
 
-        return parse_colon(text, path=path)
+        return parse_colon(text, path=path, known_speakers=known_speakers)
     if format == "interview":
         from .formats.interview import parse_interview
 
@@ -280,7 +292,7 @@ def parse_text(text: str, format: str, *, path=None) -> Parsed:
             elif c.current is not None:
                 c.add(i, line)
         return c.finish()
-    raise ValueError(choices_message("text format", format, _TEXT_FORMATS))
+    raise ValueError(choices_message("text format", format, TEXT_FORMATS))
 
 
 def clean_text(text: str) -> str:
@@ -297,59 +309,8 @@ _AROUND_NEWLINE = re.compile(r"\s*\n\s*")
 
 # --------------------------------------------------------------------------- helpers
 
-def _walk(root: Path, warnings: list[str]) -> list[tuple[Path, str, str | None]]:
-    """Files under ``root`` sorted by path as (path, doc_id, problem); hidden names skipped.
-
-    Symbolic links are followed; a folder reached twice (a link loop, or two
-    links to one folder) is read once and the repeat reported in ``warnings``,
-    likewise a file reached twice. A broken link is returned with a problem
-    message so that it appears in ``files``. A sub-folder holding cooccur's
-    output marker (an ``-o`` folder inside the input) is skipped and reported,
-    so that a re-run never reads its own outputs as transcripts.
-    """
-    out: list[tuple[Path, str, str | None]] = []
-    seen_dirs = {root.resolve()}
-    seen_files: dict[Path, str] = {}
-    stack: list[tuple[Path, str]] = [(root, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            names = sorted(e.name for e in os.scandir(folder) if not e.name.startswith("."))
-        except OSError as exc:
-            warnings.append(f"{folder}: cannot list folder ({exc.strerror})")
-            continue
-        subdirs = []
-        for name in names:
-            p = folder / name
-            rel = prefix + name
-            if p.is_dir():
-                real = p.resolve()
-                if (p / OUTPUT_MARKER).exists():  # e.g. -o placed inside the input folder
-                    warnings.append(f"{rel}: holds cooccur outputs ({OUTPUT_MARKER}), not transcripts; skipped")
-                    continue
-                if real in seen_dirs:
-                    msg = f"{rel}: folder already read (symbolic link loop or duplicate link to {real}); skipped"
-                    warnings.append(msg)
-                    continue
-                seen_dirs.add(real)
-                subdirs.append((p, rel + "/"))
-            elif p.is_file():
-                real = p.resolve()
-                if real in seen_files:
-                    warnings.append(f"{rel}: same file as {seen_files[real]}; skipped")
-                    continue
-                seen_files[real] = rel
-                out.append((p, rel, None))
-            else:
-                msg = "broken symbolic link" if p.is_symlink() else "not a regular file"
-                warnings.append(f"{rel}: {msg}")
-                out.append((p, rel, msg))
-        stack.extend(reversed(subdirs))
-    return sorted(out, key=lambda e: e[1].split("/"))
-
-
 def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, encoding, text_column,
-              speaker_column, sheet, include_preamble, single) -> None:
+              speaker_column, sheet, include_preamble, single, known=frozenset()) -> None:
     suffix = path.suffix.lower()
     if suffix == ".xls":
         from .formats.excel import XLS_MESSAGE
@@ -376,7 +337,12 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
         if not data:
             raise InputError("the file is empty (0 bytes); nothing to read", path=str(path))
         is_docx = suffix == ".docx" if format == "auto" else (format == "docx" or suffix == ".docx")
-        if suffix == ".xlsx" or format == "xlsx":
+        is_pdf = suffix == ".pdf" or format == "pdf" or (format == "auto" and data[:5] == b"%PDF-")
+        if is_pdf and suffix not in (".docx", ".xlsx"):
+            from .extracted import read_pdf
+
+            fmt, chars, parsed = read_pdf(data, format, suffix=suffix, path=path, known=known)
+        elif suffix == ".xlsx" or format == "xlsx":
             from .formats.excel import read_sheet
             from .formats.table import parse_rows
 
@@ -396,28 +362,41 @@ def _read_one(builder, path: Path, doc_id: str, warnings: list[str], *, format, 
             chars = len(text)
             _check_not_blank(text, path)
             inner = detect_text_format(text) if format in ("auto", "docx") else format
-            if inner not in _TEXT_FORMATS:
+            if inner not in TEXT_FORMATS:
                 inner = "text"
             fmt = "docx" if inner == "text" else f"docx+{inner}"
-            parsed = parse_text(text, inner, path=str(path))
+            parsed = parse_text(text, inner, path=str(path), known_speakers=known)
+        elif suffix in (".html", ".htm", ".xhtml") or format == "html":
+            from .extracted import read_html
+
+            fmt, chars, parsed, enc = read_html(data, format, encoding=encoding, path=path, known=known)
         else:
             text, enc, newline = decode(data, encoding=encoding, path=str(path))
             chars = len(text)
             _check_not_blank(text, path)
-            fmt = format if format != "auto" else detect_format(path, text, data)
-            if fmt == "docx":  # forced docx on a text file: detect its layout
-                fmt = detect_text_format(text)
-            parsed = _parse(text, fmt, path=str(path), text_column=text_column, speaker_column=speaker_column)
+            from .formats.html import looks_like_html
+
+            if format == "auto" and suffix in TEXT_EXTENSIONS and looks_like_html(text):
+                from .extracted import read_html
+
+                fmt, chars, parsed, enc = read_html(data, format, encoding=encoding, path=path, known=known,
+                                                    renamed=suffix)
+            else:
+                fmt = format if format != "auto" else detect_format(path, text, data)
+                if fmt == "docx":  # forced docx on a text file: detect its layout
+                    fmt = detect_text_format(text)
+                parsed = _parse(text, fmt, path=str(path), text_column=text_column, speaker_column=speaker_column,
+                                known=known)
     except CooccurError as exc:
         builder.file(doc_id, path, role="transcript", status="error", fmt=fmt, encoding=enc, newline=newline,
                      chars=chars, error=str(exc), **info)
         warnings.append(str(exc))
         return
     warnings.extend(f"{doc_id}: {w}" for w in parsed.warnings)
-    if format == "auto" and fmt in ("text", "docx"):
+    if format == "auto" and fmt in ("text", "docx", "pdf", "html"):
         warnings.append(f"{doc_id}: no speaker turns found (○名前, 名前：, interview name lines); read as one "
                         "remark without a speaker — pass --format if the file has turns in another layout")
-    offsets = not fmt.startswith("docx") and fmt not in ("csv", "tsv", "xlsx")
+    offsets = not fmt.startswith(("docx", "pdf", "html")) and fmt not in ("csv", "tsv", "xlsx")
     stats = builder.parsed(doc_id, parsed, fmt, include_preamble=include_preamble, offsets=offsets)
     builder.file(doc_id, path, role="transcript", status="ok", fmt=fmt, encoding=enc, newline=newline,
                  chars=chars, **stats, **info)
@@ -477,9 +456,9 @@ def _metadata_row(builder, doc_id: str, path: Path, warnings: list[str]) -> None
                  sha256=hashlib.sha256(data).hexdigest())
 
 
-def _parse(text: str, fmt: str, *, path, text_column, speaker_column) -> Parsed:
-    if fmt in _TEXT_FORMATS:
-        return parse_text(text, fmt, path=path)
+def _parse(text: str, fmt: str, *, path, text_column, speaker_column, known=frozenset()) -> Parsed:
+    if fmt in TEXT_FORMATS:
+        return parse_text(text, fmt, path=path, known_speakers=known)
     if fmt in ("csv", "tsv"):
         from .formats.table import parse_table
 
@@ -522,7 +501,13 @@ class _Builder:
         u = self.u
         u["doc_id"].extend([doc_id] * n)
         u["utterance_id"].extend(range(n))
-        u["speaker"].extend([(t.speaker.strip() or None) if t.speaker is not None else None for t in turns])
+        speakers = [(t.speaker.strip() or None) if t.speaker is not None else None for t in turns]
+        u["speaker"].extend(speakers)
+        parts = {s: (speaker_key(s), *split_label(s)) for s in set(speakers) if s is not None}
+        none = (None, None, None)
+        u["speaker_key"].extend([parts.get(s, none)[0] if s is not None else None for s in speakers])
+        u["speaker_role"].extend([parts[s][1] if s is not None else None for s in speakers])
+        u["speaker_name"].extend([parts[s][2] if s is not None else None for s in speakers])
         u["text"].extend(texts)
         u["exclusion"].extend(exclusions)
         u["line"].extend([t.line for t in turns])

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import ConfigError, DecodeError, FormatError
 
-__all__ = ["find_sidecars", "load_sidecar", "apply_metadata", "SIDECAR_NAMES", "FILE_KEYS", "SPEAKER_KEYS"]
+__all__ = ["find_sidecars", "load_sidecar", "apply_metadata", "known_speakers", "SIDECAR_NAMES", "FILE_KEYS", "SPEAKER_KEYS"]
 
 #: File names (compared case-insensitively) picked up automatically at the corpus root.
 SIDECAR_NAMES: tuple[str, ...] = ("metadata.csv", "metadata.tsv", "speakers.csv", "speakers.tsv")
@@ -35,7 +35,8 @@ FILE_KEYS: tuple[str, ...] = ("file", "filename", "path", "doc_id", "ファイ�
 SPEAKER_KEYS: tuple[str, ...] = ("speaker", "発言者", "話者", "氏名")
 #: Columns of the utterances contract that a sidecar may not overwrite.
 RESERVED: frozenset[str] = frozenset(
-    {"doc_id", "utterance_id", "speaker", "text", "exclusion", "line", "char_start", "char_end", "format"})
+    {"doc_id", "utterance_id", "speaker", "speaker_key", "speaker_role", "speaker_name", "text", "exclusion", "line",
+     "char_start", "char_end", "format"})
 _MAX_LISTED = 10
 
 
@@ -86,6 +87,26 @@ def load_sidecar(path):
     df.attrs["lines"] = [ln for _, ln in keep]
     df.attrs["path"] = str(path)
     return df
+
+
+def known_speakers(sidecar_paths) -> frozenset[str]:
+    """The speaker keys (:func:`~cooccur.read.speakers.speaker_key`) the sidecar tables name.
+
+    A label listed there is a speaker even where it occurs once in a
+    colon-style transcript. Tables that cannot be read give nothing here (their
+    problem is reported when they are applied).
+    """
+    keys: set[str] = set()
+    for path in sidecar_paths:
+        try:
+            df = load_sidecar(path)
+        except Exception:  # reported by apply_metadata
+            continue
+        scol = _pick(df.columns, SPEAKER_KEYS)
+        if scol is not None:
+            keys.update(_speaker_key(str(v)) for v in df[scol].dropna())
+    keys.discard("")
+    return frozenset(keys)
 
 
 def apply_metadata(utterances, sidecar_paths, *, root=None):

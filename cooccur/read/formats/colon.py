@@ -6,10 +6,15 @@ Not every colon marks a speaker: ``会議は10:30に始まります``, URLs and
 * is short (at most 30 characters) and has no sentence punctuation,
 * is not a number or a time (``10:30``) and is not a URL scheme (``https://``),
 * and, when the file has four or more candidate lines, recurs (appears as a
-  label on at least two lines): one-off ``日時：`` or ``場所：`` lines then stay
-  part of the text — unless the one-off label looks like a person: it ends in a
-  role or honorific (課長, 委員, さん, …) or has the 役職（氏名） shape of the
-  recurring labels. A one-off label kept as text is reported in the warnings.
+  label on at least two lines) — unless the one-off label is shaped like a
+  speaker's (:func:`cooccur.read.speakers.is_speaker_label`): a municipality
+  (練馬区), a role (課長, 委員, 知事, …), a name with an honorific (さん, 君),
+  the 役職（氏名） shape of the recurring labels, or a label of the speakers
+  table. Roundtables are full of people who speak once, so such a line is a
+  turn of its own. Other one-off labels (``日時：``, ``場所：``, ``注：``, any
+  other word) stay part of the text: inside a turn each is reported in the
+  warnings with its line; before the first speaker they are part of the
+  preamble, which is excluded and reported as such.
 
 Text before the first speaker line is a preamble turn (no speaker).
 """
@@ -19,6 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..speakers import is_speaker_label
 from ._base import Parsed, TurnCollector
 
 __all__ = ["parse_colon", "looks_like_colon", "speaker_candidates", "COLON_RE"]
@@ -60,7 +66,7 @@ def speaker_candidates(lines) -> tuple[list[tuple[int, str, str, int] | None], C
     return found, counts
 
 
-def parse_colon(text: str, *, path=None) -> Parsed:
+def parse_colon(text: str, *, path=None, known_speakers=frozenset()) -> Parsed:
     """Split colon-style text into speaker turns.
 
     Parameters
@@ -69,6 +75,9 @@ def parse_colon(text: str, *, path=None) -> Parsed:
         Decoded text with ``"\\n"`` newlines.
     path : str, optional
         Only for messages.
+    known_speakers : set of str, optional
+        :func:`~cooccur.read.speakers.speaker_key` of labels known to be
+        speakers (from a speakers table): such a label starts a turn even once.
 
     Returns
     -------
@@ -89,14 +98,16 @@ def parse_colon(text: str, *, path=None) -> Parsed:
     notes = []
     for i, line in enumerate(c.lines):
         hit = found[i]
-        if hit is not None and (counts[hit[0]] >= need or _label_shaped(hit[0], bracketed)):
+        if hit is not None and (counts[hit[0]] >= need
+                                or is_speaker_label(hit[0], known=known_speakers, bracketed=bracketed)):
             colons += 1
             c.start(hit[0], i, hit[1])
         else:
-            if hit is not None and colons:  # inside the turns (header lines like 日時： are expected)
+            if hit is not None and colons:  # in the preamble (日時：, 場所：) the line is excluded with it
                 notes.append(f"line {i + 1}: {hit[0]!r} before a colon occurs once and does not look like a "
-                             "speaker label, so the line was kept in the previous turn; if it is a speaker, "
-                             "write the label like the others (e.g. 役職（氏名）)")
+                             "speaker label (a place, role or name), so the line was kept in the previous turn; "
+                             "if it is a speaker, add the label to speakers.csv or write it like the others "
+                             "(e.g. 役職（氏名）)")
             c.add(i, line)
     parsed = c.finish()
     parsed.syntax_chars = colons
@@ -104,16 +115,9 @@ def parse_colon(text: str, *, path=None) -> Parsed:
     return parsed
 
 
-#: Endings of labels that name a person by role or honorific (a once-only speaker is still a speaker).
-_ROLE_ENDINGS = ("委員", "委員長", "議長", "会長", "部長", "課長", "室長", "局長", "係長", "主任", "市長", "区長",
-                 "町長", "村長", "知事", "司会", "座長", "さん", "氏", "君", "様", "先生", "教授", "担当")
-
-
 def _label_shaped(label: str, bracketed: bool) -> bool:
-    """Evidence for a label that occurs once: a role ending, or the 役職（氏名） shape the recurring labels have."""
-    if label.endswith(_ROLE_ENDINGS):
-        return True
-    return bracketed and (label.endswith("）") and "（" in label or label.endswith(")") and "(" in label)
+    """Evidence for a label that occurs once (see :func:`~cooccur.read.speakers.is_speaker_label`)."""
+    return is_speaker_label(label, bracketed=bracketed)
 
 
 def looks_like_colon(text_lines) -> bool:

@@ -9,6 +9,9 @@ extension        format
 ``.srt``         ``"srt"``
 ``.docx``        ``"docx"`` (the read stage then detects the layout of its text)
 ``.xlsx``        ``"xlsx"`` (Excel workbook: the sheet with a remark column)
+``.pdf``         ``"pdf"`` (the text layer; then the layout of its text is detected)
+``.html/.htm``   ``"html"`` (the article of a saved web page; then its layout);
+                 a ``.txt`` holding HTML is read as HTML too, with a warning
 ``.txt``, none   by content, in this order: ``"minutes"`` if at least two lines
                  start with ``○``/``◯``; ``"colon"`` if at least three
                  ``label：`` lines with two labels, one recurring;
@@ -33,7 +36,7 @@ __all__ = ["detect_format", "detect_text_format", "EXTENSIONS", "TEXT_EXTENSIONS
 
 #: Extensions with a fixed format.
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".vtt": "vtt", ".srt": "srt", ".docx": "docx",
-              ".xlsx": "xlsx"}
+              ".xlsx": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html"}
 #: Extensions whose format is detected from the content.
 TEXT_EXTENSIONS = {".txt", ".text", ""}
 _SAMPLE_LINES = 5000

@@ -18,7 +18,9 @@ What the parser recognises, in order of the evidence it needs:
   ``--``); the dash is syntax, the speaker is ``"聞き手"``. A line of dashes
   alone is a separator (reason ``"separator"``).
 * **Name lines**: a line equal to a known alias (or the alias followed by a
-  space or colon and the remark) starts that person's turn. Without aliases, a
+  space or colon and the remark) starts that person's turn; a label written
+  ``川口：…`` on two or more lines counts as an alias too (web-page
+  interviews mix ``――`` questions with ``名前：`` answers). Without aliases, a
   short line without punctuation counts as a name only if it recurs as a whole
   line at least twice and is followed by text.
 * **Captions** (``写真：…``, ``図1：…``) are excluded (reason ``"caption"``), and
@@ -80,6 +82,7 @@ def parse_interview(text: str, *, path=None) -> Parsed:
     aliases = {m.group("alias").strip(" \u3000") for m in INTRO_RE.finditer(text)}
     aliases.discard("")
     names = set(aliases) | _recurring_names(stripped)
+    aliases |= _recurring_colon_labels(lines)
     alias_re = None
     if aliases:
         alt = "|".join(re.escape(a) for a in sorted(aliases, key=lambda a: (-len(a), a)))
@@ -128,6 +131,15 @@ def looks_like_interview(text: str) -> bool:
             if n >= 2:
                 return True
     return False
+
+
+def _recurring_colon_labels(lines: list[str]) -> set[str]:
+    """Labels written ``川口：…`` on two or more lines (web-page interviews mix them with ―― questions)."""
+    from .colon import speaker_candidates
+
+    _, counts = speaker_candidates(lines)
+    return {label for label, n in counts.items()
+            if n >= 2 and len(label) <= _MAX_NAME and not _CAPTION.match(label + "：") and not DASH_RE.match(label)}
 
 
 def _recurring_names(stripped: list[str]) -> set[str]:

@@ -100,6 +100,13 @@ def _preamble(text: str, stop: int, out: Parsed) -> None:
 def _split_label(rest: str) -> tuple[str, str, str | None]:
     """Split what follows the mark into (label, remark, problem or None)."""
     label, sep, remark = rest.partition("\u3000")
+    if sep and label.count("（") > label.count("）"):  # 議員（南原　茂）: the space is inside the name
+        close = rest.find("）", len(label))
+        space = rest.find("\u3000", close) if close > 0 else -1
+        if space < 0 and 0 < close < _MAX_LABEL and not rest[close + 1:].strip(" \u3000"):
+            space = close + 1  # the label alone on its line
+        if 0 < close < space <= _MAX_LABEL and "\n" not in rest[:space]:
+            label, remark = rest[:space], rest[space + 1:]
     if sep:
         label = label.strip(" ")
         if len(label) <= _MAX_LABEL and not _SENTENCE.search(label):
