@@ -131,7 +131,10 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes,
                 if fmt in formats or (fmt == "svg" and "report" in formats):
                     data = figure_bytes(fig, fmt, dpi=p["dpi"], transparent=p["transparent"])
                     if fmt in formats:
-                        written[fmt] = atomic_write_bytes(out / f"network.{fmt}", data)
+                        editable = fmt == "svg" and p["svg_text"] != "outlines"  # report.html keeps outlines
+                        written[fmt] = atomic_write_bytes(out / f"network.{fmt}", figure_bytes(
+                            fig, fmt, dpi=p["dpi"], transparent=p["transparent"], svg_text=p["svg_text"])
+                            if editable else data)
                     if fmt == "png" and _slide_ready(p):
                         rendered["network"] = data
                     if fmt == "svg":

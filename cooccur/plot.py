@@ -45,6 +45,7 @@ PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#C
 GREY = "#BBBBBB"
 _HIGHLIGHT = "#D55E00"
 _COLOR_BY = ("community", "degree", "betweenness", "eigenvector", "none")
+_SVG_TEXT = ("outlines", "editable")
 _CENTRALITY_NAMES = {"degree": "次数中心性", "betweenness": "媒介中心性", "eigenvector": "固有ベクトル中心性"}
 _MEASURE_NAMES = {"jaccard": "Jaccard係数", "dice": "Dice係数", "simpson": "Simpson係数", "cosine": "コサイン係数",
                   "npmi": "NPMI", "lift": "リフト値", "log_likelihood": "対数尤度比"}
@@ -229,133 +230,67 @@ def plot_keywords(keywords, *, top: int = 20, ax=None, size: Size = "slide16x9",
     return fig
 
 
-def plot_attribute_network(G, pos=None, *, ax=None, size: Size = "slide16x9", title: str | None = None,
-                           seed: int = 0):
-    """Word–attribute network: attributes (speakers, groups) as labelled squares, terms as bubbles.
+def __getattr__(name):  # the group figures live in cooccur.plot_groups (imported on first use)
+    if name in ("plot_attribute_network", "plot_comparison"):
+        from . import plot_groups
 
-    A term linked to a single attribute takes that attribute's colour; a term
-    shared by several attributes is grey.
+        return getattr(plot_groups, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    Parameters
-    ----------
-    G : networkx.Graph
-        Node attribute ``kind`` is ``"attribute"`` or ``"term"``.
-    pos : dict, optional
-    ax : matplotlib Axes, optional
-    size : {"slide16x9", "slide4x3", "a4"}
-    title : str, optional
-    seed : int
 
-    Returns
-    -------
-    matplotlib.figure.Figure
+def figure_bytes(fig, fmt: Literal["png", "svg", "pdf"], *, dpi: int = 200, transparent: bool = False,
+                 svg_text: Literal["outlines", "editable"] = "outlines") -> bytes:
+    """Render a figure to PNG, SVG or PDF bytes that are identical on every run.
+
+    ``svg_text="editable"`` writes SVG text as ``<text>`` elements naming the
+    font family (IPAex Gothic) instead of glyph outlines, so Illustrator or
+    PowerPoint can edit the labels; the white halo behind network labels is
+    left out there (matplotlib draws haloed text as outlines). The file then
+    needs the font where it is opened. Other formats ignore ``svg_text``.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(2, 1)); _ = fig.text(0.1, 0.5, "防災")
+    >>> "防災".encode() in figure_bytes(fig, "svg", svg_text="editable")
+    True
     """
-    _check_size(size)
-    import matplotlib as mpl
-
-    with mpl.rc_context(setup_japanese_font()):
-        fig, ax = _figure(ax, size, title, False)
-        pos = network_layout(G, seed=seed, aspect=_aspect(ax)) if pos is None else pos
-        attrs = [v for v in _sorted_nodes(G) if G.nodes[v].get("kind") == "attribute"]
-        terms = [v for v in _sorted_nodes(G) if G.nodes[v].get("kind") != "attribute"]
-        acol = {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(attrs)}
-        faces = {}
-        for t in terms:
-            linked = [a for a in G.neighbors(t) if a in acol]
-            faces[t] = acol[linked[0]] if len(linked) == 1 else GREY
-        edges = [(u, v, float(d.get("weight", 1.0)), False, False) for u, v, d in _sorted_edges(G)]
-        caption = f"属性 {len(attrs)}・語 {len(terms)}・円の面積 ∝ 出現回数・灰色＝複数の属性に共通する語"
-        _draw(ax, terms, pos, G, faces=faces, edges=edges, scale=_FONT_SCALE[size], caption=caption,
-              legend=[], colorbar=None, edge_labels=False, squares={a: acol[a] for a in attrs})
-    return fig
-
-
-def plot_comparison(graph_a, graph_b, *, labels: tuple[str, str] = ("A", "B"), size: Size = "slide16x9",
-                    pos=None, seed: int = 0, title: str | None = None):
-    """Two networks side by side on one shared layout; what only one group has is highlighted.
-
-    Terms present in both graphs sit at the same place in both panels. Terms
-    and edges found in only one group are drawn in vermillion; shared ones in
-    blue and grey.
-
-    Parameters
-    ----------
-    graph_a, graph_b : networkx.Graph
-    labels : (str, str)
-        Panel titles (group names).
-    size : {"slide16x9", "slide4x3", "a4"}
-    pos : dict, optional
-        Positions for the union of both graphs' nodes.
-    seed : int
-    title : str, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    _check_size(size)
-    if len(labels) != 2:
-        raise ValueError("labels must be a pair of group names, e.g. labels=('2022年', '2023年')")
-    import matplotlib as mpl
-    import networkx as nx
-
-    union = nx.compose(graph_b, graph_a)
-    with mpl.rc_context(setup_japanese_font()):
-        fig, base = _figure(None, size, title, False)
-        fig.delaxes(base)
-        top = 0.925 if title else 0.99
-        axes = [fig.add_axes((0.005 + 0.5 * i, 0.0, 0.49, top - 0.065)) for i in range(2)]
-        if pos is None:
-            pos = network_layout(union, seed=seed, aspect=_aspect(axes[0]))
-        # one set of display positions for both panels, with room for every term's label
-        scratch = fig.add_axes(axes[0].get_position().bounds)
-        un = _sorted_nodes(union)
-        _draw(scratch, un, pos, union, faces={v: GREY for v in un}, edges=[(u, v, 1.0, False, False) for u, v, _ in
-              _sorted_edges(union)], scale=_FONT_SCALE[size] * 0.9, caption="朱色", legend=[], colorbar=None,
-              edge_labels=False, bubble_scale=0.7)
-        shared = scratch.cooccur_positions
-        fig.delaxes(scratch)
-        for ax, G, other, name in ((axes[0], graph_a, graph_b, labels[0]), (axes[1], graph_b, graph_a, labels[1])):
-            ax.set_axis_off()
-            nodes = _sorted_nodes(G)
-            faces = {v: (PALETTE[1] if v in other else _HIGHLIGHT) for v in nodes}
-            edges = [(u, v, float(d.get("weight", 1.0)), False, not other.has_edge(u, v))
-                     for u, v, d in _sorted_edges(G)]
-            only_t = sum(v not in other for v in nodes)
-            only_e = sum(e[4] for e in edges)
-            caption = f"朱色＝{name}のみ（語 {only_t}・共起 {only_e}）・青と灰＝共通"
-            fig.text(ax.get_position().x0 + 0.01, top - 0.005, _displayable(str(name)),
-                     fontsize=20 * _FONT_SCALE[size], va="top", ha="left", parse_math=False)
-            _draw(ax, nodes, pos, G, faces=faces, edges=edges, scale=_FONT_SCALE[size] * 0.9, caption=caption,
-                  legend=[], colorbar=None, edge_labels=False, highlight_color=_HIGHLIGHT, bubble_scale=0.7,
-                  shared=shared)
-    return fig
-
-
-def figure_bytes(fig, fmt: Literal["png", "svg", "pdf"], *, dpi: int = 200, transparent: bool = False) -> bytes:
-    """Render a figure to PNG, SVG or PDF bytes that are identical on every run."""
     import io
 
     import matplotlib as mpl
 
     if fmt not in ("png", "svg", "pdf"):
         raise ValueError(choices_message("figure format", fmt, ("png", "svg", "pdf")))
+    if svg_text not in _SVG_TEXT:
+        raise ValueError(choices_message("svg_text", svg_text, _SVG_TEXT))
     if fmt == "png" and dpi < 200:
         raise ValueError(f"dpi {dpi} is too coarse for slides; use dpi=200 or more")
     metadata = {"png": {"Software": "cooccur"}, "svg": {"Date": None, "Creator": "cooccur"},
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": "cooccur", "Producer": "cooccur"}}[fmt]
+    rc = setup_japanese_font()
+    halos = []
+    if fmt == "svg" and svg_text == "editable":
+        rc["svg.fonttype"] = "none"
+        halos = [(t, t.get_path_effects()) for t in fig.findobj(lambda a: hasattr(a, "get_path_effects"))
+                 if hasattr(t, "get_text") and t.get_path_effects()]
     buf = io.BytesIO()
-    with mpl.rc_context(setup_japanese_font()):
-        fig.savefig(buf, format=fmt, dpi=dpi, transparent=transparent, metadata=metadata,
-                    facecolor="none" if transparent else "white")
+    try:
+        for t, _ in halos:
+            t.set_path_effects([])
+        with mpl.rc_context(rc):
+            fig.savefig(buf, format=fmt, dpi=dpi, transparent=transparent, metadata=metadata,
+                        facecolor="none" if transparent else "white")
+    finally:
+        for t, effects in halos:
+            t.set_path_effects(effects)
     return buf.getvalue()
 
 
-def save_figure(fig, path, *, dpi: int = 200, transparent: bool = False) -> Path:
+def save_figure(fig, path, *, dpi: int = 200, transparent: bool = False,
+                svg_text: Literal["outlines", "editable"] = "outlines") -> Path:
     """Write a figure as PNG, SVG or PDF (chosen by the suffix), atomically and byte-stable.
 
     PNG carries no timestamp; PDF has no CreationDate/ModDate and embeds the
-    font as TrueType; SVG has no date and fixed ids, with glyphs as paths.
+    font as TrueType; SVG has no date and fixed ids, with glyphs as paths
+    (``svg_text="editable"``: as text, see :func:`figure_bytes`).
     """
     from .io import atomic_write_bytes
 
@@ -363,7 +298,7 @@ def save_figure(fig, path, *, dpi: int = 200, transparent: bool = False) -> Path
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg", "pdf"):
         raise ValueError(f"cannot tell the figure format from {path.name!r}; use a .png, .svg or .pdf suffix")
-    return atomic_write_bytes(path, figure_bytes(fig, fmt, dpi=dpi, transparent=transparent))
+    return atomic_write_bytes(path, figure_bytes(fig, fmt, dpi=dpi, transparent=transparent, svg_text=svg_text))
 
 
 def community_colors(G) -> dict:
