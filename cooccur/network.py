@@ -203,9 +203,8 @@ def _group_matrices(tokens, utterances, group_by: str, unit: str):
     unit = _check_unit(unit)
     import scipy.sparse as sp
 
-    keys = utterances[["doc_id", "utterance_id", group_by]].drop_duplicates(["doc_id", "utterance_id"])
-    merged = tokens[["doc_id", "utterance_id"]].merge(keys, on=["doc_id", "utterance_id"], how="left")
-    value = merged[group_by].astype("string").to_numpy(dtype=object, na_value=None)
+    _, value = _token_values(tokens, utterances, group_by)
+    value = value.to_numpy(dtype=object, na_value=None)
     X, units, vocab = unit_term_matrix(tokens, unit=unit)
     codes, _ = _unit_codes(tokens, unit)
     has = np.array([v is not None for v in value], dtype=bool)
@@ -220,10 +219,28 @@ def _group_matrices(tokens, utterances, group_by: str, unit: str):
     return X, V, vocab, [str(v) for v in values], freq, value, tcode, counted
 
 
+def _token_values(tokens, utterances, group_by: str):
+    """(utterance keys with their value in ``_value``, each token's value as a string Series).
+
+    Works for any column of ``utterances``, also a key column itself
+    (``group_by="doc_id"`` groups by file, ``"utterance_id"`` by turn number).
+    """
+    keys = pd.DataFrame({"doc_id": utterances["doc_id"], "utterance_id": utterances["utterance_id"],
+                         "_value": utterances[group_by].astype("string")})
+    keys = keys.drop_duplicates(["doc_id", "utterance_id"])
+    merged = tokens[["doc_id", "utterance_id"]].merge(keys, on=["doc_id", "utterance_id"], how="left")
+    return keys, merged["_value"].astype("string").reset_index(drop=True)
+
+
 def attribute_network(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_by: str, top_n_per_value: int = 10,
                       unit: str = "utterance", min_frequency: int | None = None,
-                      measure: str = "jaccard") -> nx.Graph:
+                      measure: str = "jaccard", max_groups: int | None = DEFAULTS["max_groups"]) -> nx.Graph:
     """Word–attribute network: each value of ``group_by`` linked to its most associated terms.
+
+    Only the ``max_groups`` values with the most units (ties: value order)
+    are drawn, so a network of ~100 speakers stays readable; ``None`` keeps
+    every value. ``G.graph["groups"]`` lists every value (``value, units,
+    frequency, drawn``) and ``G.graph["omitted_groups"]`` those left out.
 
     Association is ``measure`` (Jaccard by default, as KH Coder) between the units
     containing the term and the units of the value. Candidate terms pass
@@ -245,6 +262,9 @@ def attribute_network(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_b
     """
     if measure not in MEASURES:
         raise ValueError(choices_message("measure", measure, MEASURES))
+    if max_groups is not None and (isinstance(max_groups, bool) or not isinstance(max_groups, (int, np.integer))
+                                   or max_groups < 1):
+        raise ValueError(f"max_groups must be a whole number ≥ 1 (or None for every group), not {max_groups!r}")
     X, V, vocab, values, freq, value, tcode, counted = _group_matrices(tokens, utterances, group_by, unit)
     if not values:
         raise AnalysisError(f"column {group_by!r} has no value on any analysed utterance")
@@ -268,10 +288,19 @@ def attribute_network(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_b
     tok_values = value[counted]
     G = nx.Graph(group_by=group_by, unit=unit, measure=measure, min_frequency=applied, n_units=int(n_units))
     vocab_arr = np.asarray(vocab, dtype=object)
-    for k, val in enumerate(values):
+    vcodes = pd.Index(values).get_indexer(pd.Series(tok_values, dtype=object).fillna("\0"))
+    vfreq = np.bincount(vcodes[vcodes >= 0], minlength=len(values))
+    ranked = sorted(range(len(values)), key=lambda k: (-int(n_v[k]), values[k]))
+    drawn = sorted(ranked if max_groups is None else ranked[:max_groups])
+    G.graph["groups"] = [{"value": values[k], "units": int(n_v[k]), "frequency": int(vfreq[k]),
+                          "drawn": k in set(drawn)} for k in ranked]
+    G.graph["omitted_groups"] = [g["value"] for g in G.graph["groups"] if not g["drawn"]]
+    for k in drawn:
+        val = values[k]
         G.add_node(f"{group_by}={val}", kind="attribute", label=val,
-                   frequency=int(np.sum(tok_values == val)), document_frequency=int(n_v[k]))
-    for k, val in enumerate(values):
+                   frequency=int(vfreq[k]), document_frequency=int(n_v[k]))
+    for k in drawn:
+        val = values[k]
         idx = np.flatnonzero(ok & (vi == k))
         order = np.lexsort((vocab_arr[cand[ti[idx]]].astype(str), -freq[cand[ti[idx]]], -w[idx]))
         for e in idx[order[:top_n_per_value]]:
@@ -330,11 +359,9 @@ def compare_groups(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_by: 
     """
     if group_by not in utterances.columns:
         _group_matrices(tokens.iloc[:0], utterances, group_by, "utterance")  # raises the helpful error
-    keys = utterances[["doc_id", "utterance_id", group_by]].drop_duplicates(["doc_id", "utterance_id"])
-    merged = tokens[["doc_id", "utterance_id"]].merge(keys, on=["doc_id", "utterance_id"], how="left")
-    value = merged[group_by].astype("string")
+    keys, value = _token_values(tokens, utterances, group_by)
     present = keys.merge(tokens[["doc_id", "utterance_id"]].drop_duplicates(), on=["doc_id", "utterance_id"])
-    counts = present[group_by].dropna().astype(str).value_counts()
+    counts = present["_value"].dropna().astype(str).value_counts()
     available = sorted(counts.index, key=lambda v: (-counts[v], v))
     if groups is None:
         if len(available) < 2:

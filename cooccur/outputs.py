@@ -74,6 +74,12 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
                                        out / "files.csv", kind="csv")
         if len(analysis.corpus.exclusions):
             written["exclusions"] = write_table(analysis.corpus.exclusions, out / "exclusions.csv", kind="csv")
+        ag = analysis.attribute_graph
+        if ag is not None and ag.graph.get("omitted_groups"):  # the groups the figure leaves out are listed
+            import pandas as pd
+
+            written["attribute_groups"] = write_table(pd.DataFrame(ag.graph["groups"]),
+                                                      out / "attribute_groups.csv", kind="csv")
         if analysis.distinctive is not None:
             written["distinctive"] = write_table(analysis.distinctive, out / "distinctive.csv", kind="csv")
         if analysis.comparison is not None:

@@ -207,7 +207,14 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
         _check_group_by(corpus.utterances, params["group_by"])
         t0 = time.perf_counter()
         attribute_graph = attribute_network(tokens, corpus.utterances, group_by=params["group_by"],
-                                            measure="jaccard")
+                                            measure="jaccard", max_groups=params["max_groups"])
+        omitted = attribute_graph.graph["omitted_groups"]
+        if omitted:
+            shown = len(attribute_graph.graph["groups"]) - len(omitted)
+            warnings.append(f"word-attribute network: {shown} of {len(attribute_graph.graph['groups'])} "
+                            f"{params['group_by']} values drawn (those with the most units, max_groups="
+                            f"{params['max_groups']}); the other {len(omitted)} are listed in attribute_groups.csv "
+                            f"({', '.join(omitted[:5])}{', …' if len(omitted) > 5 else ''})")
         distinctive = distinctive_terms(tokens, corpus.utterances, group_by=params["group_by"])
         cparams = _pick(params, "cooccurrence")
         try:

@@ -49,6 +49,11 @@ def plot_attribute_network(G, pos=None, *, ax=None, size: Size = "slide16x9", ti
             faces[t] = acol[linked[0]] if len(linked) == 1 else GREY
         edges = [(u, v, float(d.get("weight", 1.0)), False, False) for u, v, d in _sorted_edges(G)]
         caption = f"属性 {len(attrs)}・語 {len(terms)}・円の面積 ∝ 出現回数・灰色＝複数の属性に共通する語"
+        omitted = G.graph.get("omitted_groups") or []
+        if omitted:
+            caption = (f"属性 {len(attrs)}（全 {len(attrs) + len(omitted)} のうち単位数の多い順。"
+                       f"ほか {len(omitted)} は attribute_groups.csv）・語 {len(terms)}・円の面積 ∝ 出現回数"
+                       "・灰色＝複数の属性に共通")
         _draw(ax, terms, pos, G, faces=faces, edges=edges, scale=_FONT_SCALE[size], caption=caption,
               legend=[], colorbar=None, edge_labels=False, squares={a: acol[a] for a in attrs})
     return fig
