@@ -269,6 +269,8 @@ def attribute_network(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_b
     if not values:
         raise AnalysisError(f"column {group_by!r} has no value on any analysed utterance")
     applied = auto_min_frequency(freq) if min_frequency is None else int(min_frequency)
+    if min_frequency is None and int((freq >= applied).sum()) < 2:  # a small input: every term may count
+        applied = 1
     cand = np.flatnonzero(freq >= applied)
     if len(cand) == 0:
         raise AnalysisError(f"no term occurs at least min_frequency={applied} times "

@@ -164,9 +164,9 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
 
     engine = engine or Engine()
     from .cooccurrence import count_cooccurrence
-    from .keywords import distinctive_terms, rank_keywords
+    from .keywords import rank_keywords
     from .layout import network_layout
-    from .network import attribute_network, build_network, compare_groups
+    from .network import build_network
     from .tokenize import tokenize_utterances
 
     timings: dict[str, float] = {}
@@ -192,7 +192,10 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     t0 = time.perf_counter()
     with _warnings.catch_warnings():  # they are collected in cooc.warnings and reported once
         _warnings.simplefilter("ignore", UserWarning)
-        cooc = count_cooccurrence(tokens, pair_counts=engine.pair_counts, **_pick(params, "cooccurrence"))
+        try:
+            cooc = count_cooccurrence(tokens, pair_counts=engine.pair_counts, **_pick(params, "cooccurrence"))
+        except AnalysisError as exc:  # a small input: an empty network, said in the summary and report
+            cooc = _empty_cooccurrence(params, f"the network is empty: {exc}")
     warnings.extend(cooc.warnings)
     graph = build_network(cooc, communities=params["communities"], seed=params["seed"])
     timings["cooccurrence_network"] = time.perf_counter() - t0
@@ -206,21 +209,7 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     if params["group_by"]:
         _check_group_by(corpus.utterances, params["group_by"])
         t0 = time.perf_counter()
-        attribute_graph = attribute_network(tokens, corpus.utterances, group_by=params["group_by"],
-                                            measure="jaccard", max_groups=params["max_groups"])
-        omitted = attribute_graph.graph["omitted_groups"]
-        if omitted:
-            shown = len(attribute_graph.graph["groups"]) - len(omitted)
-            warnings.append(f"word-attribute network: {shown} of {len(attribute_graph.graph['groups'])} "
-                            f"{params['group_by']} values drawn (those with the most units, max_groups="
-                            f"{params['max_groups']}); the other {len(omitted)} are listed in attribute_groups.csv "
-                            f"({', '.join(omitted[:5])}{', …' if len(omitted) > 5 else ''})")
-        distinctive = distinctive_terms(tokens, corpus.utterances, group_by=params["group_by"])
-        cparams = _pick(params, "cooccurrence")
-        try:
-            comparison = compare_groups(tokens, corpus.utterances, group_by=params["group_by"], **cparams)
-        except (ValueError, LookupError, AnalysisError) as exc:  # fewer than two groups, or a group with no terms
-            warnings.append(f"group comparison skipped: {exc}")
+        attribute_graph, distinctive, comparison = _group_results(tokens, corpus.utterances, params, warnings)
         timings["groups"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -237,6 +226,63 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
                     positions=positions, parameters=applied, attribute_graph=attribute_graph,
                     distinctive=distinctive, comparison=comparison, warnings=warnings, timings=timings,
                     tokens_file=Path(tokens_file) if token_counts is not None else None, token_counts=token_counts)
+
+
+def _group_results(tokens, utterances, params: dict, warnings: list):
+    """(word–attribute network, distinctive terms, comparison) for ``params["group_by"]``.
+
+    What a small or one-group input cannot give is None, with the reason added to ``warnings``.
+    """
+    from .keywords import distinctive_terms
+    from .network import attribute_network, compare_groups
+
+    group_by = params["group_by"]
+    attribute_graph = distinctive = comparison = None
+    if not tokens["term"].notna().any():
+        warnings.append(f"--group-by {group_by}: no counted term, so no word-attribute network, distinctive "
+                        "terms or comparison")
+        return None, None, None
+    try:
+        attribute_graph = attribute_network(tokens, utterances, group_by=group_by, measure="jaccard",
+                                            max_groups=params["max_groups"])
+    except AnalysisError as exc:
+        warnings.append(f"word-attribute network skipped: {exc}")
+    else:
+        omitted = attribute_graph.graph["omitted_groups"]
+        if omitted:
+            shown = len(attribute_graph.graph["groups"]) - len(omitted)
+            warnings.append(f"word-attribute network: {shown} of {len(attribute_graph.graph['groups'])} "
+                            f"{group_by} values drawn (those with the most units, max_groups="
+                            f"{params['max_groups']}); the other {len(omitted)} are listed in attribute_groups.csv "
+                            f"({', '.join(omitted[:5])}{', …' if len(omitted) > 5 else ''})")
+    try:
+        distinctive = distinctive_terms(tokens, utterances, group_by=group_by)
+    except AnalysisError as exc:
+        warnings.append(f"distinctive terms skipped: {exc}")
+    try:
+        with _warnings.catch_warnings():  # each group's counting warnings are not the main network's
+            _warnings.simplefilter("ignore", UserWarning)
+            comparison = compare_groups(tokens, utterances, group_by=group_by, communities=params["communities"],
+                                        seed=params["seed"], **_pick(params, "cooccurrence"))
+    except (ValueError, LookupError, AnalysisError) as exc:  # fewer than two groups, or a group with no terms
+        warnings.append(f"group comparison skipped: {exc}")
+    return attribute_graph, distinctive, comparison
+
+
+def _empty_cooccurrence(params: dict, reason: str):
+    """A :class:`~cooccur.cooccurrence.Cooccurrence` with no term and no edge, ``reason`` as its warning."""
+    import pandas as pd
+
+    from .cooccurrence import MEASURES, Cooccurrence
+
+    edges = pd.DataFrame({c: pd.Series(dtype="int64" if c == "cooccurrence" else ("float64" if c in (*MEASURES,
+                          "weight") else object)) for c in ("source", "target", "cooccurrence", *MEASURES, "weight")})
+    terms = pd.DataFrame({"term": pd.Series(dtype=object), "frequency": pd.Series(dtype="int64"),
+                          "document_frequency": pd.Series(dtype="int64")})
+    applied = params["min_frequency"] if params["min_frequency"] is not None else 1
+    cparams = {k: params[k] for k in _STAGE_KEYS["cooccurrence"]} | {"min_frequency": applied}
+    return Cooccurrence(edges=edges, terms=terms, min_frequency_=int(applied), n_units=0, unit=params["unit"],
+                        measure=params["measure"], parameters=cparams, warnings=[reason])
 
 
 def _stream_tokens(corpus, params: dict, tokens_file, *, cache, engine, progress):

@@ -168,6 +168,10 @@ def plot_network(G, pos=None, *, ax=None, size: Size = "slide16x9",
             caption += "・太線＝最小全域木"
         _draw(ax, nodes, pos, G, faces=faces, edges=edges, scale=scale, caption=caption, legend=legend,
               colorbar=colorbar, edge_labels=edge_labels)
+        if not nodes:  # a small input: say why the canvas is blank
+            ax.text(ax.bbox.width / 2, ax.bbox.height / 2, "共起ネットワークなし：条件を満たす語の組がありません"
+                    "（理由は report.html・manifest.json の警告に）", ha="center", va="center",
+                    fontsize=18 * scale, color="#444444", parse_math=False)
     return fig
 
 
