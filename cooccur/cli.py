@@ -63,6 +63,18 @@ def stage_options(*stages: str) -> Callable:
     return decorate
 
 
+def param_options(*names: str) -> Callable:
+    """Decorator adding the options of the named parameters (from any stage)."""
+    by_name = {p.name: p for p in PARAMS}
+
+    def decorate(func: Callable) -> Callable:
+        for name in reversed(names):
+            func = _option_for(by_name[name])(func)
+        return func
+
+    return decorate
+
+
 def _given(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Only the options the user actually gave (so config-file values are not overridden)."""
     return {k: v for k, v in kwargs.items() if v is not None and v != ()}
@@ -177,6 +189,7 @@ def kwic(input: Path, term: str, width: int, config: Path | None, debug: bool, *
 @click.option("--force", is_flag=True, default=False, help="Write into a non-empty folder not made by cooccur.")
 @click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
 @stage_options("read", "tokenize", "cooccurrence")
+@param_options("communities", "seed", "size", "dpi", "transparent")
 def compare(input: Path, group_by: str, groups: tuple[str, str] | None, output: Path | None, config: Path | None,
             force: bool, debug: bool, **params: Any) -> None:
     """Compare the networks of two groups (e.g. 区部 vs 多摩部): edges and terms that appear, vanish or change."""

@@ -319,12 +319,24 @@ def attribute_network(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_b
 class ComparisonResult:
     """Result of :func:`compare_groups`.
 
-    ``edges``: source, target, weight_a, weight_b, cooccurrence_a, cooccurrence_b,
-    status ("both", "only_a", "only_b": where the pair is an edge), change =
-    weight_b − weight_a. ``weight_x`` and ``cooccurrence_x`` are the pair's values
-    in group x even when it is not an edge there (NaN when undefined, e.g. a
-    term absent from the group). ``terms``: term, frequency_a, frequency_b,
-    status (where the term is a node).
+    ``edges``: one row per pair that is an edge of A's or B's network:
+    source, target, weight_a, weight_b, cooccurrence_a, cooccurrence_b,
+    edge_a, edge_b (the pair is an edge of that group's network), status,
+    change = weight_b − weight_a. ``weight_x`` and ``cooccurrence_x`` are the
+    pair's values in group x even when it is not an edge there (a term absent
+    from the group: the value of a pair that never co-occurs, 0, or −1 for
+    npmi), so no cell is empty. ``status``:
+
+    * ``both``: an edge of both networks (edge_a and edge_b);
+    * ``only_a``: an edge of A's network, and the pair never co-occurs in B
+      (cooccurrence_b = 0); ``only_b`` likewise;
+    * ``changed``: an edge of one network only, while the pair co-occurs in
+      both groups: its strength crossed the other network's selection cut
+      (top_n or threshold; min_frequency is applied per group). The sign of
+      ``change`` says which way.
+
+    ``terms``: term, frequency_a, frequency_b, node_a, node_b, status (the same
+    four statuses for nodes, with frequency_x = 0 for "never").
     """
 
     edges: pd.DataFrame
@@ -415,11 +427,14 @@ def _compare_edges(results, subsets, unit) -> pd.DataFrame:
         dfj = np.where(ti >= 0, df[np.maximum(ti, 0)], 0)
         out[f"weight_{tag}"] = pair_measures(a, dfi, dfj, res.n_units, measures=(measure,))[measure]
         out[f"cooccurrence_{tag}"] = a
+    for tag in "ab":  # undefined only when a term is absent from the group: the pair never co-occurs there
+        out[f"weight_{tag}"] = out[f"weight_{tag}"].fillna(_never_value(measure))
     out = out[["source", "target", "weight_a", "weight_b", "cooccurrence_a", "cooccurrence_b"]]
-    in_a, in_b = pairs["_a"].to_numpy(), pairs["_b"].to_numpy()
-    out["status"] = np.where(in_a & in_b, "both", np.where(in_a, "only_a", "only_b"))
+    in_a, in_b = pairs["_a"].to_numpy(dtype=bool), pairs["_b"].to_numpy(dtype=bool)
+    out["edge_a"], out["edge_b"] = in_a, in_b
+    out["status"] = _status(in_a, in_b, out["cooccurrence_a"].to_numpy() > 0, out["cooccurrence_b"].to_numpy() > 0)
     out["change"] = out["weight_b"] - out["weight_a"]
-    order = {"both": 0, "only_a": 1, "only_b": 2}
+    order = {"both": 0, "changed": 1, "only_a": 2, "only_b": 3}
     out = out.assign(_s=out["status"].map(order), _c=-out["change"].abs().fillna(np.inf))
     return out.sort_values(["_s", "_c", "source", "target"], kind="mergesort").drop(columns=["_s", "_c"]) \
         .reset_index(drop=True)
@@ -432,7 +447,26 @@ def _compare_terms(graphs, subsets) -> pd.DataFrame:
     out = pd.DataFrame({"term": names,
                         "frequency_a": [int(fa.get(t, 0)) for t in names],
                         "frequency_b": [int(fb.get(t, 0)) for t in names]})
-    out["status"] = ["both" if t in na and t in nb else ("only_a" if t in na else "only_b") for t in names]
+    in_a, in_b = np.array([t in na for t in names], dtype=bool), np.array([t in nb for t in names], dtype=bool)
+    out["node_a"], out["node_b"] = in_a, in_b
+    out["status"] = _status(in_a, in_b, out["frequency_a"].to_numpy() > 0, out["frequency_b"].to_numpy() > 0)
     out = out.assign(_t=out["frequency_a"] + out["frequency_b"])
     return out.sort_values(["_t", "term"], ascending=[False, True], kind="mergesort").drop(columns="_t") \
         .reset_index(drop=True)
+
+
+def _status(in_a, in_b, seen_a, seen_b) -> np.ndarray:
+    """both / only_a / only_b / changed, from where an item is in the network and where it occurs at all.
+
+    ``both``: in both networks. ``only_a``: in A's network and never in B's
+    group (no co-occurrence, or the term does not occur there); ``only_b`` the
+    same for B. ``changed``: in one network only, yet present in both groups
+    (its strength crossed the other network's selection cut).
+    """
+    return np.where(in_a & in_b, "both",
+                    np.where(in_a & ~seen_b, "only_a", np.where(in_b & ~seen_a, "only_b", "changed")))
+
+
+def _never_value(measure: str) -> float:
+    """The measure of a pair that never co-occurs (what an undefined value stands for in a comparison)."""
+    return -1.0 if measure == "npmi" else 0.0

@@ -222,18 +222,18 @@ def _write_other_figures(analysis, out: Path, rendered: dict[str, bytes]) -> dic
     import matplotlib.pyplot as plt
 
     from .io import atomic_write_bytes
-    from .plot import figure_bytes, plot_attribute_network, plot_comparison, plot_keywords
+    from .plot import figure_bytes, plot_attribute_network, plot_keywords
+    from .plot_groups import comparison_png
 
     p = analysis.parameters
     figures = [("keywords", lambda: plot_keywords(analysis.keywords, size=p["size"], title=_keywords_title(p)))]
     if analysis.attribute_graph is not None and analysis.attribute_graph.number_of_nodes():
         figures.append(("attribute_network",
                         lambda: plot_attribute_network(analysis.attribute_graph, size=p["size"], seed=p["seed"])))
-    if analysis.comparison is not None:
-        r = analysis.comparison
-        figures.append(("comparison", lambda: plot_comparison(r.graph_a, r.graph_b, labels=tuple(r.groups),
-                                                              size=p["size"], seed=p["seed"])))
     written = {}
+    if analysis.comparison is not None:  # the same bytes as `cooccur compare` with the same parameters
+        written["comparison"] = atomic_write_bytes(out / "comparison.png", comparison_png(
+            analysis.comparison, size=p["size"], seed=p["seed"], dpi=p["dpi"], transparent=p["transparent"]))
     for name, draw in figures:
         fig = draw()
         try:

@@ -465,9 +465,11 @@ def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None 
 
     Reads and tokenizes ``input`` once, then runs the same co-occurrence settings
     on the two subsets (``group_by`` values, by default the two most frequent)
-    and returns :func:`cooccur.network.compare_groups`'s result. With
-    ``output``, writes ``comparison_edges.csv``, ``comparison_terms.csv`` and a
-    side-by-side ``comparison.png``.
+    and returns :func:`cooccur.network.compare_groups`'s result (``communities``
+    and ``seed`` reach both networks). With ``output``, writes
+    ``comparison_edges.csv``, ``comparison_terms.csv`` and a side-by-side
+    ``comparison.png`` (``size``, ``seed``, ``dpi``, ``transparent``): the same
+    bytes as ``analyze(..., group_by=...)`` writes with the same parameters.
     """
     from .network import compare_groups
 
@@ -478,19 +480,16 @@ def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None 
         prepare_output_dir(output, force=force)
     corpus, tokens = _read_and_tokenize(input, resolved, group_by=group_by)
     result = compare_groups(tokens, corpus.utterances, group_by=group_by, groups=groups,
+                            communities=resolved["communities"], seed=resolved["seed"],
                             **_pick(resolved, "cooccurrence"))
     if output is not None:
-        import matplotlib.pyplot as plt
-
-        from .io import write_table
-        from .plot import plot_comparison, save_figure
+        from .io import atomic_write_bytes, write_table
+        from .plot_groups import comparison_png
 
         out = Path(output)
         write_table(result.edges, out / "comparison_edges.csv", kind="csv")
         write_table(result.terms, out / "comparison_terms.csv", kind="csv")
-        fig = plot_comparison(result.graph_a, result.graph_b, labels=tuple(result.groups))
-        try:
-            save_figure(fig, out / "comparison.png", dpi=resolved["dpi"])
-        finally:
-            plt.close(fig)
+        atomic_write_bytes(out / "comparison.png", comparison_png(
+            result, size=resolved["size"], seed=resolved["seed"], dpi=resolved["dpi"],
+            transparent=resolved["transparent"]))
     return result

@@ -10,7 +10,7 @@ from .layout import network_layout
 from .plot import (_FONT_SCALE, _HIGHLIGHT, GREY, PALETTE, Size, _aspect, _check_size, _displayable, _draw,
                    _figure, _sorted_edges, _sorted_nodes, setup_japanese_font)
 
-__all__ = ["plot_attribute_network", "plot_comparison"]
+__all__ = ["plot_attribute_network", "plot_comparison", "comparison_png"]
 
 
 def plot_attribute_network(G, pos=None, *, ax=None, size: Size = "slide16x9", title: str | None = None,
@@ -121,3 +121,13 @@ def plot_comparison(graph_a, graph_b, *, labels: tuple[str, str] = ("A", "B"), s
     return fig
 
 
+
+
+def comparison_png(result, *, size: Size = "slide16x9", seed: int = 0, dpi: int = 200,
+                   transparent: bool = False) -> bytes:
+    """comparison.png of a :class:`~cooccur.network.ComparisonResult`, as ``analyze --group-by`` and
+    ``cooccur compare`` both write it (same parameters, same bytes)."""
+    from .plot import figure_bytes
+
+    fig = plot_comparison(result.graph_a, result.graph_b, labels=tuple(result.groups), size=size, seed=seed)
+    return figure_bytes(fig, "png", dpi=dpi, transparent=transparent)
