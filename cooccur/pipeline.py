@@ -445,17 +445,25 @@ def _read_and_tokenize(input, resolved: dict, *, group_by: str | None = None):
     return corpus, tokenize_utterances(corpus.utterances, **_pick(resolved, "tokenize"))
 
 
-def kwic_lines(input: str | Path, term: str, *, width: int = 30, config: str | Path | None = None,
-               **params: Any):
-    """KWIC lines of ``term`` in a transcript file or folder (what ``cooccur kwic`` prints).
+def kwic_lines(input: str | Path, term: str, *, width: int = 30, exact: bool = False,
+               config: str | Path | None = None, **params: Any):
+    """KWIC lines of ``term`` in a transcript file or folder, or in an analysed output folder.
 
-    Reads and tokenizes ``input`` with the read and tokenize parameters and
-    returns :func:`cooccur.kwic.concordance`'s DataFrame.
+    An output folder of ``cooccur analyze -o`` (``manifest.json`` with the
+    utterances and tokens tables) is answered from its tables
+    (:func:`cooccur.kwic_search.folder_concordance`), without reading
+    transcripts or running SudachiPy; read and tokenize parameters then do
+    not apply. Otherwise ``input`` is read and tokenized with them. Returns
+    :func:`cooccur.kwic.concordance`'s DataFrame.
     """
+    from .kwic_search import folder_concordance, is_output_folder
+
+    if is_output_folder(input):
+        return folder_concordance(input, term, width=width, exact=exact)
     from .kwic import concordance
 
     corpus, tokens = _read_and_tokenize(input, resolve_params(config, **params))
-    return concordance(tokens, corpus.utterances, term, width=width)
+    return concordance(tokens, corpus.utterances, term, width=width, exact=exact)
 
 
 def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None = None,

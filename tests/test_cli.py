@@ -169,9 +169,10 @@ def test_kwic_command_prints_context(tmp_path):
     src = _write(tmp_path, "in/会議.txt", MINUTES)
     result = CliRunner().invoke(cli, ["kwic", str(src), "情報共有"])
     assert result.exit_code == 0, result.output
-    lines = [line.split("\t") for line in result.output.strip().splitlines()]
+    header, *lines = [line.split("\t") for line in result.output.strip().splitlines()]
+    assert header == ["doc_id", "line", "speaker", "left", "keyword", "right", "term", "match"]
     assert len(lines) == 4
-    assert all(parts[4] == "情報共有" for parts in lines)
+    assert all(parts[4] == "情報共有" and parts[6] == "情報共有" for parts in lines)
     assert {parts[2] for parts in lines} == {"港区（DX推進担当課長）", "司会（都デジタル局）"}
 
 
