@@ -270,8 +270,41 @@ def _write_pptx(analysis, out: Path, rendered: dict[str, bytes]) -> dict[str, Pa
         finally:
             plt.close(fig)
     path = write_pptx(out / "slides.pptx", network_png=pngs["network"], keywords_png=pngs["keywords"],
-                      keywords=analysis.keywords)
+                      keywords=analysis.keywords, facts=_slide_facts(analysis))
     return {"pptx": Path(path)}
+
+
+#: Utterance columns read as meeting dates for the title slide (else any column of yyyy-mm-dd values).
+_DATE_COLUMNS = ("date", "開催日", "日付", "年月日", "開催年月日")
+
+
+def _slide_facts(analysis) -> list[tuple[str, str]]:
+    """The title slide's lines: corpus (files, utterances, speakers, dates) and the main parameters."""
+    import re
+
+    s = analysis.summary()
+    p = analysis.parameters
+    u = analysis.corpus.utterances
+    analysed = u[u["exclusion"].isna()]
+    facts = [("コーパス", f"ファイル {s.get('files_ok', 0)} 件・発言 {s.get('utterances_analysed', 0):,} 件"
+                        f"（話者 {analysed['speaker'].nunique()} 人）・分析した文字 {s.get('characters_out', 0):,}")]
+    names = [c for c in _DATE_COLUMNS if c in u.columns] + [c for c in u.columns if c not in _DATE_COLUMNS]
+    for c in names:
+        if c in ("doc_id", "text", "speaker") or u[c].dtype.kind in "iufb":
+            continue
+        values = analysed[c].dropna().astype(str)
+        if len(values) and values.map(lambda v: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v))).all():
+            facts.append(("期間", f"{values.min()} 〜 {values.max()}（{c}）"))
+            break
+    edges = f"上位 {p['top_n']}" if p.get("threshold") is None else f"係数 ≥ {p['threshold']}"
+    facts.append(("共起ネットワーク", f"語 {s['nodes']}・共起 {s['edges']}（単位 {p['unit']}・{p['measure']}・{edges}"
+                                 f"・最小出現数 {p['min_frequency']}・コミュニティ {p['communities']}・seed {p['seed']}）"))
+    facts.append(("語", f"集計対象 {s['counted_tokens']:,}・異なり {s['distinct_terms']:,}（品詞 {'・'.join(p['pos'])}"
+                      f"・複合語 {p['compounds']}・ストップワード {p['stopwords']}）"))
+    facts.append(("キーワードの順位", p["keyword_score"]))
+    if p.get("group_by"):
+        facts.append(("グループ", str(p["group_by"])))
+    return facts
 
 
 def build_manifest(analysis, written: dict[str, Path], *, timings: dict[str, float] | None = None,
