@@ -104,9 +104,10 @@ def _find(source, ct: _Texts, term: str, *, width: int, limit: int | None, exact
     sub = source.rows(term, set(by_key))
     if not by_key and not len(sub):
         raise _unknown_term(term, source.vocabulary())
-    records = []
+    records, seen_keys = [], set()
     for key, text, a, b, held_terms, is_term in _utterances(sub, ct, term):
         i = ct.row.get(key)
+        seen_keys.add(key)
         found, covered = [], np.zeros(len(a), dtype=bool)
         for s, e in by_key.get(key, []):
             cover = np.flatnonzero((a < e) & (b > s))
@@ -135,6 +136,13 @@ def _find(source, ct: _Texts, term: str, *, width: int, limit: int | None, exact
                 continue
             records.append((key[0], key[1], s, speaker, text[max(0, s - width):s].replace("\n", " "), text[s:e],
                             text[e:e + width].replace("\n", " "), line, held, match))
+    if not exact:  # hits in utterances the tokens table holds no row of (it should not happen): still lines
+        for key in sorted(set(by_key) - seen_keys):
+            i = ct.row[key]
+            text = ct.texts[i]
+            for s, e in by_key[key]:
+                records.append((key[0], key[1], s, ct.speaker[i], text[max(0, s - width):s].replace("\n", " "),
+                                text[s:e], text[e:e + width].replace("\n", " "), ct.line[i], pd.NA, pd.NA))
     if exact and not records:
         raise ValueError(f"term {term!r} occurs only inside longer words (no token is exactly {term!r}); "
                          "drop exact=True (--exact) to see those lines")

@@ -253,7 +253,8 @@ def figure_bytes(fig, fmt: Literal["png", "svg", "pdf"], *, dpi: int = 200, tran
     needs the font where it is opened. Other formats ignore ``svg_text``.
 
     >>> from matplotlib.figure import Figure
-    >>> fig = Figure(figsize=(2, 1)); _ = fig.text(0.1, 0.5, "防災")
+    >>> _ = setup_japanese_font()  # registers the bundled font
+    >>> fig = Figure(figsize=(2, 1)); _ = fig.text(0.1, 0.5, "防災", fontfamily="IPAexGothic")
     >>> "防災".encode() in figure_bytes(fig, "svg", svg_text="editable")
     True
     """
