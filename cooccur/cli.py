@@ -63,6 +63,18 @@ def stage_options(*stages: str) -> Callable:
     return decorate
 
 
+def param_options(*names: str) -> Callable:
+    """Decorator adding the options of the named parameters (from any stage)."""
+    by_name = {p.name: p for p in PARAMS}
+
+    def decorate(func: Callable) -> Callable:
+        for name in reversed(names):
+            func = _option_for(by_name[name])(func)
+        return func
+
+    return decorate
+
+
 def _given(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Only the options the user actually gave (so config-file values are not overridden)."""
     return {k: v for k, v in kwargs.items() if v is not None and v != ()}
@@ -149,22 +161,50 @@ def analyze(input: Path, output: Path, config: Path | None, force: bool, cache: 
 @click.argument("input", type=click.Path(path_type=Path))
 @click.argument("term")
 @click.option("--width", type=int, default=30, show_default=True, help="Characters of context on each side.")
+@click.option("--exact", is_flag=True, default=False,
+              help="Only occurrences that are a whole token (not inside longer compounds).")
 @click.option("--config", type=click.Path(path_type=Path), default=None, help="TOML file with parameters.")
 @click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
 @stage_options("read", "speakers", "tokenize")
-def kwic(input: Path, term: str, width: int, config: Path | None, debug: bool, **params: Any) -> None:
-    """Concordance of TERM in INPUT: who said it, in context (tab-separated)."""
+def kwic(input: Path, term: str, width: int, exact: bool, config: Path | None, debug: bool, **params: Any) -> None:
+    """Concordance of TERM in INPUT: who said it, in context (tab-separated, with a header row).
+
+    INPUT is a transcript file or folder, or an output folder of `cooccur
+    analyze -o` (answered from its tables, without tokenizing again). Every
+    occurrence is shown, also inside longer compounds and in words that are
+    not counted; the `term` column names the counted term that holds it.
+    """
 
     def work() -> int:
+        from .kwic_search import is_output_folder
         from .pipeline import kwic_lines
 
+        given = _given(params)
+        if is_output_folder(input) and (given or config is not None):
+            click.echo(f"cooccur: warning: {input} is an analysed output folder: its tables are used as they are "
+                       f"and {', '.join(sorted(given)) or '--config'} do not apply", err=True)
+            given, cfg = {}, None
+        else:
+            cfg = config
         # a term that never occurs is a ValueError naming close matches (exit 2)
-        lines = kwic_lines(input, term, width=width, config=config, **_given(params))
-        for row in lines.itertuples(index=False):
-            click.echo("\t".join(str(x) for x in (row.doc_id, row.line, row.speaker, row.left, row.keyword, row.right)))
+        lines = kwic_lines(input, term, width=width, exact=exact, config=cfg, **given)
+        columns = ["doc_id", "line", "speaker", "left", "keyword", "right", "term", "match"]
+        click.echo("\t".join(columns))
+        for row in lines[columns].itertuples(index=False):
+            click.echo("\t".join("" if _missing(x) else str(x) for x in row))
         return EXIT_OK
 
     _run_guarded(work, debug)
+
+
+def _missing(x) -> bool:
+    """NA, None or NaN: printed as an empty TSV cell."""
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
 
 
 @cli.command()
@@ -177,6 +217,7 @@ def kwic(input: Path, term: str, width: int, config: Path | None, debug: bool, *
 @click.option("--force", is_flag=True, default=False, help="Write into a non-empty folder not made by cooccur.")
 @click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
 @stage_options("read", "speakers", "tokenize", "cooccurrence")
+@param_options("communities", "seed", "size", "dpi", "transparent")
 def compare(input: Path, group_by: str, groups: tuple[str, str] | None, output: Path | None, config: Path | None,
             force: bool, debug: bool, **params: Any) -> None:
     """Compare the networks of two groups (e.g. 区部 vs 多摩部): edges and terms that appear, vanish or change."""

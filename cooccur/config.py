@@ -87,6 +87,9 @@ PARAMS: tuple[Param, ...] = (
     _P("communities", "greedy", "Community detection.", "network", choices=("greedy", "louvain")),
     _P("seed", 0, "Random seed for communities and layout.", "network", type=int),
     _P("group_by", None, "Metadata column for the word-attribute network, distinctive terms and comparisons.", "network", type=str),
+    # analysis area (issue 11): groups drawn in the word-attribute network
+    _P("max_groups", 15, "Word-attribute network: draw the N groups with the most analysed units; the rest are "
+       "listed in attribute_groups.csv and the figure's caption.", "network", type=int),
     # --- keywords
     _P("keyword_score", "salience", "Score that ranks keywords.csv (salience: frequency boosted by clustering, "
        "see cooccur.dispersion).", "keywords",
@@ -98,6 +101,9 @@ PARAMS: tuple[Param, ...] = (
     _P("transparent", False, "Transparent figure background.", "plot", type=bool),
     _P("edge_labels", False, "Print the coefficient on each edge.", "plot", type=bool),
     _P("mst", False, "Highlight the minimum spanning tree.", "plot", type=bool),
+    # analysis area (issue 11): SVG text as outlines or editable text
+    _P("svg_text", "outlines", "SVG text as glyph outlines (renders anywhere) or editable <text> naming the font "
+       "(for Illustrator/PowerPoint; needs IPAex Gothic where opened).", "plot", choices=("outlines", "editable")),
     _P("formats", ("png", "svg", "pdf", "graphml", "gexf", "json", "html", "report"),
        "Outputs to write besides the tables.", "export",
        choices=("png", "svg", "pdf", "graphml", "gexf", "json", "html", "report"), multiple=True),

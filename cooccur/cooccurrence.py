@@ -434,6 +434,9 @@ def cooccurrence_from_matrix(
     cand, applied = _candidates(freq, df, min_frequency, max_frequency, min_document_frequency,
                                 max_document_frequency, unit_name, salience=salience, vocab=vocab)
     warns = []
+    if min_frequency is None and applied == 1:
+        warns.append(f"the automatic min_frequency fell to 1: fewer than two terms occur twice or more "
+                     f"(a small input); the network uses every one of the {len(cand)} terms")
     if len(cand) > MANY_TERMS:
         warns.append(f"{len(cand)} terms qualify (min_frequency={applied}); more than {MANY_TERMS} terms "
                      "make an unreadable network: raise min_frequency")
@@ -498,6 +501,8 @@ def _candidates(freq, df, min_frequency, max_frequency, min_df, max_df, unit, *,
         cand = np.sort(idx[order[:AUTO_TARGET_TERMS]])
         return cand, (int(freq[cand].min()) if min_frequency is None else floor)
     applied = auto_min_frequency(freq[ok]) if min_frequency is None else int(min_frequency)
+    if min_frequency is None and (ok & (freq >= applied)).sum() < 2:  # a small input: every term may count
+        applied = 1
     if not (ok & (freq >= applied)).any():
         _nothing_left("min_frequency", "lower", freq, df, ok, unit, applied=applied)
     ok &= freq >= applied

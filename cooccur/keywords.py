@@ -262,20 +262,20 @@ def _flr_counts(tokens: pd.DataFrame, splitter) -> tuple[dict, dict, dict]:
         v = tokens[name]
         return v if order is None else v.iloc[order]
 
-    pos_c, pos_u = _codes(col("pos"))
+    pos_c, pos_u = category_codes(col("pos"))
     pos_u = [str(x) for x in pos_u]
     nounish_pos = np.isin(np.asarray(pos_u, dtype=object), _NOUNISH)
     nounish = np.r_[nounish_pos, False][pos_c]  # code -1 (missing) is not noun-ish
     if "pos_detail" in tokens.columns:
-        det_c, det_u = _codes(col("pos_detail"))
+        det_c, det_u = category_codes(col("pos_detail"))
         numeral = np.array(["数詞" in str(x) for x in det_u] + [False], dtype=bool)
         nounish &= ~numeral[det_c]
     comp_code = pos_u.index("複合名詞") if "複合名詞" in pos_u else -2
     compound = pos_c == comp_code
-    surf_c, surf_u = _codes(col("surface"))
+    surf_c, surf_u = category_codes(col("surface"))
     surf_u = [str(x) for x in surf_u] + ["nan"]  # a missing surface reads "nan", as with astype(str)
     surf_c = np.where(surf_c < 0, len(surf_u) - 1, surf_c)
-    doc_c = _codes(col("doc_id"))[0]
+    doc_c = category_codes(col("doc_id"))[0]
     # adjacency of consecutive rows: same sentence, consecutive positions, both noun-ish
     same = ((doc_c[1:] == doc_c[:-1])
             & (col("utterance_id").to_numpy()[1:] == col("utterance_id").to_numpy()[:-1])
@@ -313,7 +313,7 @@ def _flr_counts(tokens: pd.DataFrame, splitter) -> tuple[dict, dict, dict]:
             _first_is_compound(tokens, order))
 
 
-def _codes(values: pd.Series) -> tuple[np.ndarray, object]:
+def category_codes(values: pd.Series) -> tuple[np.ndarray, object]:
     """Integer codes and distinct values of a column (categoricals: their own codes, no hashing)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy().astype(np.int64), values.cat.categories
@@ -325,7 +325,7 @@ def _utterance_order(tokens: pd.DataFrame) -> np.ndarray | None:
 
     The sort order is that of ``sort_values(["doc_id", "utterance_id", "position"], kind="mergesort")``.
     """
-    doc, _ = _codes(tokens["doc_id"])
+    doc, _ = category_codes(tokens["doc_id"])
     utt = tokens["utterance_id"].to_numpy()
     position = tokens["position"].to_numpy()
     same = (doc[1:] == doc[:-1]) & (utt[1:] == utt[:-1])
@@ -340,8 +340,8 @@ def _utterance_order(tokens: pd.DataFrame) -> np.ndarray | None:
 
 def _first_is_compound(tokens: pd.DataFrame, order) -> dict[str, bool]:
     """For each term: whether its first row (in utterance/position order) is a joined compound (pos 複合名詞)."""
-    term_c, term_u = _codes(tokens["term"])
-    pos_c, pos_u = _codes(tokens["pos"])
+    term_c, term_u = category_codes(tokens["term"])
+    pos_c, pos_u = category_codes(tokens["pos"])
     pos_u = [str(x) for x in pos_u]
     comp = pos_u.index("複合名詞") if "複合名詞" in pos_u else -2
     ok = (term_c >= 0) & (pos_c >= 0)

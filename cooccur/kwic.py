@@ -14,8 +14,6 @@ space. ``line`` is the line where the utterance (turn) starts in its file.
 
 from __future__ import annotations
 
-import difflib
-from itertools import accumulate
 import unicodedata
 import weakref
 
@@ -24,8 +22,8 @@ import pandas as pd
 
 from .config import DEFAULTS
 from .cooccurrence import UNIT_KEYS, check_unit, unit_term_matrix
-from .keywords import _codes
-from .validate import check_int
+from .keywords import category_codes
+from .kwic_search import check_width_limit, fast_spans, unknown_term
 
 __all__ = ["concordance", "concordances", "edge_evidence", "associated_terms"]
 
@@ -81,7 +79,7 @@ class _Index:
             if self.offset is not None and known:  # a lean table says where each token starts
                 spans = {r: (o, o + len(str(s))) for r, o, s in zip(rows.tolist(), self.offset[rows].tolist(), surfaces)}
             else:
-                spans = _fast_spans(text, rows, surfaces)
+                spans = fast_spans(text, rows, surfaces)
             if spans is None:
                 spans, cursor = {}, 0
                 for r, s in zip(rows, surfaces):
@@ -94,25 +92,6 @@ class _Index:
         return self.offsets[key]
 
 
-def _fast_spans(text: str, rows, surfaces: list) -> dict | None:
-    """Offsets when the surfaces are exactly the text without line breaks (as tokenize makes them).
-
-    Gives the same spans as searching each surface from a moving cursor, in one
-    pass; None when the surfaces do not tile the text (then the caller searches).
-    """
-    if not all(isinstance(s, str) and s for s in surfaces):
-        return None
-    joined = "".join(surfaces)
-    ends = list(accumulate(map(len, surfaces)))
-    if joined == text:
-        bounds = ends
-    elif "\n" in text and joined == text.replace("\n", ""):
-        at = [i for i, ch in enumerate(text) if ch != "\n"]  # joined index -> text index
-        starts = [at[e - len(s)] for e, s in zip(ends, surfaces)]
-        return {r: (a, a + len(s)) for r, a, s in zip(rows.tolist(), starts, surfaces)}
-    else:
-        return None
-    return {r: (e - len(s), e) for r, e, s in zip(rows.tolist(), bounds, surfaces)}
 
 
 def _index(tokens, utterances) -> _Index:
@@ -127,42 +106,60 @@ def _index(tokens, utterances) -> _Index:
     return entry
 
 
-def _unknown_term(term, names):
-    close = difflib.get_close_matches(str(term), [str(k) for k in names], n=3)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return ValueError(f"term {term!r} does not occur in the tokens{hint} "
-                      "(terms are the display forms in the tokens' 'term' column)")
 
 
 def concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, width: int = 30,
-                limit: int | None = None) -> pd.DataFrame:
-    """KWIC lines: every occurrence of ``term`` with ``width`` characters either side.
+                limit: int | None = None, exact: bool = False) -> pd.DataFrame:
+    """KWIC lines: every occurrence of ``term`` in the analysed text, with ``width`` characters either side.
+
+    By default the analysed utterances' texts (NFKC, as tokenized) are searched
+    for the string ``term`` (non-overlapping, left to right: exactly the
+    occurrences ``str.count`` counts), so occurrences inside longer compounds
+    (協力金 in 感染拡大防止協力金) and of words that are not counted
+    (stopwords such as 知事) are found too; the tokens whose counted ``term``
+    is ``term`` under another surface (a conjugated verb, a synonym) are
+    added. Each hit is mapped to the tokens it touches; a hit that is not
+    aligned to token boundaries (it cuts a token or spans several) is still an
+    occurrence, and ``match`` says so.
 
     Parameters
     ----------
     tokens, utterances : DataFrame
         The tokens table and the utterances table of the same corpus.
     term : str
-        A display form from the tokens' ``term`` column.
+        The string to find (NFKC normalised, like the text), usually a display
+        form from the tokens' ``term`` column.
     width : int
         Characters of context either side.
     limit : int, optional
-        Build only the first ``limit`` lines (in document order); the number of
-        all occurrences is still given in ``attrs["total"]``. Much faster for
-        frequent terms when only a few lines are shown.
+        Return only the first ``limit`` lines (in document order); the number
+        of all occurrences is still given in ``attrs["total"]``.
+    exact : bool
+        Only the occurrences that are a whole token: a token whose surface is
+        ``term``, or whose counted term is ``term`` (``match == "token"``).
 
     Returns
     -------
     DataFrame
-        ``doc_id, utterance_id, speaker, left, keyword, right, line`` in document
-        order (doc_id, utterance_id, position). ``keyword`` is the surface as
-        written (NFKC). ``attrs["total"]`` is the number of occurrences of
-        ``term`` (the number of rows when ``limit`` is None).
+        ``doc_id, utterance_id, speaker, left, keyword, right, line, term,
+        match`` in document order (doc_id, utterance_id, offset). ``keyword``
+        is the text as written (NFKC). ``term`` is the counted term of the
+        token that holds the occurrence (the compound, or the term itself; NA
+        when that token is not counted, e.g. a stopword; the counted terms
+        joined by ``+`` when the occurrence spans several tokens). ``match``:
+        ``token`` (the occurrence is one whole token; for a token counted as
+        ``term`` under a longer surface, e.g. 手続き for 手続, ``keyword`` is
+        the whole token), ``inside`` (part of a longer token), ``across``
+        (spans or cuts token boundaries), NA (a lean tokens table holds no
+        row there). ``line`` is the line where the
+        utterance starts in its file. ``attrs["total"]``: the number of
+        occurrences.
 
     Raises
     ------
     ValueError
-        ``term`` never occurs (with close matches), ``width`` < 0 or ``limit`` < 0.
+        ``term`` never occurs (with close matches), only inside longer words
+        with ``exact=True``, ``width`` < 0 or ``limit`` < 0.
 
     Examples
     --------
@@ -171,31 +168,29 @@ def concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, wi
     ...                   "text": ["予算の話です。"], "line": [3]})
     >>> t = pd.DataFrame({"doc_id": "d", "utterance_id": 0, "position": [0, 1, 2, 3, 4],
     ...                   "surface": ["予算", "の", "話", "です", "。"], "term": ["予算", None, "話", None, None]})
-    >>> concordance(t, u, "話", width=3)[["left", "keyword", "right"]].values.tolist()
-    [['予算の', '話', 'です。']]
+    >>> concordance(t, u, "話", width=3)[["left", "keyword", "right", "term", "match"]].values.tolist()
+    [['予算の', '話', 'です。', '話', 'token']]
+    >>> concordance(t, u, "算", width=1)[["left", "keyword", "right", "term", "match"]].values.tolist()
+    [['予', '算', 'の', '予算', 'inside']]
     """
-    lines = concordances(tokens, utterances, [term], width=width, limit=limit)
-    total = lines.attrs["totals"][term]
-    lines = lines.drop(columns=["term", "total"])
-    lines.attrs = {"total": total}
-    return lines
+    from .kwic_search import find_lines
+
+    check_width_limit(width, limit)
+    return find_lines(tokens, utterances, term, width=width, limit=limit, exact=bool(exact))
 
 
 _LINE_COLUMNS = ["doc_id", "utterance_id", "speaker", "left", "keyword", "right", "line"]
 
 
-def _check_width_limit(width, limit) -> None:
-    check_int("width", width, minimum=0)
-    check_int("limit", limit, minimum=0, none="all lines")
 
 
 def _concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, width: int,
                  limit: int | None) -> pd.DataFrame:
-    """:func:`concordance` on the given tables as they are (the per-utterance index of all of ``tokens``)."""
+    """The counted tokens of ``term`` as KWIC lines, from the per-utterance index of all of ``tokens``."""
     idx = _index(tokens, utterances)
     rows = idx.term_rows.get(term)
     if rows is None:
-        raise _unknown_term(term, idx.term_rows)
+        raise unknown_term(term, idx.term_rows)
     total = len(rows)
     doc, utt, surf = idx.doc, idx.utt, idx.surface
     pos = idx.position if idx.position is not None else np.arange(len(tokens))
@@ -230,7 +225,12 @@ def _concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, w
 
 def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width: int = 30,
                  limit: int | None = None) -> pd.DataFrame:
-    """:func:`concordance` of several terms, one DataFrame with the columns ``term`` and ``total`` added.
+    """The counted tokens of several terms as KWIC lines (what a network node counts), one DataFrame.
+
+    Unlike :func:`concordance`, only the tokens whose counted ``term`` is one
+    of ``terms`` are lines (``network.html`` shows these for each node), with
+    ``doc_id, utterance_id, speaker, left, keyword, right, line`` and the
+    columns ``term`` (the term asked for) and ``total`` added.
 
     ``attrs["totals"]`` maps each term to its number of occurrences (also
     for a term with no line shown, ``limit=0``).
@@ -239,7 +239,7 @@ def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width
     found first on integer columns, and :func:`concordance` then runs on only
     the utterances that hold them (all their rows), so the per-utterance
     lookups are built for those utterances instead of the whole corpus. The
-    lines are the same as calling :func:`concordance` term by term.
+    lines are the same as those of an index of the whole table, term by term.
 
     >>> import pandas as pd
     >>> u = pd.DataFrame({"doc_id": ["d", "d"], "utterance_id": [0, 1], "text": ["予算の話。", "予算です。"]})
@@ -249,7 +249,7 @@ def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width
     >>> concordances(t, u, ["予算", "話"], width=2, limit=1)[["term", "total", "left", "keyword", "right"]].values.tolist()
     [['予算', 2, '', '予算', 'の話'], ['話', 1, '算の', '話', '。']]
     """
-    _check_width_limit(width, limit)
+    check_width_limit(width, limit)
     terms = list(terms)
     sub_tokens, sub_utterances = tokens, utterances
     if terms and len(tokens):
@@ -286,10 +286,10 @@ def _first_rows(tokens: pd.DataFrame, terms: list, limit: int | None):
         return None
     want = term.cat.categories.get_indexer(terms)
     if (want < 0).any():  # said here, before any index of the whole table is built
-        raise _unknown_term(terms[int(np.flatnonzero(want < 0)[0])], term.cat.categories)
+        raise unknown_term(terms[int(np.flatnonzero(want < 0)[0])], term.cat.categories)
     codes = term.cat.codes.to_numpy()
     rows = np.flatnonzero(np.isin(codes, want))
-    doc_codes, docs = _codes(tokens["doc_id"])  # categorical: its codes, no string per row
+    doc_codes, docs = category_codes(tokens["doc_id"])  # categorical: its codes, no string per row
     rank = np.empty(len(docs) + 1, dtype=np.int64)  # concordance sorts by the doc_id strings
     rank[np.argsort(np.asarray([str(d) for d in docs], dtype=object), kind="stable")] = np.arange(len(docs))
     rank[-1] = len(docs)  # a missing doc_id (code -1) sorts last
@@ -334,7 +334,7 @@ def edge_evidence(tokens: pd.DataFrame, utterances: pd.DataFrame, a: str, b: str
     idx = _index(tokens, utterances)
     for term in (a, b):
         if term not in idx.term_rows:
-            raise _unknown_term(term, idx.term_rows)
+            raise unknown_term(term, idx.term_rows)
     X, units, _ = unit_term_matrix(tokens, unit=unit, vocabulary=[a, b])
     both = np.flatnonzero(np.asarray(X.sum(axis=1)).ravel() == 2)
     keys = list(UNIT_KEYS[unit])
@@ -383,7 +383,7 @@ def associated_terms(tokens: pd.DataFrame, term: str, *, unit: str = DEFAULTS["u
     col = pd.Index(vocab).get_indexer([term])[0]
     if col < 0:
         idx = _index(tokens, None)
-        raise _unknown_term(term, idx.term_rows)
+        raise unknown_term(term, idx.term_rows)
     Xc = X.tocsc()
     target = Xc[:, col]
     a = np.asarray((target.T @ X).todense()).ravel()

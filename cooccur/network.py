@@ -203,9 +203,8 @@ def _group_matrices(tokens, utterances, group_by: str, unit: str):
     unit = check_unit(unit)
     import scipy.sparse as sp
 
-    keys = utterances[["doc_id", "utterance_id", group_by]].drop_duplicates(["doc_id", "utterance_id"])
-    merged = tokens[["doc_id", "utterance_id"]].merge(keys, on=["doc_id", "utterance_id"], how="left")
-    value = merged[group_by].astype("string").to_numpy(dtype=object, na_value=None)
+    _, value = _token_values(tokens, utterances, group_by)
+    value = value.to_numpy(dtype=object, na_value=None)
     X, units, vocab = unit_term_matrix(tokens, unit=unit)
     codes, _ = unit_codes(tokens, unit)
     has = np.array([v is not None for v in value], dtype=bool)
@@ -220,10 +219,28 @@ def _group_matrices(tokens, utterances, group_by: str, unit: str):
     return X, V, vocab, [str(v) for v in values], freq, value, tcode, counted
 
 
+def _token_values(tokens, utterances, group_by: str):
+    """(utterance keys with their value in ``_value``, each token's value as a string Series).
+
+    Works for any column of ``utterances``, also a key column itself
+    (``group_by="doc_id"`` groups by file, ``"utterance_id"`` by turn number).
+    """
+    keys = pd.DataFrame({"doc_id": utterances["doc_id"], "utterance_id": utterances["utterance_id"],
+                         "_value": utterances[group_by].astype("string")})
+    keys = keys.drop_duplicates(["doc_id", "utterance_id"])
+    merged = tokens[["doc_id", "utterance_id"]].merge(keys, on=["doc_id", "utterance_id"], how="left")
+    return keys, merged["_value"].astype("string").reset_index(drop=True)
+
+
 def attribute_network(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_by: str, top_n_per_value: int = 10,
                       unit: str = "utterance", min_frequency: int | None = None,
-                      measure: str = "jaccard") -> nx.Graph:
+                      measure: str = "jaccard", max_groups: int | None = DEFAULTS["max_groups"]) -> nx.Graph:
     """Word–attribute network: each value of ``group_by`` linked to its most associated terms.
+
+    Only the ``max_groups`` values with the most units (ties: value order)
+    are drawn, so a network of ~100 speakers stays readable; ``None`` keeps
+    every value. ``G.graph["groups"]`` lists every value (``value, units,
+    frequency, drawn``) and ``G.graph["omitted_groups"]`` those left out.
 
     Association is ``measure`` (Jaccard by default, as KH Coder) between the units
     containing the term and the units of the value. Candidate terms pass
@@ -245,10 +262,15 @@ def attribute_network(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_b
     """
     if measure not in MEASURES:
         raise ValueError(choices_message("measure", measure, MEASURES))
+    if max_groups is not None and (isinstance(max_groups, bool) or not isinstance(max_groups, (int, np.integer))
+                                   or max_groups < 1):
+        raise ValueError(f"max_groups must be a whole number ≥ 1 (or None for every group), not {max_groups!r}")
     X, V, vocab, values, freq, value, tcode, counted = _group_matrices(tokens, utterances, group_by, unit)
     if not values:
         raise AnalysisError(f"column {group_by!r} has no value on any analysed utterance")
     applied = auto_min_frequency(freq) if min_frequency is None else int(min_frequency)
+    if min_frequency is None and int((freq >= applied).sum()) < 2:  # a small input: every term may count
+        applied = 1
     cand = np.flatnonzero(freq >= applied)
     if len(cand) == 0:
         raise AnalysisError(f"no term occurs at least min_frequency={applied} times "
@@ -268,10 +290,19 @@ def attribute_network(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_b
     tok_values = value[counted]
     G = nx.Graph(group_by=group_by, unit=unit, measure=measure, min_frequency=applied, n_units=int(n_units))
     vocab_arr = np.asarray(vocab, dtype=object)
-    for k, val in enumerate(values):
+    vcodes = pd.Index(values).get_indexer(pd.Series(tok_values, dtype=object).fillna("\0"))
+    vfreq = np.bincount(vcodes[vcodes >= 0], minlength=len(values))
+    ranked = sorted(range(len(values)), key=lambda k: (-int(n_v[k]), values[k]))
+    drawn = sorted(ranked if max_groups is None else ranked[:max_groups])
+    G.graph["groups"] = [{"value": values[k], "units": int(n_v[k]), "frequency": int(vfreq[k]),
+                          "drawn": k in set(drawn)} for k in ranked]
+    G.graph["omitted_groups"] = [g["value"] for g in G.graph["groups"] if not g["drawn"]]
+    for k in drawn:
+        val = values[k]
         G.add_node(f"{group_by}={val}", kind="attribute", label=val,
-                   frequency=int(np.sum(tok_values == val)), document_frequency=int(n_v[k]))
-    for k, val in enumerate(values):
+                   frequency=int(vfreq[k]), document_frequency=int(n_v[k]))
+    for k in drawn:
+        val = values[k]
         idx = np.flatnonzero(ok & (vi == k))
         order = np.lexsort((vocab_arr[cand[ti[idx]]].astype(str), -freq[cand[ti[idx]]], -w[idx]))
         for e in idx[order[:top_n_per_value]]:
@@ -288,12 +319,24 @@ def attribute_network(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_b
 class ComparisonResult:
     """Result of :func:`compare_groups`.
 
-    ``edges``: source, target, weight_a, weight_b, cooccurrence_a, cooccurrence_b,
-    status ("both", "only_a", "only_b": where the pair is an edge), change =
-    weight_b − weight_a. ``weight_x`` and ``cooccurrence_x`` are the pair's values
-    in group x even when it is not an edge there (NaN when undefined, e.g. a
-    term absent from the group). ``terms``: term, frequency_a, frequency_b,
-    status (where the term is a node).
+    ``edges``: one row per pair that is an edge of A's or B's network:
+    source, target, weight_a, weight_b, cooccurrence_a, cooccurrence_b,
+    edge_a, edge_b (the pair is an edge of that group's network), status,
+    change = weight_b − weight_a. ``weight_x`` and ``cooccurrence_x`` are the
+    pair's values in group x even when it is not an edge there (a term absent
+    from the group: the value of a pair that never co-occurs, 0, or −1 for
+    npmi), so no cell is empty. ``status``:
+
+    * ``both``: an edge of both networks (edge_a and edge_b);
+    * ``only_a``: an edge of A's network, and the pair never co-occurs in B
+      (cooccurrence_b = 0); ``only_b`` likewise;
+    * ``changed``: an edge of one network only, while the pair co-occurs in
+      both groups: its strength crossed the other network's selection cut
+      (top_n or threshold; min_frequency is applied per group). The sign of
+      ``change`` says which way.
+
+    ``terms``: term, frequency_a, frequency_b, node_a, node_b, status (the same
+    four statuses for nodes, with frequency_x = 0 for "never").
     """
 
     edges: pd.DataFrame
@@ -330,11 +373,9 @@ def compare_groups(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_by: 
     """
     if group_by not in utterances.columns:
         _group_matrices(tokens.iloc[:0], utterances, group_by, "utterance")  # raises the helpful error
-    keys = utterances[["doc_id", "utterance_id", group_by]].drop_duplicates(["doc_id", "utterance_id"])
-    merged = tokens[["doc_id", "utterance_id"]].merge(keys, on=["doc_id", "utterance_id"], how="left")
-    value = merged[group_by].astype("string")
+    keys, value = _token_values(tokens, utterances, group_by)
     present = keys.merge(tokens[["doc_id", "utterance_id"]].drop_duplicates(), on=["doc_id", "utterance_id"])
-    counts = present[group_by].dropna().astype(str).value_counts()
+    counts = present["_value"].dropna().astype(str).value_counts()
     available = sorted(counts.index, key=lambda v: (-counts[v], v))
     if groups is None:
         if len(available) < 2:
@@ -386,11 +427,14 @@ def _compare_edges(results, subsets, unit) -> pd.DataFrame:
         dfj = np.where(ti >= 0, df[np.maximum(ti, 0)], 0)
         out[f"weight_{tag}"] = pair_measures(a, dfi, dfj, res.n_units, measures=(measure,))[measure]
         out[f"cooccurrence_{tag}"] = a
+    for tag in "ab":  # undefined only when a term is absent from the group: the pair never co-occurs there
+        out[f"weight_{tag}"] = out[f"weight_{tag}"].fillna(_never_value(measure))
     out = out[["source", "target", "weight_a", "weight_b", "cooccurrence_a", "cooccurrence_b"]]
-    in_a, in_b = pairs["_a"].to_numpy(), pairs["_b"].to_numpy()
-    out["status"] = np.where(in_a & in_b, "both", np.where(in_a, "only_a", "only_b"))
+    in_a, in_b = pairs["_a"].to_numpy(dtype=bool), pairs["_b"].to_numpy(dtype=bool)
+    out["edge_a"], out["edge_b"] = in_a, in_b
+    out["status"] = _status(in_a, in_b, out["cooccurrence_a"].to_numpy() > 0, out["cooccurrence_b"].to_numpy() > 0)
     out["change"] = out["weight_b"] - out["weight_a"]
-    order = {"both": 0, "only_a": 1, "only_b": 2}
+    order = {"both": 0, "changed": 1, "only_a": 2, "only_b": 3}
     out = out.assign(_s=out["status"].map(order), _c=-out["change"].abs().fillna(np.inf))
     return out.sort_values(["_s", "_c", "source", "target"], kind="mergesort").drop(columns=["_s", "_c"]) \
         .reset_index(drop=True)
@@ -403,7 +447,26 @@ def _compare_terms(graphs, subsets) -> pd.DataFrame:
     out = pd.DataFrame({"term": names,
                         "frequency_a": [int(fa.get(t, 0)) for t in names],
                         "frequency_b": [int(fb.get(t, 0)) for t in names]})
-    out["status"] = ["both" if t in na and t in nb else ("only_a" if t in na else "only_b") for t in names]
+    in_a, in_b = np.array([t in na for t in names], dtype=bool), np.array([t in nb for t in names], dtype=bool)
+    out["node_a"], out["node_b"] = in_a, in_b
+    out["status"] = _status(in_a, in_b, out["frequency_a"].to_numpy() > 0, out["frequency_b"].to_numpy() > 0)
     out = out.assign(_t=out["frequency_a"] + out["frequency_b"])
     return out.sort_values(["_t", "term"], ascending=[False, True], kind="mergesort").drop(columns="_t") \
         .reset_index(drop=True)
+
+
+def _status(in_a, in_b, seen_a, seen_b) -> np.ndarray:
+    """both / only_a / only_b / changed, from where an item is in the network and where it occurs at all.
+
+    ``both``: in both networks. ``only_a``: in A's network and never in B's
+    group (no co-occurrence, or the term does not occur there); ``only_b`` the
+    same for B. ``changed``: in one network only, yet present in both groups
+    (its strength crossed the other network's selection cut).
+    """
+    return np.where(in_a & in_b, "both",
+                    np.where(in_a & ~seen_b, "only_a", np.where(in_b & ~seen_a, "only_b", "changed")))
+
+
+def _never_value(measure: str) -> float:
+    """The measure of a pair that never co-occurs (what an undefined value stands for in a comparison)."""
+    return -1.0 if measure == "npmi" else 0.0

@@ -75,6 +75,12 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
                                        out / "files.csv", kind="csv")
         if len(analysis.corpus.exclusions):
             written["exclusions"] = write_table(analysis.corpus.exclusions, out / "exclusions.csv", kind="csv")
+        ag = analysis.attribute_graph
+        if ag is not None and ag.graph.get("omitted_groups"):  # the groups the figure leaves out are listed
+            import pandas as pd
+
+            written["attribute_groups"] = write_table(pd.DataFrame(ag.graph["groups"]),
+                                                      out / "attribute_groups.csv", kind="csv")
         if analysis.distinctive is not None:
             written["distinctive"] = write_table(analysis.distinctive, out / "distinctive.csv", kind="csv")
         if analysis.comparison is not None:
@@ -132,7 +138,10 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes,
                 if fmt in formats or (fmt == "svg" and "report" in formats):
                     data = figure_bytes(fig, fmt, dpi=p["dpi"], transparent=p["transparent"])
                     if fmt in formats:
-                        written[fmt] = atomic_write_bytes(out / f"network.{fmt}", data)
+                        editable = fmt == "svg" and p["svg_text"] != "outlines"  # report.html keeps outlines
+                        written[fmt] = atomic_write_bytes(out / f"network.{fmt}", figure_bytes(
+                            fig, fmt, dpi=p["dpi"], transparent=p["transparent"], svg_text=p["svg_text"])
+                            if editable else data)
                     if fmt == "png" and _slide_ready(p):
                         rendered["network"] = data
                     if fmt == "svg":
@@ -211,18 +220,18 @@ def _write_other_figures(analysis, out: Path, rendered: dict[str, bytes]) -> dic
     import matplotlib.pyplot as plt
 
     from .io import atomic_write_bytes
-    from .plot import figure_bytes, plot_attribute_network, plot_comparison, plot_keywords
+    from .plot import figure_bytes, plot_attribute_network, plot_keywords
+    from .plot_groups import comparison_png
 
     p = analysis.parameters
     figures = [("keywords", lambda: plot_keywords(analysis.keywords, size=p["size"], title=_keywords_title(p)))]
     if analysis.attribute_graph is not None and analysis.attribute_graph.number_of_nodes():
         figures.append(("attribute_network",
                         lambda: plot_attribute_network(analysis.attribute_graph, size=p["size"], seed=p["seed"])))
-    if analysis.comparison is not None:
-        r = analysis.comparison
-        figures.append(("comparison", lambda: plot_comparison(r.graph_a, r.graph_b, labels=tuple(r.groups),
-                                                              size=p["size"], seed=p["seed"])))
     written = {}
+    if analysis.comparison is not None:  # the same bytes as `cooccur compare` with the same parameters
+        written["comparison"] = atomic_write_bytes(out / "comparison.png", comparison_png(
+            analysis.comparison, size=p["size"], seed=p["seed"], dpi=p["dpi"], transparent=p["transparent"]))
     for name, draw in figures:
         fig = draw()
         try:
@@ -259,8 +268,41 @@ def _write_pptx(analysis, out: Path, rendered: dict[str, bytes]) -> dict[str, Pa
         finally:
             plt.close(fig)
     path = write_pptx(out / "slides.pptx", network_png=pngs["network"], keywords_png=pngs["keywords"],
-                      keywords=analysis.keywords)
+                      keywords=analysis.keywords, facts=_slide_facts(analysis))
     return {"pptx": Path(path)}
+
+
+#: Utterance columns read as meeting dates for the title slide (else any column of yyyy-mm-dd values).
+_DATE_COLUMNS = ("date", "開催日", "日付", "年月日", "開催年月日")
+
+
+def _slide_facts(analysis) -> list[tuple[str, str]]:
+    """The title slide's lines: corpus (files, utterances, speakers, dates) and the main parameters."""
+    import re
+
+    s = analysis.summary()
+    p = analysis.parameters
+    u = analysis.corpus.utterances
+    analysed = u[u["exclusion"].isna()]
+    facts = [("コーパス", f"ファイル {s.get('files_ok', 0)} 件・発言 {s.get('utterances_analysed', 0):,} 件"
+                        f"（話者 {analysed['speaker'].nunique()} 人）・分析した文字 {s.get('characters_out', 0):,}")]
+    names = [c for c in _DATE_COLUMNS if c in u.columns] + [c for c in u.columns if c not in _DATE_COLUMNS]
+    for c in names:
+        if c in ("doc_id", "text", "speaker") or u[c].dtype.kind in "iufb":
+            continue
+        values = analysed[c].dropna().astype(str)
+        if len(values) and values.map(lambda v: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v))).all():
+            facts.append(("期間", f"{values.min()} 〜 {values.max()}（{c}）"))
+            break
+    edges = f"上位 {p['top_n']}" if p.get("threshold") is None else f"係数 ≥ {p['threshold']}"
+    facts.append(("共起ネットワーク", f"語 {s['nodes']}・共起 {s['edges']}（単位 {p['unit']}・{p['measure']}・{edges}"
+                                 f"・最小出現数 {p['min_frequency']}・コミュニティ {p['communities']}・seed {p['seed']}）"))
+    facts.append(("語", f"集計対象 {s['counted_tokens']:,}・異なり {s['distinct_terms']:,}（品詞 {'・'.join(p['pos'])}"
+                      f"・複合語 {p['compounds']}・ストップワード {p['stopwords']}）"))
+    facts.append(("キーワードの順位", p["keyword_score"]))
+    if p.get("group_by"):
+        facts.append(("グループ", str(p["group_by"])))
+    return facts
 
 
 def build_manifest(analysis, written: dict[str, Path], *, timings: dict[str, float] | None = None,

@@ -169,9 +169,9 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
 
     engine = engine or Engine()
     from .cooccurrence import count_cooccurrence
-    from .keywords import distinctive_terms, rank_keywords
+    from .keywords import rank_keywords
     from .layout import network_layout
-    from .network import attribute_network, build_network, compare_groups
+    from .network import build_network
     from .tokenize import tokenize_utterances
 
     timings: dict[str, float] = {}
@@ -197,7 +197,10 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     t0 = time.perf_counter()
     with _warnings.catch_warnings():  # they are collected in cooc.warnings and reported once
         _warnings.simplefilter("ignore", UserWarning)
-        cooc = count_cooccurrence(tokens, pair_counts=engine.pair_counts, **_pick(params, "cooccurrence"))
+        try:
+            cooc = count_cooccurrence(tokens, pair_counts=engine.pair_counts, **_pick(params, "cooccurrence"))
+        except AnalysisError as exc:  # a small input: an empty network, said in the summary and report
+            cooc = _empty_cooccurrence(params, f"the network is empty: {exc}")
     warnings.extend(cooc.warnings)
     graph = build_network(cooc, communities=params["communities"], seed=params["seed"])
     timings["cooccurrence_network"] = time.perf_counter() - t0
@@ -211,14 +214,7 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     if params["group_by"]:
         _check_group_by(corpus.utterances, params["group_by"])
         t0 = time.perf_counter()
-        attribute_graph = attribute_network(tokens, corpus.utterances, group_by=params["group_by"],
-                                            measure="jaccard")
-        distinctive = distinctive_terms(tokens, corpus.utterances, group_by=params["group_by"])
-        cparams = _pick(params, "cooccurrence")
-        try:
-            comparison = compare_groups(tokens, corpus.utterances, group_by=params["group_by"], **cparams)
-        except (ValueError, LookupError, AnalysisError) as exc:  # fewer than two groups, or a group with no terms
-            warnings.append(f"group comparison skipped: {exc}")
+        attribute_graph, distinctive, comparison = _group_results(tokens, corpus.utterances, params, warnings)
         timings["groups"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -235,6 +231,63 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
                     positions=positions, parameters=applied, attribute_graph=attribute_graph,
                     distinctive=distinctive, comparison=comparison, warnings=warnings, timings=timings,
                     tokens_file=Path(tokens_file) if token_counts is not None else None, token_counts=token_counts)
+
+
+def _group_results(tokens, utterances, params: dict, warnings: list):
+    """(word–attribute network, distinctive terms, comparison) for ``params["group_by"]``.
+
+    What a small or one-group input cannot give is None, with the reason added to ``warnings``.
+    """
+    from .keywords import distinctive_terms
+    from .network import attribute_network, compare_groups
+
+    group_by = params["group_by"]
+    attribute_graph = distinctive = comparison = None
+    if not tokens["term"].notna().any():
+        warnings.append(f"--group-by {group_by}: no counted term, so no word-attribute network, distinctive "
+                        "terms or comparison")
+        return None, None, None
+    try:
+        attribute_graph = attribute_network(tokens, utterances, group_by=group_by, measure="jaccard",
+                                            max_groups=params["max_groups"])
+    except AnalysisError as exc:
+        warnings.append(f"word-attribute network skipped: {exc}")
+    else:
+        omitted = attribute_graph.graph["omitted_groups"]
+        if omitted:
+            shown = len(attribute_graph.graph["groups"]) - len(omitted)
+            warnings.append(f"word-attribute network: {shown} of {len(attribute_graph.graph['groups'])} "
+                            f"{group_by} values drawn (those with the most units, max_groups="
+                            f"{params['max_groups']}); the other {len(omitted)} are listed in attribute_groups.csv "
+                            f"({', '.join(omitted[:5])}{', …' if len(omitted) > 5 else ''})")
+    try:
+        distinctive = distinctive_terms(tokens, utterances, group_by=group_by)
+    except AnalysisError as exc:
+        warnings.append(f"distinctive terms skipped: {exc}")
+    try:
+        with _warnings.catch_warnings():  # each group's counting warnings are not the main network's
+            _warnings.simplefilter("ignore", UserWarning)
+            comparison = compare_groups(tokens, utterances, group_by=group_by, communities=params["communities"],
+                                        seed=params["seed"], **_pick(params, "cooccurrence"))
+    except (ValueError, LookupError, AnalysisError) as exc:  # fewer than two groups, or a group with no terms
+        warnings.append(f"group comparison skipped: {exc}")
+    return attribute_graph, distinctive, comparison
+
+
+def _empty_cooccurrence(params: dict, reason: str):
+    """A :class:`~cooccur.cooccurrence.Cooccurrence` with no term and no edge, ``reason`` as its warning."""
+    import pandas as pd
+
+    from .cooccurrence import MEASURES, Cooccurrence
+
+    edges = pd.DataFrame({c: pd.Series(dtype="int64" if c == "cooccurrence" else ("float64" if c in (*MEASURES,
+                          "weight") else object)) for c in ("source", "target", "cooccurrence", *MEASURES, "weight")})
+    terms = pd.DataFrame({"term": pd.Series(dtype=object), "frequency": pd.Series(dtype="int64"),
+                          "document_frequency": pd.Series(dtype="int64")})
+    applied = params["min_frequency"] if params["min_frequency"] is not None else 1
+    cparams = {k: params[k] for k in _STAGE_KEYS["cooccurrence"]} | {"min_frequency": applied}
+    return Cooccurrence(edges=edges, terms=terms, min_frequency_=int(applied), n_units=0, unit=params["unit"],
+                        measure=params["measure"], parameters=cparams, warnings=[reason])
 
 
 def _stream_tokens(corpus, params: dict, tokens_file, *, cache, engine, progress):
@@ -408,17 +461,25 @@ def _read_and_tokenize(input, resolved: dict, *, group_by: str | None = None):
     return corpus, tokenize_utterances(corpus.utterances, **_pick(resolved, "tokenize"))
 
 
-def kwic_lines(input: str | Path, term: str, *, width: int = 30, config: str | Path | None = None,
-               **params: Any):
-    """KWIC lines of ``term`` in a transcript file or folder (what ``cooccur kwic`` prints).
+def kwic_lines(input: str | Path, term: str, *, width: int = 30, exact: bool = False,
+               config: str | Path | None = None, **params: Any):
+    """KWIC lines of ``term`` in a transcript file or folder, or in an analysed output folder.
 
-    Reads and tokenizes ``input`` with the read and tokenize parameters and
-    returns :func:`cooccur.kwic.concordance`'s DataFrame.
+    An output folder of ``cooccur analyze -o`` (``manifest.json`` with the
+    utterances and tokens tables) is answered from its tables
+    (:func:`cooccur.kwic_search.folder_concordance`), without reading
+    transcripts or running SudachiPy; read and tokenize parameters then do
+    not apply. Otherwise ``input`` is read and tokenized with them. Returns
+    :func:`cooccur.kwic.concordance`'s DataFrame.
     """
+    from .kwic_search import folder_concordance, is_output_folder
+
+    if is_output_folder(input):
+        return folder_concordance(input, term, width=width, exact=exact)
     from .kwic import concordance
 
     corpus, tokens = _read_and_tokenize(input, resolve_params(config, **params))
-    return concordance(tokens, corpus.utterances, term, width=width)
+    return concordance(tokens, corpus.utterances, term, width=width, exact=exact)
 
 
 def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None = None,
@@ -428,9 +489,11 @@ def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None 
 
     Reads and tokenizes ``input`` once, then runs the same co-occurrence settings
     on the two subsets (``group_by`` values, by default the two most frequent)
-    and returns :func:`cooccur.network.compare_groups`'s result. With
-    ``output``, writes ``comparison_edges.csv``, ``comparison_terms.csv`` and a
-    side-by-side ``comparison.png``.
+    and returns :func:`cooccur.network.compare_groups`'s result (``communities``
+    and ``seed`` reach both networks). With ``output``, writes
+    ``comparison_edges.csv``, ``comparison_terms.csv`` and a side-by-side
+    ``comparison.png`` (``size``, ``seed``, ``dpi``, ``transparent``): the same
+    bytes as ``analyze(..., group_by=...)`` writes with the same parameters.
     """
     from .network import compare_groups
 
@@ -441,19 +504,16 @@ def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None 
         prepare_output_dir(output, force=force)
     corpus, tokens = _read_and_tokenize(input, resolved, group_by=group_by)
     result = compare_groups(tokens, corpus.utterances, group_by=group_by, groups=groups,
+                            communities=resolved["communities"], seed=resolved["seed"],
                             **_pick(resolved, "cooccurrence"))
     if output is not None:
-        import matplotlib.pyplot as plt
-
-        from .io import write_table
-        from .plot import plot_comparison, save_figure
+        from .io import atomic_write_bytes, write_table
+        from .plot_groups import comparison_png
 
         out = Path(output)
         write_table(result.edges, out / "comparison_edges.csv", kind="csv")
         write_table(result.terms, out / "comparison_terms.csv", kind="csv")
-        fig = plot_comparison(result.graph_a, result.graph_b, labels=tuple(result.groups))
-        try:
-            save_figure(fig, out / "comparison.png", dpi=resolved["dpi"])
-        finally:
-            plt.close(fig)
+        atomic_write_bytes(out / "comparison.png", comparison_png(
+            result, size=resolved["size"], seed=resolved["seed"], dpi=resolved["dpi"],
+            transparent=resolved["transparent"]))
     return result

@@ -42,15 +42,16 @@ __all__ = [
 
 #: Figure sizes in inches (width, height).
 SIZES = {"slide16x9": (13.333, 7.5), "slide4x3": (10.0, 7.5), "a4": (11.69, 8.27)}
-_FONT_SCALE = {"slide16x9": 1.0, "slide4x3": 0.95, "a4": 0.85}
+FONT_SCALE = {"slide16x9": 1.0, "slide4x3": 0.95, "a4": 0.85}
 #: Colour-blind-safe palette: Okabe–Ito (without black), then Paul Tol's muted set.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
            "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
            "#882255", "#AA4499")
 #: Fill of single-node communities (community -1) and of nodes without a colour.
 GREY = "#BBBBBB"
-_HIGHLIGHT = "#D55E00"
+HIGHLIGHT = "#D55E00"
 _COLOR_BY = param_choices("color_by")
+_SVG_TEXT = param_choices("svg_text")
 _SALT = "cooccur"
 _MISSING = "〓"  # geta mark: the customary stand-in for a character no font has
 Size = Literal["slide16x9", "slide4x3", "a4"]
@@ -125,17 +126,17 @@ def plot_network(G, pos=None, *, ax=None, size: Size = "slide16x9",
     -------
     matplotlib.figure.Figure
     """
-    _check_size(size)
+    check_size(size)
     if color_by not in _COLOR_BY:
         raise ValueError(choices_message("color_by", color_by, _COLOR_BY))
     import matplotlib as mpl
 
     rc = setup_japanese_font()
     with mpl.rc_context(rc):
-        fig, ax = _figure(ax, size, title, transparent)
-        pos = network_layout(G, seed=seed, aspect=_aspect(ax)) if pos is None else pos
-        nodes = _sorted_nodes(G)
-        scale = _FONT_SCALE[size] if size in _FONT_SCALE else 1.0
+        fig, ax = new_figure(ax, size, title, transparent)
+        pos = network_layout(G, seed=seed, aspect=figure_aspect(ax)) if pos is None else pos
+        nodes = sorted_nodes(G)
+        scale = FONT_SCALE[size] if size in FONT_SCALE else 1.0
         measure = _measure_name(G)
         colorbar = None
         if color_by == "community":
@@ -155,7 +156,7 @@ def plot_network(G, pos=None, *, ax=None, size: Size = "slide16x9",
             faces = {v: mcolors.to_hex(cm(norm(x))) for v, x in zip(nodes, vals)}
             colorbar, legend = (cm, norm, _CENTRALITY_NAMES[color_by]), []
         edges = []
-        for u, v, d in _sorted_edges(G):
+        for u, v, d in sorted_edges(G):
             dashed = color_by == "community" and not bool(d.get("intra_community", True))
             edges.append((u, v, float(d.get("weight", 1.0)), dashed, bool(d.get("mst", False)) and mst))
         freqs = [G.nodes[v].get("frequency", 1) for v in nodes]
@@ -166,8 +167,12 @@ def plot_network(G, pos=None, *, ax=None, size: Size = "slide16x9",
             caption += "・実線＝コミュニティ内／破線＝コミュニティ間"
         if mst:
             caption += "・太線＝最小全域木"
-        _draw(ax, nodes, pos, G, faces=faces, edges=edges, scale=scale, caption=caption, legend=legend,
+        draw_network_axes(ax, nodes, pos, G, faces=faces, edges=edges, scale=scale, caption=caption, legend=legend,
               colorbar=colorbar, edge_labels=edge_labels)
+        if not nodes:  # a small input: say why the canvas is blank
+            ax.text(ax.bbox.width / 2, ax.bbox.height / 2, "共起ネットワークなし：条件を満たす語の組がありません"
+                    "（理由は report.html・manifest.json の警告に）", ha="center", va="center",
+                    fontsize=18 * scale, color="#444444", parse_math=False)
     return fig
 
 
@@ -191,7 +196,7 @@ def plot_keywords(keywords, *, top: int = 20, ax=None, size: Size = "slide16x9",
     -------
     matplotlib.figure.Figure
     """
-    _check_size(size)
+    check_size(size)
     check_int("top", top, minimum=1)
     for col in ("term", score):
         if col not in keywords.columns:
@@ -199,11 +204,11 @@ def plot_keywords(keywords, *, top: int = 20, ax=None, size: Size = "slide16x9",
     import matplotlib as mpl
 
     rows = keywords.sort_values([score, "term"], ascending=[False, True], kind="mergesort").head(top)
-    terms = [_displayable(str(t)) for t in rows["term"]][::-1]
+    terms = [displayable(str(t)) for t in rows["term"]][::-1]
     values = [float(x) for x in rows[score]][::-1]
-    scale = _FONT_SCALE[size]
+    scale = FONT_SCALE[size]
     with mpl.rc_context(setup_japanese_font()):
-        fig, ax = _figure(ax, size, None, False, axis=True)
+        fig, ax = new_figure(ax, size, None, False, axis=True)
         fs = max(9.0, min(16.0, 300.0 / max(len(terms), 1))) * scale
         ax.barh(range(len(terms)), values, color=PALETTE[4], alpha=0.85, height=0.7)
         ax.set_yticks(range(len(terms)), labels=terms, fontsize=fs)
@@ -229,133 +234,68 @@ def plot_keywords(keywords, *, top: int = 20, ax=None, size: Size = "slide16x9",
     return fig
 
 
-def plot_attribute_network(G, pos=None, *, ax=None, size: Size = "slide16x9", title: str | None = None,
-                           seed: int = 0):
-    """Word–attribute network: attributes (speakers, groups) as labelled squares, terms as bubbles.
+def __getattr__(name):  # the group figures live in cooccur.plot_groups (imported on first use)
+    if name in ("plot_attribute_network", "plot_comparison"):
+        from . import plot_groups
 
-    A term linked to a single attribute takes that attribute's colour; a term
-    shared by several attributes is grey.
+        return getattr(plot_groups, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    Parameters
-    ----------
-    G : networkx.Graph
-        Node attribute ``kind`` is ``"attribute"`` or ``"term"``.
-    pos : dict, optional
-    ax : matplotlib Axes, optional
-    size : {"slide16x9", "slide4x3", "a4"}
-    title : str, optional
-    seed : int
 
-    Returns
-    -------
-    matplotlib.figure.Figure
+def figure_bytes(fig, fmt: Literal["png", "svg", "pdf"], *, dpi: int = 200, transparent: bool = False,
+                 svg_text: Literal["outlines", "editable"] = "outlines") -> bytes:
+    """Render a figure to PNG, SVG or PDF bytes that are identical on every run.
+
+    ``svg_text="editable"`` writes SVG text as ``<text>`` elements naming the
+    font family (IPAex Gothic) instead of glyph outlines, so Illustrator or
+    PowerPoint can edit the labels; the white halo behind network labels is
+    left out there (matplotlib draws haloed text as outlines). The file then
+    needs the font where it is opened. Other formats ignore ``svg_text``.
+
+    >>> from matplotlib.figure import Figure
+    >>> _ = setup_japanese_font()  # registers the bundled font
+    >>> fig = Figure(figsize=(2, 1)); _ = fig.text(0.1, 0.5, "防災", fontfamily="IPAexGothic")
+    >>> "防災".encode() in figure_bytes(fig, "svg", svg_text="editable")
+    True
     """
-    _check_size(size)
-    import matplotlib as mpl
-
-    with mpl.rc_context(setup_japanese_font()):
-        fig, ax = _figure(ax, size, title, False)
-        pos = network_layout(G, seed=seed, aspect=_aspect(ax)) if pos is None else pos
-        attrs = [v for v in _sorted_nodes(G) if G.nodes[v].get("kind") == "attribute"]
-        terms = [v for v in _sorted_nodes(G) if G.nodes[v].get("kind") != "attribute"]
-        acol = {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(attrs)}
-        faces = {}
-        for t in terms:
-            linked = [a for a in G.neighbors(t) if a in acol]
-            faces[t] = acol[linked[0]] if len(linked) == 1 else GREY
-        edges = [(u, v, float(d.get("weight", 1.0)), False, False) for u, v, d in _sorted_edges(G)]
-        caption = f"属性 {len(attrs)}・語 {len(terms)}・円の面積 ∝ 出現回数・灰色＝複数の属性に共通する語"
-        _draw(ax, terms, pos, G, faces=faces, edges=edges, scale=_FONT_SCALE[size], caption=caption,
-              legend=[], colorbar=None, edge_labels=False, squares={a: acol[a] for a in attrs})
-    return fig
-
-
-def plot_comparison(graph_a, graph_b, *, labels: tuple[str, str] = ("A", "B"), size: Size = "slide16x9",
-                    pos=None, seed: int = 0, title: str | None = None):
-    """Two networks side by side on one shared layout; what only one group has is highlighted.
-
-    Terms present in both graphs sit at the same place in both panels. Terms
-    and edges found in only one group are drawn in vermillion; shared ones in
-    blue and grey.
-
-    Parameters
-    ----------
-    graph_a, graph_b : networkx.Graph
-    labels : (str, str)
-        Panel titles (group names).
-    size : {"slide16x9", "slide4x3", "a4"}
-    pos : dict, optional
-        Positions for the union of both graphs' nodes.
-    seed : int
-    title : str, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    _check_size(size)
-    if len(labels) != 2:
-        raise ValueError("labels must be a pair of group names, e.g. labels=('2022年', '2023年')")
-    import matplotlib as mpl
-    import networkx as nx
-
-    union = nx.compose(graph_b, graph_a)
-    with mpl.rc_context(setup_japanese_font()):
-        fig, base = _figure(None, size, title, False)
-        fig.delaxes(base)
-        top = 0.925 if title else 0.99
-        axes = [fig.add_axes((0.005 + 0.5 * i, 0.0, 0.49, top - 0.065)) for i in range(2)]
-        if pos is None:
-            pos = network_layout(union, seed=seed, aspect=_aspect(axes[0]))
-        # one set of display positions for both panels, with room for every term's label
-        scratch = fig.add_axes(axes[0].get_position().bounds)
-        un = _sorted_nodes(union)
-        _draw(scratch, un, pos, union, faces={v: GREY for v in un}, edges=[(u, v, 1.0, False, False) for u, v, _ in
-              _sorted_edges(union)], scale=_FONT_SCALE[size] * 0.9, caption="朱色", legend=[], colorbar=None,
-              edge_labels=False, bubble_scale=0.7)
-        shared = scratch.cooccur_positions
-        fig.delaxes(scratch)
-        for ax, G, other, name in ((axes[0], graph_a, graph_b, labels[0]), (axes[1], graph_b, graph_a, labels[1])):
-            ax.set_axis_off()
-            nodes = _sorted_nodes(G)
-            faces = {v: (PALETTE[1] if v in other else _HIGHLIGHT) for v in nodes}
-            edges = [(u, v, float(d.get("weight", 1.0)), False, not other.has_edge(u, v))
-                     for u, v, d in _sorted_edges(G)]
-            only_t = sum(v not in other for v in nodes)
-            only_e = sum(e[4] for e in edges)
-            caption = f"朱色＝{name}のみ（語 {only_t}・共起 {only_e}）・青と灰＝共通"
-            fig.text(ax.get_position().x0 + 0.01, top - 0.005, _displayable(str(name)),
-                     fontsize=20 * _FONT_SCALE[size], va="top", ha="left", parse_math=False)
-            _draw(ax, nodes, pos, G, faces=faces, edges=edges, scale=_FONT_SCALE[size] * 0.9, caption=caption,
-                  legend=[], colorbar=None, edge_labels=False, highlight_color=_HIGHLIGHT, bubble_scale=0.7,
-                  shared=shared)
-    return fig
-
-
-def figure_bytes(fig, fmt: Literal["png", "svg", "pdf"], *, dpi: int = 200, transparent: bool = False) -> bytes:
-    """Render a figure to PNG, SVG or PDF bytes that are identical on every run."""
     import io
 
     import matplotlib as mpl
 
     if fmt not in ("png", "svg", "pdf"):
         raise ValueError(choices_message("figure format", fmt, ("png", "svg", "pdf")))
+    if svg_text not in _SVG_TEXT:
+        raise ValueError(choices_message("svg_text", svg_text, _SVG_TEXT))
     if fmt == "png" and dpi < 200:
         raise ValueError(f"dpi {dpi} is too coarse for slides; use dpi=200 or more")
     metadata = {"png": {"Software": "cooccur"}, "svg": {"Date": None, "Creator": "cooccur"},
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": "cooccur", "Producer": "cooccur"}}[fmt]
+    rc = setup_japanese_font()
+    halos = []
+    if fmt == "svg" and svg_text == "editable":
+        rc["svg.fonttype"] = "none"
+        halos = [(t, t.get_path_effects()) for t in fig.findobj(lambda a: hasattr(a, "get_path_effects"))
+                 if hasattr(t, "get_text") and t.get_path_effects()]
     buf = io.BytesIO()
-    with mpl.rc_context(setup_japanese_font()):
-        fig.savefig(buf, format=fmt, dpi=dpi, transparent=transparent, metadata=metadata,
-                    facecolor="none" if transparent else "white")
+    try:
+        for t, _ in halos:
+            t.set_path_effects([])
+        with mpl.rc_context(rc):
+            fig.savefig(buf, format=fmt, dpi=dpi, transparent=transparent, metadata=metadata,
+                        facecolor="none" if transparent else "white")
+    finally:
+        for t, effects in halos:
+            t.set_path_effects(effects)
     return buf.getvalue()
 
 
-def save_figure(fig, path, *, dpi: int = 200, transparent: bool = False) -> Path:
+def save_figure(fig, path, *, dpi: int = 200, transparent: bool = False,
+                svg_text: Literal["outlines", "editable"] = "outlines") -> Path:
     """Write a figure as PNG, SVG or PDF (chosen by the suffix), atomically and byte-stable.
 
     PNG carries no timestamp; PDF has no CreationDate/ModDate and embeds the
-    font as TrueType; SVG has no date and fixed ids, with glyphs as paths.
+    font as TrueType; SVG has no date and fixed ids, with glyphs as paths
+    (``svg_text="editable"``: as text, see :func:`figure_bytes`).
     """
     from .io import atomic_write_bytes
 
@@ -363,7 +303,7 @@ def save_figure(fig, path, *, dpi: int = 200, transparent: bool = False) -> Path
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg", "pdf"):
         raise ValueError(f"cannot tell the figure format from {path.name!r}; use a .png, .svg or .pdf suffix")
-    return atomic_write_bytes(path, figure_bytes(fig, fmt, dpi=dpi, transparent=transparent))
+    return atomic_write_bytes(path, figure_bytes(fig, fmt, dpi=dpi, transparent=transparent, svg_text=svg_text))
 
 
 def community_colors(G) -> dict:
@@ -396,22 +336,22 @@ def _charmaps() -> tuple[frozenset, ...]:
     return tuple(frozenset(FT2Font(p).get_charmap()) for p in (_font_path(), dejavu))
 
 
-def _displayable(text: str) -> str:
+def displayable(text: str) -> str:
     """Replace characters neither bundled font has with 〓 (so no glyph is ever missing)."""
     maps = _charmaps()
     return "".join(c if c in "\n\t" or any(ord(c) in m for m in maps) else _MISSING for c in text)
 
 
-def _check_size(size) -> None:
+def check_size(size) -> None:
     if size not in SIZES:
         raise ValueError(choices_message("size", size, tuple(SIZES)))
 
 
-def _figure(ax, size, title, transparent, *, axis=False):
+def new_figure(ax, size, title, transparent, *, axis=False):
     if ax is not None:
         fig = ax.figure
         if title:
-            ax.set_title(_displayable(title), fontsize=18, parse_math=False)
+            ax.set_title(displayable(title), fontsize=18, parse_math=False)
         return fig, ax
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -423,7 +363,7 @@ def _figure(ax, size, title, transparent, *, axis=False):
         fig.patch.set_alpha(0.0)
     top = 0.99
     if title:
-        fig.text(0.01, 0.985, _displayable(title), fontsize=22 * _FONT_SCALE[size], va="top", ha="left",
+        fig.text(0.01, 0.985, displayable(title), fontsize=22 * FONT_SCALE[size], va="top", ha="left",
                  parse_math=False)
         top = 0.925
     if axis:
@@ -434,7 +374,7 @@ def _figure(ax, size, title, transparent, *, axis=False):
     return fig, ax
 
 
-def _aspect(ax) -> float:
+def figure_aspect(ax) -> float:
     bb = ax.bbox
     return max(bb.width, 1.0) / max(bb.height * 0.9, 1.0)
 
@@ -446,11 +386,11 @@ def _renderer(fig):
     return fig._get_renderer()  # pragma: no cover - non-Agg canvases
 
 
-def _sorted_nodes(G) -> list:
+def sorted_nodes(G) -> list:
     return sorted(G.nodes, key=lambda v: (-int(G.nodes[v].get("frequency", 0) or 0), str(v)))
 
 
-def _sorted_edges(G) -> list:
+def sorted_edges(G) -> list:
     return sorted(((*sorted((u, v), key=str), d) for u, v, d in G.edges(data=True)), key=lambda e: (str(e[0]), str(e[1])))
 
 
@@ -467,13 +407,13 @@ def _measure_name(G) -> str:
 def _community_legend(G, cmap) -> list[tuple[str, str]]:
     """One (most frequent terms, colour) item per community of two or more terms, in palette order."""
     comms = sorted({int(c) for _, c in G.nodes(data="community", default=-1) if c is not None and int(c) >= 0})
-    ranked = _sorted_nodes(G)
+    ranked = sorted_nodes(G)
     top = 3 if len(comms) <= 5 else 2
     items = []
     for c in comms:
         members = [v for v in ranked if int(G.nodes[v].get("community", -1)) == c]
         if len(members) >= 2:
-            words = [_displayable(str(G.nodes[v].get("label", v))) for v in members[:top]]
+            words = [displayable(str(G.nodes[v].get("label", v))) for v in members[:top]]
             items.append(("・".join(words), cmap[members[0]]))
     return items
 
@@ -487,7 +427,7 @@ def _fmt(x: float, values=()) -> str:
     return f"{x:,.{decimals}f}"
 
 
-def _draw(ax, nodes, pos, G, *, faces, edges, scale, caption, legend, colorbar, edge_labels,
+def draw_network_axes(ax, nodes, pos, G, *, faces, edges, scale, caption, legend, colorbar, edge_labels,
           squares=None, highlight_color=None, bubble_scale=1.0, shared=None):
     """Bubbles, edges, labels and footer into ``ax``; axes data units are display pixels.
 
@@ -506,7 +446,7 @@ def _draw(ax, nodes, pos, G, *, faces, edges, scale, caption, legend, colorbar, 
     ax.set_xlim(0, W)
     ax.set_ylim(0, H)
     ax.set_axis_off()
-    band = draw_footer(ax, _displayable(caption), legend, colorbar, scale=scale, renderer=renderer)
+    band = draw_footer(ax, displayable(caption), legend, colorbar, scale=scale, renderer=renderer)
     inner = (2.0, band, W - 2.0, H - 2.0)
 
     # bubble sizes: area proportional to frequency, with a floor so rare terms stay visible
@@ -521,7 +461,7 @@ def _draw(ax, nodes, pos, G, *, faces, edges, scale, caption, legend, colorbar, 
     # attribute squares are measured first; they are nodes too (markers without a separate label)
     sq_texts, sq_half = {}, {}
     for a, col in squares.items():
-        t = ax.text(0, 0, _displayable(str(G.nodes[a].get("label", a))), fontsize=16 * scale, ha="center",
+        t = ax.text(0, 0, displayable(str(G.nodes[a].get("label", a))), fontsize=16 * scale, ha="center",
                     va="center", zorder=4, parse_math=False, color="#222222",
                     bbox=dict(boxstyle="square,pad=0.4", facecolor=col, alpha=0.9, edgecolor="#333333"))
         bb = t.get_window_extent(renderer)
@@ -540,7 +480,7 @@ def _draw(ax, nodes, pos, G, *, faces, edges, scale, caption, legend, colorbar, 
             if allv else np.zeros((0, 2))
         P = separate_markers(P, R, bounds=(x0, y0, x1, y1), gap=4 * px)
     halo = [patheffects.withStroke(linewidth=3.0, foreground="white", alpha=0.85)]  # legible over edges
-    texts = [ax.text(0, 0, _displayable(str(G.nodes[v].get("label", v))), fontsize=float(f), ha="center",
+    texts = [ax.text(0, 0, displayable(str(G.nodes[v].get("label", v))), fontsize=float(f), ha="center",
                      va="center", zorder=3, color="#111111", parse_math=False, gid=f"label-{i}", path_effects=halo)
              for i, (v, f) in enumerate(zip(nodes, font))]
     sizes = [_extent(t, renderer, px) for t in texts]

@@ -23,7 +23,7 @@ MEASURE_NAMES = {"jaccard": "Jaccard係数", "dice": "Dice係数", "simpson": "S
 CENTRALITY_NAMES = {"degree": "次数中心性", "betweenness": "媒介中心性", "eigenvector": "固有ベクトル中心性"}
 
 #: Keyword scores (``keyword_score``) and the generic ``score`` column, as a chart's axis and title.
-SCORE_NAMES = {"score": "スコア", "tfidf": "TF-IDF", "frequency": "出現回数", "document_frequency": "文書頻度",
+SCORE_NAMES = {"score": "スコア", "salience": "顕著度", "clustering": "集中度", "tfidf": "TF-IDF", "frequency": "出現回数", "document_frequency": "文書頻度",
                "log_likelihood": "対数尤度比", "flr": "FLR", "degree": "次数", "betweenness": "媒介中心性"}
 
 #: Column and summary headings of report.html.

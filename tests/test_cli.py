@@ -111,12 +111,23 @@ def test_unknown_group_by_lists_columns(tmp_path):
     assert "'区分' does not exist" in result.output and "Traceback" not in result.output
 
 
-def test_no_term_left_says_what_to_lower(tmp_path):
+def test_no_term_left_gives_an_empty_network_that_says_what_to_lower(tmp_path):
     src = _write(tmp_path, "in/会議.txt", MINUTES)
-    result = CliRunner().invoke(cli, ["analyze", str(src), "-o", str(tmp_path / "o"), "--min-frequency", "500"])
-    assert result.exit_code == EXIT_NOTHING
-    assert "min_frequency" in result.output or "min-frequency" in result.output
+    out = tmp_path / "o"
+    result = CliRunner().invoke(cli, ["analyze", str(src), "-o", str(out), "--min-frequency", "500"])
+    assert result.exit_code == 0, result.output
+    assert "network: 0 nodes, 0 edges" in result.output
+    assert "the network is empty" in result.output and "lower min_frequency" in result.output
     assert "Traceback" not in result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert any("lower min_frequency" in w for w in manifest["warnings"])
+
+
+def test_no_readable_utterance_still_exits_4(tmp_path):
+    src = _write(tmp_path, "in/空.txt", "\n\n")
+    result = CliRunner().invoke(cli, ["analyze", str(src), "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == EXIT_NOTHING, result.output
+    assert "nothing to analyse" in result.output and "Traceback" not in result.output
 
 
 def test_bad_file_is_named_and_the_rest_is_analysed(tmp_path):
@@ -162,9 +173,10 @@ def test_kwic_command_prints_context(tmp_path):
     src = _write(tmp_path, "in/会議.txt", MINUTES)
     result = CliRunner().invoke(cli, ["kwic", str(src), "情報共有"])
     assert result.exit_code == 0, result.output
-    lines = [line.split("\t") for line in result.output.strip().splitlines()]
+    header, *lines = [line.split("\t") for line in result.output.strip().splitlines()]
+    assert header == ["doc_id", "line", "speaker", "left", "keyword", "right", "term", "match"]
     assert len(lines) == 4
-    assert all(parts[4] == "情報共有" for parts in lines)
+    assert all(parts[4] == "情報共有" and parts[6] == "情報共有" for parts in lines)
     assert {parts[2] for parts in lines} == {"港区（DX推進担当課長）", "司会（都デジタル局）"}
 
 

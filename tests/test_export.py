@@ -221,15 +221,46 @@ def test_report(G):
     assert re.search(r"<th>単独</th><td>公園</td>", page)
 
 
+def assert_shapes_inside(prs):
+    """Every shape of every slide is sized and inside the slide."""
+    W, H = prs.slide_width, prs.slide_height
+    n = 0
+    for i, slide in enumerate(prs.slides):
+        for sh in slide.shapes:
+            n += 1
+            box = (sh.left, sh.top, sh.width, sh.height)
+            assert None not in box, (i, sh.name, box)
+            assert sh.left >= 0 and sh.top >= 0 and sh.width > 0 and sh.height > 0, (i, sh.name, box)
+            assert sh.left + sh.width <= W and sh.top + sh.height <= H, (i, sh.name, box)
+    return n
+
+
+def test_pptx_of_the_sample_says_what_the_corpus_is(sample_dir, tmp_path):
+    from pptx import Presentation
+
+    import cooccur
+
+    a = cooccur.analyze(sample_dir, output=tmp_path / "o", pptx=True, formats=("png",))
+    prs = Presentation(str(tmp_path / "o" / "slides.pptx"))
+    assert assert_shapes_inside(prs) == 9
+    first = "\n".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
+    assert "ファイル 20 件・発言 731 件" in first and "期間：2024-05-16 〜 2026-02-19（開催日）" in first
+    assert f"最小出現数 {a.cooccurrence.min_frequency_}" in first and "jaccard" in first
+
+
 def test_pptx(tmp_path):
     from pptx import Presentation
 
     kw = pd.DataFrame({"term": [f"語{i:02d}" for i in range(20)], "score": [20 - i for i in range(20)],
                        "rank": list(range(1, 21))})
-    path = write_pptx(tmp_path / "s.pptx", network_png=_png(), keywords_png=_png(), keywords=kw)
+    path = write_pptx(tmp_path / "s.pptx", network_png=_png(), keywords_png=_png(), keywords=kw,
+                      facts=[("コーパス", "ファイル 3 件・発言 120 件"), ("期間", "2024-04-01 〜 2025-03-31（開催日）")])
     prs = Presentation(str(path))
     assert (prs.slide_width, prs.slide_height) == (12191695, 6858000)  # 13.333 × 7.5 in
     assert len(prs.slides) == 4
+    assert_shapes_inside(prs)
+    first = "\n".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
+    assert "コーパス：ファイル 3 件・発言 120 件" in first and "期間：2024-04-01 〜 2025-03-31（開催日）" in first
     tables = [sh.table for sh in prs.slides[3].shapes if sh.has_table]
     assert len(tables) == 1 and len(tables[0].rows) == 16
     assert [tables[0].cell(1, j).text for j in range(3)] == ["1", "語00", "20"]

@@ -27,15 +27,36 @@ def corpus():
 def test_concordance_offsets_and_context(corpus):
     tokens, utterances = corpus
     k = concordance(tokens, utterances, "人材", width=5)
-    assert k.columns.tolist() == ["doc_id", "utterance_id", "speaker", "left", "keyword", "right", "line"]
-    # "ICT人材の育成。\n人材が…": the second 人材 starts at 10; the newline shows as a space
-    assert k.values.tolist() == [["会議録.txt", 0, "山田委員", "の育成。 ", "人材", "が足りない", 5],
-                                 ["会議録.txt", 1, "佐藤課長", "", "人材", "育成を進め", 9]]
+    assert k.columns.tolist() == ["doc_id", "utterance_id", "speaker", "left", "keyword", "right", "line", "term",
+                                  "match"]
+    # "ICT人材の育成。\n人材が…": 人材 inside ICT人材 at 3, alone at 10; the newline shows as a space
+    assert k.values.tolist() == [["会議録.txt", 0, "山田委員", "ICT", "人材", "の育成。 ", 5, "ICT人材", "inside"],
+                                 ["会議録.txt", 0, "山田委員", "の育成。 ", "人材", "が足りない", 5, "人材", "token"],
+                                 ["会議録.txt", 1, "佐藤課長", "", "人材", "育成を進め", 9, "人材", "token"]]
+    exact = concordance(tokens, utterances, "人材", width=5, exact=True)
+    assert exact.drop(columns=["term", "match"]).values.tolist() == [
+        ["会議録.txt", 0, "山田委員", "の育成。 ", "人材", "が足りない", 5], ["会議録.txt", 1, "佐藤課長", "", "人材", "育成を進め", 9]]
     k2 = concordance(tokens, utterances, "ICT人材", width=3)
-    assert k2[["left", "keyword", "right"]].values.tolist() == [["", "ICT人材", "の育成"]]
+    assert k2[["left", "keyword", "right", "match"]].values.tolist() == [["", "ICT人材", "の育成", "token"]]
     with pytest.raises(ValueError, match="does not occur.*did you mean 'ICT人材'"):
         concordance(tokens, utterances, "ICT人財")
+    with pytest.raises(ValueError, match="only inside longer words"):
+        concordance(tokens, utterances, "ICT", exact=True)
 
+
+def test_concordance_finds_conjugated_forms_uncounted_words_and_spans(corpus):
+    tokens, utterances = corpus
+    # 進める is counted from the surface 進め: a line although the string 進める is not in the text
+    k = concordance(tokens, utterances, "進める", width=2)
+    assert k[["keyword", "term", "match"]].values.tolist() == [["進め", "進める", "token"]]
+    # が is not counted: found, with no counted term
+    g = concordance(tokens, utterances, "が", width=2)
+    assert len(g) == 1 and pd.isna(g["term"].iloc[0]) and g["match"].iloc[0] == "token"
+    # 材育 cuts 人材|育成: still an occurrence, across both tokens
+    x = concordance(tokens, utterances, "材育", width=1)
+    assert x[["keyword", "term", "match"]].values.tolist() == [["材育", "人材+育成", "across"]]
+    # full-width input finds the NFKC text
+    assert len(concordance(tokens, utterances, "ＩＣＴ")) == 1
 
 
 def test_concordance_limit_keeps_first_lines_and_total(corpus):
@@ -43,14 +64,15 @@ def test_concordance_limit_keeps_first_lines_and_total(corpus):
     # rows shuffled: the limited lines must still be the first ones in document order
     shuffled = tokens.iloc[::-1].reset_index(drop=True)
     full = concordance(shuffled, utterances, "人材", width=4)
-    assert full.attrs["total"] == 2 and full["utterance_id"].tolist() == [0, 1]
+    assert full.attrs["total"] == 3 and full["utterance_id"].tolist() == [0, 0, 1]
     one = concordance(shuffled, utterances, "人材", width=4, limit=1)
-    assert one.attrs["total"] == 2
-    assert one.values.tolist() == [["会議録.txt", 0, "山田委員", "育成。 ", "人材", "が足りな", 5]]
+    assert one.attrs["total"] == 3
+    assert one.values.tolist() == [["会議録.txt", 0, "山田委員", "ICT", "人材", "の育成。", 5, "ICT人材", "inside"]]
     assert concordance(tokens, utterances, "人材", limit=0).empty
     assert concordance(tokens, utterances, "人材", limit=5).equals(concordance(tokens, utterances, "人材"))
     with pytest.raises(ValueError, match="limit must be"):
         concordance(tokens, utterances, "人材", limit=-1)
+
 
 def test_edge_evidence_units(corpus):
     tokens, utterances = corpus
@@ -103,9 +125,11 @@ def test_narrowed_concordances_equal_the_whole_table_index(sample_analysis, limi
     together = concordances(tokens, utterances, terms, limit=limit)
     for term in terms:
         alone = _concordance(tokens, utterances, term, width=30, limit=limit)  # the index of every utterance
-        public = concordance(tokens, utterances, term, limit=limit)
-        pd.testing.assert_frame_equal(public, alone)
-        assert public.attrs["total"] == alone.attrs["total"] == together.attrs["totals"][term] > 0
+        assert alone.attrs["total"] == together.attrs["totals"][term] > 0
+        if limit is None:  # every counted token of the term is a line of concordance(exact=True) too
+            public = concordance(tokens, utterances, term, exact=True)
+            counted = public[public["term"] == term].drop(columns=["term", "match"]).reset_index(drop=True)
+            pd.testing.assert_frame_equal(counted, alone, check_dtype=False)
         got = together[together["term"] == term]
         assert (got["total"] == alone.attrs["total"]).all()
         pd.testing.assert_frame_equal(got.drop(columns=["term", "total"]).reset_index(drop=True), alone)

@@ -114,7 +114,7 @@ def test_compare_groups(speakers):
     r = compare_groups(tokens, utterances, group_by="会派", min_frequency=1)
     assert r.groups == ("A党", "B党")  # A党 has two utterances
     assert r.edges.columns.tolist() == ["source", "target", "weight_a", "weight_b", "cooccurrence_a",
-                                        "cooccurrence_b", "status", "change"]
+                                        "cooccurrence_b", "edge_a", "edge_b", "status", "change"]
     e = r.edges.set_index(["source", "target"])
     assert e.loc[("予算", "議会"), "status"] == "only_a" and e.loc[("条例", "議会"), "status"] == "only_b"
     # in A党: 予算 {0,1}, 議会 {0} → jaccard 1/2; absent from B党 (予算 missing) → 0

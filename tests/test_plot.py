@@ -368,3 +368,64 @@ def test_svg_label_boxes_do_not_overlap_and_lie_inside_the_canvas(fig60):
             overlap_x = min(ax1, bx1) - max(ax0, bx0)
             overlap_y = min(ay1, by1) - max(ay0, by0)
             assert overlap_x <= 0.5 or overlap_y <= 0.5, (a, b)  # 0.5 pt: the white halo's stroke
+
+
+def test_svg_text_editable_names_the_font_and_keeps_the_labels():
+    import re
+
+    G = make_graph()
+    fig = plot_network(G, seed=0)
+    editable = figure_bytes(fig, "svg", svg_text="editable").decode("utf-8")
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", editable)
+    assert {"新型コロナウイルス感染症対策", "マイナンバーカード普及促進", "防災"} <= set(texts)
+    assert "font-family: 'IPAexGothic'" in editable
+    outlines = figure_bytes(fig, "svg").decode("utf-8")
+    assert "<text" not in outlines and "防災" not in outlines  # the default: glyphs as paths
+    assert figure_bytes(fig, "svg", svg_text="editable").decode("utf-8") == editable  # byte-stable
+    assert sum(bool(t.get_path_effects()) for t in fig.axes[0].texts) == 60  # the halos are back after saving
+    with pytest.raises(ValueError, match="svg_text"):
+        figure_bytes(fig, "svg", svg_text="text")
+
+
+def test_svg_text_option_reaches_network_svg(tmp_path):
+    import cooccur
+
+    src = tmp_path / "会議.txt"
+    src.write_text("○議長（山田太郎君）　予算の審議を始めます。\n○佐藤委員　予算の審議で防災の予算を伺います。\n"
+                   "○議長（山田太郎君）　防災の予算について答弁を求めます。\n", encoding="utf-8")
+    cooccur.analyze(src, output=tmp_path / "o", formats=("svg", "report"), svg_text="editable", min_frequency=1)
+    svg = (tmp_path / "o" / "network.svg").read_text(encoding="utf-8")
+    assert re.search(r"<text[^>]*>予算</text>", svg) and "IPAexGothic" in svg
+    report = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert ">予算</text>" not in report  # the report keeps outlines, so it renders without the font
+
+
+def test_attribute_network_of_many_groups_draws_the_largest():
+    import pandas as pd
+
+    from cooccur.network import attribute_network
+
+    speakers = [f"委員{i:03d}" for i in range(100)]
+    words = ["予算", "防災", "教育", "福祉", "道路", "公園", "子育て", "医療"]
+    rows, utts = [], []
+    for i, sp in enumerate(speakers):
+        n_utt = 1 + (i % 7)  # speakers with more turns first
+        for u in range(n_utt):
+            uid = len(utts)
+            utts.append({"doc_id": "d", "utterance_id": uid, "speaker": sp, "text": "", "exclusion": pd.NA})
+            for k in range(3):
+                rows.append({"doc_id": "d", "utterance_id": uid, "term": words[(i + u + k) % len(words)]})
+    tokens, utterances = pd.DataFrame(rows), pd.DataFrame(utts)
+    G = attribute_network(tokens, utterances, group_by="speaker", max_groups=12, min_frequency=1)
+    attrs = [d["label"] for _, d in G.nodes(data=True) if d["kind"] == "attribute"]
+    assert len(attrs) == 12 and len(G.graph["omitted_groups"]) == 88
+    units = {g["value"]: g["units"] for g in G.graph["groups"]}
+    assert min(units[a] for a in attrs) >= max(units[o] for o in G.graph["omitted_groups"])
+    assert sum(g["drawn"] for g in G.graph["groups"]) == 12 and len(G.graph["groups"]) == 100
+    fig = plot_attribute_network(G, seed=0)
+    caption = [t.get_text() for t in fig.axes[0].texts if "attribute_groups.csv" in t.get_text()]
+    assert caption and "全 100" in caption[0] and "ほか 88" in caption[0]
+    every = attribute_network(tokens, utterances, group_by="speaker", max_groups=None, min_frequency=1)
+    assert sum(d["kind"] == "attribute" for _, d in every.nodes(data=True)) == 100
+    with pytest.raises(ValueError, match="max_groups"):
+        attribute_network(tokens, utterances, group_by="speaker", max_groups=0)

@@ -1,4 +1,4 @@
-"""A 16:9 slide deck (python-pptx): network figure, keyword chart, keyword table.
+"""A 16:9 slide deck (python-pptx): title with the corpus, network figure, keyword chart, keyword table.
 
 The file is byte-identical across runs: core properties are fixed and the zip
 is rewritten with a fixed timestamp for every entry, ``[Content_Types].xml``
@@ -18,7 +18,8 @@ _FIXED_TIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def write_pptx(path, *, network_png, keywords_png, keywords, title: str = "共起ネットワーク分析") -> Path:
+def write_pptx(path, *, network_png, keywords_png, keywords, title: str = "共起ネットワーク分析",
+               facts=()) -> Path:
     """Write the deck to ``path`` (atomic).
 
     Parameters
@@ -30,6 +31,9 @@ def write_pptx(path, *, network_png, keywords_png, keywords, title: str = "共�
         ``term, score, rank``; the first 15 rows (by rank) go into the table.
     title : str
         Deck title (first slide and document properties).
+    facts : sequence of (label, value)
+        What the first slide says about the corpus and the settings (files,
+        utterances, dates, main parameters), one line each.
 
     Returns
     -------
@@ -38,29 +42,53 @@ def write_pptx(path, *, network_png, keywords_png, keywords, title: str = "共�
     from ..io import atomic_write_bytes
 
     return atomic_write_bytes(path, pptx_bytes(network_png=network_png, keywords_png=keywords_png,
-                                               keywords=keywords, title=title))
+                                               keywords=keywords, title=title, facts=facts))
 
 
-def pptx_bytes(*, network_png, keywords_png, keywords, title: str = "共起ネットワーク分析") -> bytes:
-    """The deck as bytes (see :func:`write_pptx`)."""
+#: Slide size in inches (16:9) and the margin every shape keeps from the edges.
+SLIDE_W, SLIDE_H, MARGIN = 13.333, 7.5, 0.4
+
+
+def pptx_bytes(*, network_png, keywords_png, keywords, title: str = "共起ネットワーク分析", facts=()) -> bytes:
+    """The deck as bytes (see :func:`write_pptx`).
+
+    Every shape is placed explicitly (a blank layout on every slide, no
+    inherited placeholder), sized and inside the slide.
+    """
     from pptx import Presentation
     from pptx.util import Inches, Pt
 
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    prs.slide_width, prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
     blank = prs.slide_layouts[6]
+    inner = SLIDE_W - 2 * MARGIN
 
-    s = prs.slides.add_slide(prs.slide_layouts[0])
-    s.shapes.title.text = title
-    s.placeholders[1].text = "cooccur による共起ネットワークとキーワード"
-    for shape in (s.shapes.title, s.placeholders[1]):
-        shape.left, shape.width = Inches(0.8), Inches(13.333 - 1.6)
+    s = prs.slides.add_slide(blank)
+    _text(s, title, (0.8, 0.9, SLIDE_W - 1.6, 1.1), Inches, Pt, size=40, bold=True)
+    _text(s, "cooccur による共起ネットワークとキーワード", (0.8, 2.0, SLIDE_W - 1.6, 0.6), Inches, Pt, size=20,
+          color=(0x44, 0x44, 0x44))
+    if facts:
+        box = s.shapes.add_textbox(Inches(0.8), Inches(2.9), Inches(SLIDE_W - 1.6), Inches(SLIDE_H - 2.9 - 0.5))
+        tf = box.text_frame
+        tf.word_wrap = True
+        for k, (label, value) in enumerate(facts):
+            p = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
+            head = p.add_run()
+            head.text = f"{label}："
+            head.font.size, head.font.bold = Pt(18), True
+            body = p.add_run()
+            body.text = str(value)
+            body.font.size = Pt(18)
+            p.space_after = Pt(6)
 
     for png, heading in ((network_png, "共起ネットワーク"), (keywords_png, "キーワード")):
         s = prs.slides.add_slide(blank)
         _heading(s, heading, Inches, Pt)
-        h = 6.55  # below the heading, aspect kept (the figures are 16:9)
-        s.shapes.add_picture(_stream(png), Inches((13.333 - h * 16 / 9) / 2), Inches(0.85), height=Inches(h))
+        h = SLIDE_H - 0.85 - 0.1  # below the heading, aspect kept (the figures are 16:9)
+        w = min(inner, h * 16 / 9)
+        h = w * 9 / 16
+        s.shapes.add_picture(_stream(png), Inches((SLIDE_W - w) / 2), Inches(0.85), width=Inches(w),
+                             height=Inches(h))
 
     s = prs.slides.add_slide(blank)
     _heading(s, "キーワード上位15語", Inches, Pt)
@@ -91,12 +119,23 @@ def pptx_bytes(*, network_png, keywords_png, keywords, title: str = "共起ネ�
     return _normalise_zip(buf.getvalue())
 
 
-def _heading(slide, text, Inches, Pt):
-    box = slide.shapes.add_textbox(Inches(0.4), Inches(0.15), Inches(12.5), Inches(0.6))
-    p = box.text_frame.paragraphs[0]
+def _text(slide, text, box, Inches, Pt, *, size, bold=False, color=None):
+    left, top, width, height = box
+    shape = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    shape.text_frame.word_wrap = True
+    p = shape.text_frame.paragraphs[0]
     p.text = text
-    p.runs[0].font.size = Pt(24)
-    p.runs[0].font.bold = True
+    p.runs[0].font.size = Pt(size)
+    p.runs[0].font.bold = bold
+    if color is not None:
+        from pptx.dml.color import RGBColor
+
+        p.runs[0].font.color.rgb = RGBColor(*color)
+    return shape
+
+
+def _heading(slide, text, Inches, Pt):
+    _text(slide, text, (MARGIN, 0.15, SLIDE_W - 2 * MARGIN, 0.6), Inches, Pt, size=24, bold=True)
 
 
 def _stream(png):
