@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,10 +34,14 @@ from bench_pipeline import COOCCUR, WORK, build_corpus  # noqa: E402
 REAL = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "real_minutes"
 
 
-def _wall(args) -> float:
+def _wall(args) -> tuple[float, float]:
+    """(wall seconds, CPU seconds user+system) of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -63,8 +68,8 @@ def main() -> None:
     chars = int(utterances.loc[utterances["exclusion"].isna(), "text"].str.len().sum())
     print(f"corpus: {label}; analysed text {chars:,} characters; folder {out}")
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times grow with it)")
-    print("| term | lines | from folder, in-process: wall s / CPU s (median) | `cooccur kwic OUT` wall s | "
-          "`cooccur kwic INPUT` wall s |")
+    print("| term | lines | from folder, in-process: wall s / CPU s (median) | `cooccur kwic OUT`: wall s / CPU s | "
+          "`cooccur kwic INPUT`: wall s / CPU s |")
     print("| --- | --- | --- | --- | --- |")
     for term in args.terms.split(","):
         times, cpu, n = [], [], 0
@@ -73,10 +78,11 @@ def main() -> None:
             n = len(folder_concordance(out, term))
             times.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
-        folder_wall = statistics.median(_wall([*COOCCUR, "kwic", str(out), term]) for _ in range(args.repeat))
-        input_wall = _wall([*COOCCUR, "kwic", str(src), term])
+        runs = [_wall([*COOCCUR, "kwic", str(out), term]) for _ in range(args.repeat)]
+        fw, fc = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+        iw, ic = _wall([*COOCCUR, "kwic", str(src), term])
         print(f"| {term} | {n:,} | {statistics.median(times):.3f} / {statistics.median(cpu):.3f} | "
-              f"{folder_wall:.2f} | {input_wall:.2f} |")
+              f"{fw:.2f} / {fc:.2f} | {iw:.2f} / {ic:.2f} |")
 
 
 if __name__ == "__main__":
