@@ -88,6 +88,10 @@ class Analysis:
     #: Set when ``tokens`` is a lean table: the tokens file written, and the counts of all its rows.
     tokens_file: Path | None = None
     token_counts: dict | None = None
+    #: KH Coder's other analyses (cooccur.analyses): correspondence (with group_by), clusters, codes.
+    correspondence: Any = None
+    clusters: Any = None
+    codes: Any = None
 
     # --- convenience views -------------------------------------------------
     @property
@@ -216,6 +220,10 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
             warnings.append(f"group comparison skipped: {exc}")
         timings["groups"] = time.perf_counter() - t0
 
+    from .analyses import run_analyses
+
+    extra = run_analyses(corpus, tokens, cooc, params, warnings, timings)
+
     t0 = time.perf_counter()
     from .plot import SIZES
 
@@ -229,7 +237,8 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     return Analysis(corpus=corpus, tokens=tokens, cooccurrence=cooc, graph=graph, keywords=keywords,
                     positions=positions, parameters=applied, attribute_graph=attribute_graph,
                     distinctive=distinctive, comparison=comparison, warnings=warnings, timings=timings,
-                    tokens_file=Path(tokens_file) if token_counts is not None else None, token_counts=token_counts)
+                    tokens_file=Path(tokens_file) if token_counts is not None else None, token_counts=token_counts,
+                    **extra)
 
 
 def _stream_tokens(corpus, params: dict, tokens_file, *, cache, engine, progress):

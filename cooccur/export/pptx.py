@@ -18,7 +18,8 @@ _FIXED_TIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def write_pptx(path, *, network_png, keywords_png, keywords, title: str = "共起ネットワーク分析") -> Path:
+def write_pptx(path, *, network_png, keywords_png, keywords, title: str = "共起ネットワーク分析",
+               figures=()) -> Path:
     """Write the deck to ``path`` (atomic).
 
     Parameters
@@ -30,6 +31,8 @@ def write_pptx(path, *, network_png, keywords_png, keywords, title: str = "共�
         ``term, score, rank``; the first 15 rows (by rank) go into the table.
     title : str
         Deck title (first slide and document properties).
+    figures : sequence of (heading, png)
+        More 16:9 figures, one slide each, after the keyword table.
 
     Returns
     -------
@@ -38,10 +41,10 @@ def write_pptx(path, *, network_png, keywords_png, keywords, title: str = "共�
     from ..io import atomic_write_bytes
 
     return atomic_write_bytes(path, pptx_bytes(network_png=network_png, keywords_png=keywords_png,
-                                               keywords=keywords, title=title))
+                                               keywords=keywords, title=title, figures=figures))
 
 
-def pptx_bytes(*, network_png, keywords_png, keywords, title: str = "共起ネットワーク分析") -> bytes:
+def pptx_bytes(*, network_png, keywords_png, keywords, title: str = "共起ネットワーク分析", figures=()) -> bytes:
     """The deck as bytes (see :func:`write_pptx`)."""
     from pptx import Presentation
     from pptx.util import Inches, Pt
@@ -81,6 +84,12 @@ def pptx_bytes(*, network_png, keywords_png, keywords, title: str = "共起ネ�
             for p in cell.text_frame.paragraphs:
                 for run in p.runs:
                     run.font.size = Pt(16)
+
+    for heading, png in figures:
+        s = prs.slides.add_slide(blank)
+        _heading(s, heading, Inches, Pt)
+        h = 6.55
+        s.shapes.add_picture(_stream(png), Inches((13.333 - h * 16 / 9) / 2), Inches(0.85), height=Inches(h))
 
     cp = prs.core_properties
     cp.title, cp.author, cp.last_modified_by = title, "cooccur", "cooccur"

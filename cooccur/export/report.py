@@ -24,7 +24,7 @@ _LABELS = {"files": "ファイル", "speakers": "話者", "utterances": "発言"
 
 
 def render_report(*, title: str, summary: dict, files, figure_svg: str | None, keywords, nodes,
-                  communities=None, distinctive=None, parameters: dict, warnings=()) -> str:
+                  communities=None, distinctive=None, parameters: dict, warnings=(), sections=()) -> str:
     """The report page as a string.
 
     Parameters
@@ -50,6 +50,8 @@ def render_report(*, title: str, summary: dict, files, figure_svg: str | None, k
         Distinctive terms; grouped by its first column when that is not ``term``.
     parameters : dict
     warnings : sequence of str
+    sections : sequence of (heading, html)
+        More sections (already escaped HTML), placed before the parameters.
 
     Returns
     -------
@@ -77,6 +79,8 @@ def render_report(*, title: str, summary: dict, files, figure_svg: str | None, k
         out.append("<section><h2>コミュニティと語</h2><table>" + "".join(items) + "</table></section>")
     if distinctive is not None and len(distinctive):
         out.append("<section><h2>グループごとの特徴語</h2>" + _distinctive(distinctive) + "</section>")
+    for heading, body in sections:
+        out.append(f"<section><h2>{_e(heading)}</h2>{body}</section>")
     out.append("<section><h2>パラメータ</h2>" + _dict_list(parameters) + "</section>")
     out.append("</body>\n</html>\n")
     from .fonts import embed_font
