@@ -506,7 +506,12 @@ class _Evaluator:
     def texts(self):
         if self._texts is None:
             order = np.argsort(self.uc, kind="stable")
-            surf = self.tokens["surface"].astype(str).to_numpy(dtype=object)[order].tolist()
+            col = self.tokens["surface"]
+            if isinstance(col.dtype, pd.CategoricalDtype):  # take from the categories, not a string per row
+                cats = np.asarray(col.cat.categories.astype(str), dtype=object)
+                surf = cats[col.cat.codes.to_numpy()[order]].tolist()
+            else:
+                surf = col.astype(str).to_numpy(dtype=object)[order].tolist()
             starts = np.searchsorted(self.uc[order], np.arange(self.n + 1))
             self._texts = ["".join(surf[a:b]) for a, b in zip(starts[:-1], starts[1:])]
         return self._texts

@@ -101,7 +101,7 @@ def plot_correspondence(ca, *, scaling: str | None = None, zoom_origin: bool = F
         ax.tick_params(labelsize=10 * sc)
         renderer = _renderer(fig)
         px = fig.dpi / 72.0
-        fs_t, fs_g = 10.5 * sc, 13 * sc
+        fs_t, fs_g = 10.5 * sc, (13 if n_cols <= 8 else 10.5 if n_cols <= 16 else 9) * sc
         anchors, radii, sizes, texts, kinds = [], [], [], [], []
         to_px = ax.transData.transform
         if label_cols:
@@ -272,46 +272,61 @@ def plot_dendrogram(cl, *, size: str = "slide16x9", title: str | None = None):
 
 
 def plot_code_crosstab(crosstab, info: dict, *, size: str = "slide16x9", title: str | None = None):
-    """Bubble map of the codes × groups cross-tab: area ∝ % of the group's units, colour = adjusted residual."""
+    """Bubble map of the codes × groups cross-tab: area ∝ % of the group's units, colour = adjusted residual.
+
+    Codes are rows and groups columns; with more groups than codes (and more
+    than eight) the map is transposed so that every label stays readable.
+    """
     _check_size(size)
     import matplotlib as mpl
     import matplotlib.colors as mcolors
 
     sc = _FONT_SCALE[size]
     groups = info["groups"]
-    codes = crosstab["code"].tolist()
+    pv = crosstab["p_value"].to_numpy(dtype=float)
+    stars = ["**" if p < 0.01 else "*" if p < 0.05 else "" for p in pv]
+    codes = [f"{c} {s}".strip() for c, s in zip(crosstab["code"], stars)]
+    gl = [f"{g} ({info['units_per_group'][g]})" for g in groups]
     pct = crosstab[[f"percent_{g}" for g in groups]].to_numpy(dtype=float)
     res = crosstab[[f"residual_{g}" for g in groups]].to_numpy(dtype=float)
-    pv = crosstab["p_value"].to_numpy(dtype=float)
+    transpose = len(groups) > max(len(codes), 8)
+    rows, cols = (gl, codes) if transpose else (codes, gl)
+    if transpose:
+        pct, res = pct.T, res.T
     with mpl.rc_context(setup_japanese_font()):
-        left = 0.06 + 0.012 * min(max((len(str(c)) for c in codes), default=4), 16)
-        fig, ax = _new_figure(size, (left, 0.1, 0.86 - left, 0.72 if title else 0.78))
+        fs_row = max(7.0, min(12.0, 0.6 * SIZES[size][1] * 72 / max(len(rows), 1))) * sc
+        left = 0.03 + 0.0105 * fs_row / 12 * min(max((len(r) for r in rows), default=4), 40)
+        fig, ax = _new_figure(size, (left, 0.1, 0.86 - left, 0.68 if title else 0.74))
         if title:
             fig.text(0.01, 0.985, _displayable(title), fontsize=20 * sc, va="top", ha="left", parse_math=False)
         biggest = float(np.abs(res).max()) if res.size else 0.0
         lim = float(max(2.0, min(biggest, 5.0)))
         norm = mcolors.TwoSlopeNorm(vmin=-lim, vcenter=0.0, vmax=lim)
         cmap = mpl.colormaps["RdBu_r"]
-        X, Y = np.meshgrid(np.arange(len(groups)), np.arange(len(codes)))
-        cell = min(ax.bbox.width / max(len(groups), 1), ax.bbox.height / max(len(codes), 1)) * 72 / fig.dpi
-        smax = (cell * 0.9) ** 2
+        X, Y = np.meshgrid(np.arange(len(cols)), np.arange(len(rows)))
+        cw = ax.bbox.width / max(len(cols), 1) * 72 / fig.dpi
+        ch = ax.bbox.height / max(len(rows), 1) * 72 / fig.dpi
+        cell = min(cw, ch)
         top = pct.max() if pct.size and pct.max() > 0 else 1.0
-        sizes = smax * pct / top
+        sizes = (cell * 0.9) ** 2 * pct / top
         ax.scatter(X.ravel(), Y.ravel(), s=sizes.ravel(), c=res.ravel(), cmap=cmap, norm=norm,
                    edgecolors="#555555", linewidths=0.5, zorder=2)
-        fs = max(6.0, min(11.0, cell * 0.28)) * sc
-        for (i, j), p in np.ndenumerate(pct):
-            ax.annotate(f"{p:.1f}%", (j, i), xytext=(np.sqrt(sizes[i, j]) / 2 + 4, 0), textcoords="offset points",
-                        fontsize=fs * 0.85, ha="left", va="center", color="#333333", zorder=3)
-        stars = ["**" if p < 0.01 else "*" if p < 0.05 else "" for p in pv]
-        ax.set_yticks(range(len(codes)), labels=[_displayable(f"{c} {s}".strip()) for c, s in zip(codes, stars)],
-                      fontsize=12 * sc)
-        ax.set_xticks(range(len(groups)),
-                      labels=[_displayable(f"{g}\n({info['units_per_group'][g]})") for g in groups],
-                      fontsize=12 * sc)
+        fs = max(6.0, min(10.0, ch * 0.45)) * sc
+        if cw >= 4.2 * fs + cell * 0.45:  # room for the percentage beside the largest bubble
+            for (i, j), p in np.ndenumerate(pct):
+                ax.annotate(f"{p:.1f}%", (j, i), xytext=(np.sqrt(sizes[i, j]) / 2 + 3, 0),
+                            textcoords="offset points", fontsize=fs * 0.85, ha="left", va="center",
+                            color="#333333", zorder=3)
+        ax.set_yticks(range(len(rows)), labels=[_displayable(r) for r in rows], fontsize=fs_row)
+        col_labels = [_displayable(c.replace(" (", "\n(")) for c in cols]
+        widest = max((len(part) for c in col_labels for part in c.split("\n")), default=1)
+        tilt = widest * 12 * sc > cw * 0.95  # labels wider than their column: slant them
+        ax.set_xticks(range(len(cols)), labels=col_labels, fontsize=12 * sc,
+                      rotation=35 if tilt else 0, ha="left" if tilt else "center",
+                      rotation_mode="anchor" if tilt else "default")
         ax.xaxis.tick_top()
-        ax.set_xlim(-0.6, len(groups) - 0.4)
-        ax.set_ylim(len(codes) - 0.4, -0.6)
+        ax.set_xlim(-0.6, len(cols) - 0.4)
+        ax.set_ylim(len(rows) - 0.4, -0.6)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
@@ -321,8 +336,8 @@ def plot_code_crosstab(crosstab, info: dict, *, size: str = "slide16x9", title: 
                            extend="both" if biggest > lim else "neither")
         bar.ax.tick_params(labelsize=10 * sc)
         bar.set_label("調整済み残差", fontsize=11 * sc)
-        fig.text(0.01, 0.012, _displayable(f"円の面積 ∝ 各群の単位のうちコードに該当する割合（%、列見出しの括弧は単位数）"
-                                           f"・色＝調整済み残差・* p < .05 ** p < .01（χ²検定）"),
+        fig.text(0.01, 0.012, _displayable("円の面積 ∝ 各群の単位のうちコードに該当する割合（%、群名の括弧は単位数）"
+                                           "・色＝調整済み残差・* p < .05 ** p < .01（χ²検定）"),
                  fontsize=11 * sc, color="#333333", ha="left", va="bottom", parse_math=False)
     return fig
 
