@@ -30,8 +30,9 @@ Examples
 >>> ca = correspondence_from_table(table)
 >>> ca.inertia[["dimension", "share"]].round(1).to_dict("records")
 [{'dimension': 1, 'share': 100.0}]
->>> ca.rows.loc["標準化", "dim1"] < 0 < ca.rows.loc["採用", "dim1"]
-True
+>>> side = ca.columns["dim1"] > 0            # 標準化 lies on 区部's side, 採用 on 多摩部's
+>>> bool((ca.rows.loc["標準化", "dim1"] > 0) == side["区部"]), bool((ca.rows.loc["採用", "dim1"] > 0) == side["多摩部"])
+(True, True)
 """
 
 from __future__ import annotations

@@ -236,23 +236,23 @@ def plot_dendrogram(cl, *, size: str = "slide16x9", title: str | None = None):
         FigureCanvasAgg(fig)
         if title:
             fig.text(0.01, 0.985, _displayable(title), fontsize=20 * sc, va="top", ha="left", parse_math=False)
-        bar_ax = fig.add_axes((0.1, 0.08, 0.08, top - 0.08))
+        bar_ax = fig.add_axes((0.12, 0.08, 0.06, top - 0.08))
         ax = fig.add_axes((0.185, 0.08, 0.8, top - 0.08), sharey=bar_ax)
         ys = 5 + 10 * np.arange(n)
         fs = max(4.5, min(12.0, 0.92 * (top - 0.08) * SIZES[size][1] * 72 / max(n, 1))) * sc
         fv = np.array([freq[t] for t in leaves], dtype=float)
         bar_ax.barh(ys, fv, height=7, color=[color[clusters[t]] for t in leaves], alpha=0.55)
-        for y, v in zip(ys, fv):
-            bar_ax.text(v, y, f" {int(v)}", fontsize=fs * 0.85, va="center", ha="left", parse_math=False)
-        bar_ax.set_xlim(fv.max() * 1.45, 0)
-        bar_ax.set_yticks(ys, labels=[_displayable(t) for t in leaves], fontsize=fs)
+        bar_ax.set_xlim(fv.max() * 1.05, 0)
+        bar_ax.set_yticks(ys, labels=[_displayable(f"{t}（{int(v)}）") for t, v in zip(leaves, fv)], fontsize=fs)
         bar_ax.tick_params(axis="y", length=0, pad=2)
         bar_ax.set_xticks([])
         for side in ("top", "right", "bottom", "left"):
             bar_ax.spines[side].set_visible(False)
         bar_ax.invert_xaxis()
-        for ic, dc, col in zip(d["icoord"], d["dcoord"], d["color_list"]):
-            ax.plot(dc, ic, color=col, lw=1.3)
+        from matplotlib.collections import LineCollection
+
+        ax.add_collection(LineCollection([np.column_stack([dc, ic]) for ic, dc in zip(d["icoord"], d["dcoord"])],
+                                         colors=d["color_list"], linewidths=1.3))
         cut = cl.cut_height
         if cl.n_clusters > 1:
             ax.axvline(cut, color="#555555", ls="--", lw=0.8)
@@ -266,7 +266,7 @@ def plot_dendrogram(cl, *, size: str = "slide16x9", title: str | None = None):
         dist = {"jaccard": "Jaccard", "dice": "Dice", "simpson": "Simpson", "cosine": "コサイン"}[p["cluster_distance"]]
         method = {"ward": "Ward法", "average": "群平均法", "complete": "最遠隣法"}[p["cluster_method"]]
         ax.set_xlabel(f"併合の高さ（距離 = 1 − {dist}係数、{method}）", fontsize=11 * sc)
-        fig.text(0.01, 0.012, _displayable(f"語 {n}・クラスター {cl.n_clusters}（破線で切断）・棒と数字＝出現回数"),
+        fig.text(0.01, 0.012, _displayable(f"語 {n}・クラスター {cl.n_clusters}（破線で切断）・括弧内と棒＝出現回数"),
                  fontsize=11 * sc, color="#333333", ha="left", va="bottom", parse_math=False)
     return fig
 

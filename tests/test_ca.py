@@ -168,3 +168,28 @@ def test_report_and_slides_gain_the_new_figures(grouped_output):
               if sh.has_text_frame]
     for heading in ("語の階層的クラスター分析", "対応分析", "コードのクロス集計", "コードの共起ネットワーク"):
         assert heading in titles
+
+
+def test_new_outputs_are_byte_identical_across_runs(grouped_output, tmp_path):
+    out = tmp_path / "again"
+    rules = ROOT / "examples" / "coding_rules_sample.txt"
+    result = CliRunner().invoke(cli, ["analyze", str(SAMPLE), "-o", str(out), "-q", "--group-by", "区分",
+                                      "--coding-rules", str(rules), "--pptx"], catch_exceptions=False)
+    assert result.exit_code == 0
+    for name in ("clusters.csv", "dendrogram.png", "correspondence.csv", "correspondence_inertia.csv",
+                 "correspondence_table.csv", "correspondence.png", "codes.csv", "code_units.csv",
+                 "code_crosstab.csv", "code_crosstab.png", "code_network.png", "report.html", "slides.pptx"):
+        assert (out / name).read_bytes() == (grouped_output / name).read_bytes(), name
+
+
+def test_every_new_parameter_is_a_keyword_flag_and_toml_key(tmp_path):
+    from cooccur.config import PARAMS, load_config
+
+    names = [p.name for p in PARAMS if p.stage == "analyses"]
+    assert names == ["ca_matrix", "ca_terms", "ca_scaling", "ca_zoom_origin", "ca_label_top", "ca_bubbles",
+                     "clusters", "cluster_distance", "cluster_method", "n_clusters", "coding_rules"]
+    flags = {o for p in cli.commands["analyze"].params for o in p.opts}
+    assert all("--" + n.replace("_", "-") in flags for n in names)
+    toml = tmp_path / "c.toml"
+    toml.write_text('[analyses]\nca_scaling = "biplot"\nn_clusters = 5\nclusters = false\n', encoding="utf-8")
+    assert load_config(toml) == {"ca_scaling": "biplot", "n_clusters": 5, "clusters": False}
