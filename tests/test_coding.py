@@ -165,3 +165,19 @@ def test_grouped_run_writes_the_coding_outputs(grouped_output):
         assert (out / name).stat().st_size > 10_000
     units = pd.read_csv(out / "code_units.csv", encoding="utf-8-sig")
     assert list(units.columns[:3]) == UNIT and set(np.unique(units.iloc[:, 3:])) <= {0, 1}
+
+
+def test_cli_rejects_a_bad_rule_file_before_tokenizing(tmp_path):
+    from click.testing import CliRunner
+
+    from cooccur.cli import cli
+
+    rules = tmp_path / "rules.txt"
+    rules.write_text("*標準化\n標準化 | (共通化 & 移行\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["analyze", str(tmp_path / "missing-corpus"), "-o", str(out),
+                                      "--coding-rules", str(rules)])
+    assert result.exit_code == 2
+    line = result.output.strip().splitlines()[-1]
+    assert line == f"cooccur: error: {rules}:2: column 7: '(' is never closed: add ')' after its condition"
+    assert not out.exists()
