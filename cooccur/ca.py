@@ -131,8 +131,10 @@ def contingency_table(tokens: pd.DataFrame, utterances: pd.DataFrame | None = No
     """
     if matrix not in MATRICES:
         raise ValueError(choices_message("ca_matrix", matrix, MATRICES))
-    counted = tokens.loc[tokens["term"].notna(), ["doc_id", "utterance_id", "term"]]
+    from .cooccurrence import _unit_codes
+
     dropped = 0
+    ucodes, units = _unit_codes(tokens, "utterance" if matrix == "group" else "document")
     if matrix == "group":
         if not group_by:
             raise ValueError("correspondence analysis of terms × groups needs group_by= (--group-by COLUMN); "
@@ -141,22 +143,33 @@ def contingency_table(tokens: pd.DataFrame, utterances: pd.DataFrame | None = No
             have = [] if utterances is None else [c for c in utterances.columns if c not in ("doc_id", "text")]
             raise ValueError(f"group_by column {group_by!r} does not exist; choose one of: {', '.join(have)}")
         keys = utterances[["doc_id", "utterance_id", group_by]].drop_duplicates(["doc_id", "utterance_id"])
-        merged = counted.merge(keys, on=["doc_id", "utterance_id"], how="left")
-        col = merged[group_by].astype("string")
-        has = col.notna().to_numpy()
-        dropped = int((~has).sum())
-        col = col[has].astype(str).to_numpy()
-        term = merged["term"].astype(str).to_numpy()[has]
+        keys = keys.astype({"doc_id": str})
+        per_unit = units.astype({"doc_id": str}).merge(keys, on=["doc_id", "utterance_id"], how="left")[group_by]
     else:
-        col = counted["doc_id"].astype(str).to_numpy()
-        term = counted["term"].astype(str).to_numpy()
-    frame = pd.DataFrame({"term": term, "column": col})
-    totals = frame.groupby("column", sort=True).size()
+        per_unit = units["doc_id"]
+    # one value per utterance (or document), then per token through the unit codes: no string per token row
+    vcodes, values = pd.factorize(per_unit.astype("string").to_numpy(dtype=object, na_value=None), sort=True)
+    term = tokens["term"]
+    counted = term.notna().to_numpy()
+    tcodes, vocab = pd.factorize(term[counted].astype(str) if not isinstance(term.dtype, pd.CategoricalDtype)
+                                 else term[counted].cat.remove_unused_categories(), sort=True)
+    vocab = pd.Index([str(v) for v in vocab])
+    col = vcodes[ucodes[counted]]
+    has = col >= 0
+    dropped = int((~has).sum())
+    nv = len(values)
+    columns = pd.Index([str(v) for v in values])
+    totals = pd.Series(np.bincount(col[has], minlength=nv), index=columns)
+    counts = np.bincount(tcodes[has] * nv + col[has], minlength=len(vocab) * nv).reshape(len(vocab), nv)
+    table = pd.DataFrame(counts, index=vocab, columns=columns)
+    table = table[table.sum(axis=1) > 0]
     if terms is not None:
-        frame = frame[frame["term"].isin(list(terms))]
-    table = frame.groupby(["term", "column"], sort=True).size().unstack("column", fill_value=0)
-    table = table.reindex(columns=totals.index, fill_value=0).astype(np.int64)
+        table = table.loc[table.index.isin([str(t) for t in terms])]
+    order = np.argsort(np.asarray(table.index, dtype=str), kind="stable")  # Python string order
+    table = table.iloc[order].astype(np.int64)
     table.index.name, table.columns.name = "term", None
+    totals = totals.sort_index()
+    table = table[totals.index]
     return table, totals, dropped
 
 
@@ -230,7 +243,9 @@ def correspondence(tokens: pd.DataFrame, utterances: pd.DataFrame | None = None,
     if terms is None:
         from .cooccurrence import auto_min_frequency
 
-        freq = tokens["term"].dropna().astype(str).value_counts()
+        freq = tokens["term"].value_counts()
+        freq = freq[freq > 0]
+        freq.index = freq.index.astype(str)
         terms = sorted(freq.index[freq >= auto_min_frequency(freq.to_numpy())])
     table, totals, dropped = contingency_table(tokens, utterances, group_by=group_by, matrix=matrix, terms=terms)
     chosen, chi2 = select_terms_chi2(table, totals, n_terms)

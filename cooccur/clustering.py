@@ -159,8 +159,9 @@ def cluster_terms(tokens: pd.DataFrame, *, terms=None, unit: str = DEFAULTS["uni
         raise ValueError(choices_message("cluster_method", method, METHODS))
     if distance not in DISTANCES:
         raise ValueError(choices_message("cluster_distance", distance, DISTANCES))
-    counted = tokens["term"].dropna().astype(str)
-    freq = counted.value_counts()
+    freq = tokens["term"].value_counts()  # on the categorical column: no string per row
+    freq = freq[freq > 0]
+    freq.index = freq.index.astype(str)
     if terms is None:
         terms = freq.index[freq >= auto_min_frequency(freq.to_numpy())]
     terms = sorted(str(t) for t in terms)

@@ -168,7 +168,7 @@ def _plot_ca_1d(ca, rows, cols, scaling, bubbles, size, title):
 
     sc = _FONT_SCALE[size]
     with mpl.rc_context(setup_japanese_font()):
-        fig, ax = _new_figure(size, (0.05, 0.1, 0.92, 0.76 if title else 0.8))
+        fig, ax = _new_figure(size, (0.03, 0.1, 0.95, 0.8 if title else 0.86))
         if title:
             fig.text(0.01, 0.985, _displayable(title), fontsize=20 * sc, va="top", ha="left", parse_math=False)
         x = rows["dim1"].to_numpy()
@@ -179,7 +179,7 @@ def _plot_ca_1d(ca, rows, cols, scaling, bubbles, size, title):
         freq = ca.rows["frequency"].to_numpy(dtype=float)
         s = 20 + 260 * freq / freq.max() if bubbles else np.full(n, 30.0)
         ax.scatter(x, y, s=s, c=_TERM, alpha=0.6, edgecolors="#4a6f8a", linewidths=0.6, zorder=2)
-        fs = max(5.0, min(11.0, 0.62 * 0.8 * SIZES[size][1] * 72 / max(n, 1))) * sc
+        fs = max(5.0, min(11.0, 0.85 * 0.76 * SIZES[size][1] * 72 / max(n + 2.5, 1))) * sc
         span = max(x.max() - x.min(), 1e-9)
         for xi, yi, t in zip(x, y, rows.index):
             ax.text(xi + span * 0.012, yi, _displayable(str(t)), fontsize=fs, va="center", ha="left",
