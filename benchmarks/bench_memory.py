@@ -161,11 +161,11 @@ def report(stage, extra=""):
 
 corpus_dir, out, jobs, mode = sys.argv[1], sys.argv[2], (int(sys.argv[3]) or None), sys.argv[4]
 import cooccur
-from cooccur.pipeline import resolve_params, _pick, _lean_tokens_file
+from cooccur.pipeline import resolve_params, pick_params, _lean_tokens_file
 report("import")
 params = resolve_params(formats=("graphml",), jobs=jobs, tokens_in_memory=mode)
 from cooccur.read import read_corpus
-corpus = read_corpus(corpus_dir, **_pick(params, "read"))
+corpus = read_corpus(corpus_dir, **pick_params(params, "read"))
 report("read", f"utterances {frame_mb(corpus.utterances):.0f} MB ({len(corpus.utterances):,} rows)")
 from cooccur.io import prepare_output_dir
 prepare_output_dir(out, force=True)
@@ -173,7 +173,7 @@ tokens_file = _lean_tokens_file(corpus, out, params)
 flr = None
 if tokens_file is None:
     from cooccur.tokenize import tokenize_utterances
-    tokens = tokenize_utterances(corpus.utterances, **_pick(params, "tokenize"))
+    tokens = tokenize_utterances(corpus.utterances, **pick_params(params, "tokenize"))
     report("tokenize", f"tokens {frame_mb(tokens):.0f} MB ({len(tokens):,} rows, all in memory)")
 else:
     from cooccur.engine import Engine
@@ -181,7 +181,7 @@ else:
     tokens, counts, flr = _stream_tokens(corpus, params, tokens_file, cache=None, engine=Engine(), progress=None)
     report("tokenize", f"lean tokens {frame_mb(tokens):.0f} MB ({len(tokens):,} of {counts['tokens']:,} rows)")
 from cooccur.cooccurrence import count_cooccurrence
-cooc = count_cooccurrence(tokens, **_pick(params, "cooccurrence"))
+cooc = count_cooccurrence(tokens, **pick_params(params, "cooccurrence"))
 report("cooccurrence")
 from cooccur.network import build_network
 graph = build_network(cooc, communities=params["communities"], seed=params["seed"])

@@ -134,7 +134,8 @@ def cli() -> None:
               help="Reuse the tokenization of unchanged documents (kept in OUTPUT/.cache).  [default: cache]")
 @click.option("-q", "--quiet", is_flag=True, default=False, help="No progress bar and no summary.")
 @click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
-@stage_options("read", "speakers", "tokenize", "cooccurrence", "network", "keywords", "plot", "export", "engine")
+@stage_options("read", "speakers", "tokenize", "cooccurrence", "network", "keywords", "analyses", "plot", "export",
+               "engine")
 def analyze(input: Path, output: Path, config: Path | None, force: bool, cache: bool, quiet: bool, debug: bool,
             **params: Any) -> None:
     """Read INPUT (a transcript file or folder) and write the analysis to OUTPUT.
@@ -228,6 +229,31 @@ def compare(input: Path, group_by: str, groups: tuple[str, str] | None, output: 
         result = run_compare(input, group_by=group_by, groups=groups, output=output, config=config, force=force,
                              **_given(params))
         click.echo(result.edges.to_csv(sep="\t", index=False, float_format="%.6g"), nl=False)
+        return EXIT_OK
+
+    _run_guarded(work, debug)
+
+
+@cli.command(name="ca")
+@click.argument("input", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Folder for correspondence.csv, correspondence_inertia.csv, correspondence_table.csv and "
+                   "correspondence.png.")
+@click.option("--config", type=click.Path(path_type=Path), default=None, help="TOML file with parameters.")
+@click.option("--force", is_flag=True, default=False, help="Write into a non-empty folder not made by cooccur.")
+@click.option("--debug", is_flag=True, default=False, help="Show the traceback of internal errors.")
+@stage_options("read", "tokenize", "cooccurrence", "network", "analyses", "plot")
+def ca(input: Path, output: Path | None, config: Path | None, force: bool, debug: bool, **params: Any) -> None:
+    """Correspondence analysis (対応分析) of terms x the --group-by values (or x documents).
+
+    Prints the inertia per dimension (tab-separated); with -o writes the tables and the biplot.
+    """
+
+    def work() -> int:
+        from .analyses import correspondence_analysis
+
+        result = correspondence_analysis(input, output=output, config=config, force=force, **_given(params))
+        click.echo(result.inertia.to_csv(sep="\t", index=False, float_format="%.6g"), nl=False)
         return EXIT_OK
 
     _run_guarded(work, debug)

@@ -94,6 +94,29 @@ PARAMS: tuple[Param, ...] = (
     _P("keyword_score", "salience", "Score that ranks keywords.csv (salience: frequency boosted by clustering, "
        "see cooccur.dispersion).", "keywords",
        choices=("salience", "tfidf", "frequency", "document_frequency", "log_likelihood", "flr", "degree", "betweenness")),
+    # --- analyses: correspondence analysis, term clusters, coding rules (issue 13; KH Coder's other analyses)
+    _P("ca_matrix", "group", "Correspondence analysis of terms x the --group-by values (group) or x documents.",
+       "analyses", choices=("group", "document")),
+    _P("ca_terms", 60, "Correspondence analysis: the candidate terms with the largest chi2 over the groups; 0 = all.",
+       "analyses", type=int),
+    _P("ca_scaling", "standard", "Correspondence figure: standard coordinates (KH Coder's default), symmetric "
+       "(principal) or biplot (standard x sqrt(singular value)).", "analyses",
+       choices=("standard", "symmetric", "biplot")),
+    _P("ca_zoom_origin", False, "Correspondence figure: stretch the area near the origin (radial log scale).",
+       "analyses", type=bool),
+    _P("ca_label_top", 0, "Correspondence figure: label only the N terms farthest from the origin; 0 = all.",
+       "analyses", type=int),
+    _P("ca_bubbles", True, "Correspondence figure: term circles sized by frequency.", "analyses", type=bool),
+    _P("clusters", True, "Write clusters.csv and dendrogram.png (hierarchical clustering of the candidate terms).",
+       "analyses", type=bool),
+    _P("cluster_distance", "jaccard", "Term clustering: 1 - this coefficient on presence per unit.", "analyses",
+       choices=("jaccard", "dice", "simpson", "cosine")),
+    _P("cluster_method", "ward", "Term clustering: linkage (ward = R's ward.D2).", "analyses",
+       choices=("ward", "average", "complete")),
+    _P("n_clusters", None, "Term clustering: number of clusters (default: round(sqrt(number of terms))).",
+       "analyses", type=int),
+    _P("coding_rules", None, "KH Coder coding-rule file: writes codes.csv, code_units.csv and with --group-by "
+       "code_crosstab.csv.", "analyses", type=str),
     # --- plot / export
     _P("color_by", "community", "Node colours.", "plot", choices=("community", "degree", "betweenness", "eigenvector", "none")),
     _P("size", "slide16x9", "Figure size.", "plot", choices=("slide16x9", "slide4x3", "a4")),

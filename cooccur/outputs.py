@@ -91,6 +91,9 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
 
         formats = set(p["formats"])
         rendered: dict[str, bytes] = {}  # slide PNGs already drawn, reused for slides.pptx
+        from .analyses import write_analyses
+
+        written.update(write_analyses(analysis, out, formats, rendered))  # clusters, CA, codes (before the report)
         written.update(_write_network_files(analysis, out, formats, nodes, rendered))
         if "png" in formats:
             written.update(_write_other_figures(analysis, out, rendered))
@@ -155,6 +158,7 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes,
         written["html"] = write_network_html(G, out / "network.html", pos, kwic=_kwic_for_nodes(analysis),
                                              measure=analysis.parameters["measure"])
     if "report" in formats:
+        from .analyses import report_sections
         from .export.report import write_report
 
         written["report"] = write_report(
@@ -168,6 +172,7 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes,
             distinctive=analysis.distinctive,
             parameters=analysis.parameters,
             warnings=analysis.warnings,
+            sections=report_sections(analysis, rendered),
         )
     return written
 
@@ -267,8 +272,12 @@ def _write_pptx(analysis, out: Path, rendered: dict[str, bytes]) -> dict[str, Pa
             pngs[name] = figure_bytes(fig, "png", dpi=p["dpi"])
         finally:
             plt.close(fig)
+    from .analyses import ANALYSIS_FIGURES
+
     path = write_pptx(out / "slides.pptx", network_png=pngs["network"], keywords_png=pngs["keywords"],
-                      keywords=analysis.keywords, facts=_slide_facts(analysis))
+                      keywords=analysis.keywords, facts=_slide_facts(analysis),
+                      figures=[(ANALYSIS_FIGURES[k], rendered[k]) for k in ANALYSIS_FIGURES
+                               if k in rendered and _slide_ready(p)])
     return {"pptx": Path(path)}
 
 

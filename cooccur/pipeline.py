@@ -93,6 +93,10 @@ class Analysis:
     #: Set when ``tokens`` is a lean table: the tokens file written, and the counts of all its rows.
     tokens_file: Path | None = None
     token_counts: dict | None = None
+    #: KH Coder's other analyses (cooccur.analyses): correspondence (with group_by), clusters, codes.
+    correspondence: Any = None
+    clusters: Any = None
+    codes: Any = None
 
     # --- convenience views -------------------------------------------------
     @property
@@ -148,7 +152,7 @@ class Analysis:
                 f"measure={self.parameters['measure']}, min_frequency={s['min_frequency_applied']})>")
 
 
-def _pick(params: dict, stage: str, **rename) -> dict:
+def pick_params(params: dict, stage: str, **rename) -> dict:
     out = {k: params[k] for k in _STAGE_KEYS[stage]}
     for old, new in rename.items():
         out[new] = out.pop(old)
@@ -183,7 +187,7 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
         tokens, token_counts, flr_counts = _stream_tokens(corpus, params, tokens_file, cache=cache, engine=engine,
                                                           progress=progress)
     elif tokens is None:
-        tok_params = _pick(params, "tokenize")
+        tok_params = pick_params(params, "tokenize")
         key = (cache.corpus_key(corpus.utterances, {k: v for k, v in tok_params.items() if k != "jobs"})
                if cache is not None else None)
         tokens = cache.load_tokens(key) if cache is not None else None
@@ -198,7 +202,7 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     with _warnings.catch_warnings():  # they are collected in cooc.warnings and reported once
         _warnings.simplefilter("ignore", UserWarning)
         try:
-            cooc = count_cooccurrence(tokens, pair_counts=engine.pair_counts, **_pick(params, "cooccurrence"))
+            cooc = count_cooccurrence(tokens, pair_counts=engine.pair_counts, **pick_params(params, "cooccurrence"))
         except AnalysisError as exc:  # a small input: an empty network, said in the summary and report
             cooc = _empty_cooccurrence(params, f"the network is empty: {exc}")
     warnings.extend(cooc.warnings)
@@ -217,6 +221,10 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
         attribute_graph, distinctive, comparison = _group_results(tokens, corpus.utterances, params, warnings)
         timings["groups"] = time.perf_counter() - t0
 
+    from .analyses import run_analyses
+
+    extra = run_analyses(corpus, tokens, cooc, params, warnings, timings)
+
     t0 = time.perf_counter()
     from .plot import SIZES
 
@@ -230,7 +238,8 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     return Analysis(corpus=corpus, tokens=tokens, cooccurrence=cooc, graph=graph, keywords=keywords,
                     positions=positions, parameters=applied, attribute_graph=attribute_graph,
                     distinctive=distinctive, comparison=comparison, warnings=warnings, timings=timings,
-                    tokens_file=Path(tokens_file) if token_counts is not None else None, token_counts=token_counts)
+                    tokens_file=Path(tokens_file) if token_counts is not None else None, token_counts=token_counts,
+                    **extra)
 
 
 def _group_results(tokens, utterances, params: dict, warnings: list):
@@ -268,7 +277,7 @@ def _group_results(tokens, utterances, params: dict, warnings: list):
         with _warnings.catch_warnings():  # each group's counting warnings are not the main network's
             _warnings.simplefilter("ignore", UserWarning)
             comparison = compare_groups(tokens, utterances, group_by=group_by, communities=params["communities"],
-                                        seed=params["seed"], **_pick(params, "cooccurrence"))
+                                        seed=params["seed"], **pick_params(params, "cooccurrence"))
     except (ValueError, LookupError, AnalysisError) as exc:  # fewer than two groups, or a group with no terms
         warnings.append(f"group comparison skipped: {exc}")
     return attribute_graph, distinctive, comparison
@@ -302,7 +311,7 @@ def _stream_tokens(corpus, params: dict, tokens_file, *, cache, engine, progress
     from .tokenize import tokenize_to_file
 
     tokens_file = Path(tokens_file)
-    tok_params = _pick(params, "tokenize")
+    tok_params = pick_params(params, "tokenize")
     folder = tokens_file.parent / ".cache"
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob(".cooccur-spill-*"):  # left by a run that was killed (ours: in our .cache)
@@ -332,7 +341,7 @@ def _set_aside_speakers(corpus, params: dict):
     """The corpus with the chair's turns and the excluded speakers' turns marked (:mod:`cooccur.speakers`)."""
     from .speakers import exclude_speakers
 
-    utt, exc = exclude_speakers(corpus.utterances, corpus.exclusions, **_pick(params, "speakers"))
+    utt, exc = exclude_speakers(corpus.utterances, corpus.exclusions, **pick_params(params, "speakers"))
     if utt is not corpus.utterances:
         corpus.utterances, corpus.exclusions = utt, exc
     return corpus
@@ -386,6 +395,10 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     if resolved["tokens_in_memory"] == "lean" and output is None:
         raise ValueError("tokens_in_memory='lean' streams the tokens table to the output folder; "
                          "give output= (or --output), or use tokens_in_memory='all'")
+    if resolved["coding_rules"]:  # a syntax error in the rule file stops the run before tokenizing
+        from .coding import read_coding_rules
+
+        read_coding_rules(resolved["coding_rules"])
     if output is not None:
         from .io import prepare_output_dir
 
@@ -396,7 +409,7 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     engine = get_engine(resolved["engine"], resolved["scheduler"])
     try:
         t0 = time.perf_counter()
-        corpus = _set_aside_speakers(read_corpus(input, map_files=engine.map_files, **_pick(resolved, "read")),
+        corpus = _set_aside_speakers(read_corpus(input, map_files=engine.map_files, **pick_params(resolved, "read")),
                                      resolved)
         read_seconds = time.perf_counter() - t0
         if resolved["group_by"]:  # fail before the expensive stages
@@ -441,7 +454,7 @@ def _lean_tokens_file(corpus, output, params: dict) -> Path | None:
     return Path(output) / f"tokens.{params['tables']}"
 
 
-def _read_and_tokenize(input, resolved: dict, *, group_by: str | None = None):
+def read_and_tokenize(input, resolved: dict, *, group_by: str | None = None):
     """Read ``input`` and tokenize it with the resolved parameters (checking ``group_by`` in between).
 
     Above :data:`AUTO_LEAN_CHARS` characters (or with ``tokens_in_memory="lean"``)
@@ -452,13 +465,13 @@ def _read_and_tokenize(input, resolved: dict, *, group_by: str | None = None):
     from .read import read_corpus
     from .tokenize import tokenize_to_file, tokenize_utterances
 
-    corpus = _set_aside_speakers(read_corpus(input, **_pick(resolved, "read")), resolved)
+    corpus = _set_aside_speakers(read_corpus(input, **pick_params(resolved, "read")), resolved)
     if group_by is not None:
         _check_group_by(corpus.utterances, group_by)
     mode = resolved["tokens_in_memory"]
     if mode == "lean" or (mode == "auto" and corpus.summary()["characters_out"] > AUTO_LEAN_CHARS):
-        return corpus, tokenize_to_file(corpus.utterances, None, **_pick(resolved, "tokenize")).tokens
-    return corpus, tokenize_utterances(corpus.utterances, **_pick(resolved, "tokenize"))
+        return corpus, tokenize_to_file(corpus.utterances, None, **pick_params(resolved, "tokenize")).tokens
+    return corpus, tokenize_utterances(corpus.utterances, **pick_params(resolved, "tokenize"))
 
 
 def kwic_lines(input: str | Path, term: str, *, width: int = 30, exact: bool = False,
@@ -478,7 +491,7 @@ def kwic_lines(input: str | Path, term: str, *, width: int = 30, exact: bool = F
         return folder_concordance(input, term, width=width, exact=exact)
     from .kwic import concordance
 
-    corpus, tokens = _read_and_tokenize(input, resolve_params(config, **params))
+    corpus, tokens = read_and_tokenize(input, resolve_params(config, **params))
     return concordance(tokens, corpus.utterances, term, width=width, exact=exact)
 
 
@@ -502,10 +515,10 @@ def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None 
         from .io import prepare_output_dir
 
         prepare_output_dir(output, force=force)
-    corpus, tokens = _read_and_tokenize(input, resolved, group_by=group_by)
+    corpus, tokens = read_and_tokenize(input, resolved, group_by=group_by)
     result = compare_groups(tokens, corpus.utterances, group_by=group_by, groups=groups,
                             communities=resolved["communities"], seed=resolved["seed"],
-                            **_pick(resolved, "cooccurrence"))
+                            **pick_params(resolved, "cooccurrence"))
     if output is not None:
         from .io import atomic_write_bytes, write_table
         from .plot_groups import comparison_png

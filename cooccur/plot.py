@@ -226,7 +226,7 @@ def plot_keywords(keywords, *, top: int = 20, ax=None, size: Size = "slide16x9",
         ax.set_title(title or f"キーワード上位{len(terms)}語（{name}）", fontsize=18 * scale, loc="left",
                      parse_math=False)
         if getattr(fig, "_cooccur_owned", False):  # room for the longest term on the left
-            r = _renderer(fig)
+            r = text_renderer(fig)
             wmax = max((t.get_window_extent(r).width for t in ax.get_yticklabels()), default=0.0)
             left = min(0.45, (wmax + 16 * fig.dpi / 72) / fig.bbox.width)
             b = ax.get_position()
@@ -379,7 +379,7 @@ def figure_aspect(ax) -> float:
     return max(bb.width, 1.0) / max(bb.height * 0.9, 1.0)
 
 
-def _renderer(fig):
+def text_renderer(fig):
     canvas = fig.canvas
     if hasattr(canvas, "get_renderer"):
         return canvas.get_renderer()
@@ -439,7 +439,7 @@ def draw_network_axes(ax, nodes, pos, G, *, faces, edges, scale, caption, legend
     from matplotlib.collections import LineCollection
 
     fig = ax.figure
-    renderer = _renderer(fig)
+    renderer = text_renderer(fig)
     squares = squares or {}
     px = fig.dpi / 72.0
     W, H = ax.bbox.width, ax.bbox.height

@@ -25,3 +25,18 @@ def sample_output(tmp_path_factory) -> tuple[Path, object]:
     out = tmp_path_factory.mktemp("sample") / "out"
     result = CliRunner().invoke(cli, ["analyze", str(SAMPLE), "-o", str(out), "--quiet"], catch_exceptions=False)
     return out, result
+
+
+@pytest.fixture(scope="session")
+def grouped_output(tmp_path_factory) -> Path:
+    """``cooccur analyze data/sample --group-by 区分 --coding-rules … --pptx`` once (issue 13's outputs)."""
+    from click.testing import CliRunner
+
+    from cooccur.cli import cli
+
+    out = tmp_path_factory.mktemp("grouped") / "out"
+    rules = ROOT / "examples" / "coding_rules_sample.txt"
+    result = CliRunner().invoke(cli, ["analyze", str(SAMPLE), "-o", str(out), "-q", "--group-by", "区分",
+                                      "--coding-rules", str(rules), "--pptx"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out

@@ -242,7 +242,7 @@ def test_pptx_of_the_sample_says_what_the_corpus_is(sample_dir, tmp_path):
 
     a = cooccur.analyze(sample_dir, output=tmp_path / "o", pptx=True, formats=("png",))
     prs = Presentation(str(tmp_path / "o" / "slides.pptx"))
-    assert assert_shapes_inside(prs) == 9
+    assert assert_shapes_inside(prs) == 11  # 9, and the dendrogram slide's heading and picture
     first = "\n".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
     assert "ファイル 20 件・発言 731 件" in first and "期間：2024-05-16 〜 2026-02-19（開催日）" in first
     assert f"最小出現数 {a.cooccurrence.min_frequency_}" in first and "jaccard" in first

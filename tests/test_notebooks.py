@@ -88,7 +88,7 @@ def _assert_clean(nb) -> None:
 
 
 @pytest.mark.parametrize("name", ["01_forum_reproduction.ipynb", "02_compare_groups.ipynb",
-                                  "03_your_own_transcripts.ipynb"])
+                                  "03_your_own_transcripts.ipynb", "04_ca_clusters_coding.ipynb"])
 def test_notebook_is_committed_without_outputs(name):
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     nbformat.validate(nb)
@@ -163,3 +163,29 @@ def test_03_your_own_transcripts(kernel_dir, tmp_path, monkeypatch):
     for name in ("nodes.csv", "edges.csv", "manifest.json", "network.png", "network.html"):
         assert name in outputs
     assert _has_image(_by_tag(nb, "analyze_png"))
+
+
+def test_04_ca_clusters_coding(kernel_dir, tmp_path, monkeypatch):
+    nb = _execute("04_ca_clusters_coding.ipynb", kernel_dir, tmp_path, monkeypatch)
+    _assert_clean(nb)
+    assert "candidate terms: 69" in _text(_by_tag(nb, "setup"))
+    inertia = _text(_by_tag(nb, "ca_inertia"))
+    assert "table: (60, 4) (terms × groups)" in inertia and "cumulative" in inertia
+    for tag in ("ca_figure", "ca_zoom", "dendrogram", "crosstab"):
+        assert _has_image(_by_tag(nb, tag)), tag
+    assert "島しょ部" in _text(_by_tag(nb, "ca_axes"))
+    assert "69 terms, 8 clusters" in _text(_by_tag(nb, "clusters"))
+    codes = _text(_by_tag(nb, "codes"))
+    assert "島しょ部の課題" in codes and "#コードなし" in codes
+    assert "paragraphs" in _text(_by_tag(nb, "cell_remarks"))
+    errors = _text(_by_tag(nb, "rule_errors"))
+    assert "rules.txt:2: column 1: '(' is never closed" in errors
+    assert "put spaces around 'and'" in errors and "<*標準> names no code" in errors
+    real = _text(_by_tag(nb, "real"))
+    if REAL.is_dir():
+        assert "小樽市議会 本会議" in real and _has_image(_by_tag(nb, "real_figures"))
+    else:
+        assert "skipped" in real
+
+
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "real_minutes"

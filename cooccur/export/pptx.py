@@ -19,7 +19,7 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def write_pptx(path, *, network_png, keywords_png, keywords, title: str = "共起ネットワーク分析",
-               facts=()) -> Path:
+               facts=(), figures=()) -> Path:
     """Write the deck to ``path`` (atomic).
 
     Parameters
@@ -34,6 +34,8 @@ def write_pptx(path, *, network_png, keywords_png, keywords, title: str = "共�
     facts : sequence of (label, value)
         What the first slide says about the corpus and the settings (files,
         utterances, dates, main parameters), one line each.
+    figures : sequence of (heading, png)
+        More 16:9 figures, one slide each, after the keyword table.
 
     Returns
     -------
@@ -42,14 +44,16 @@ def write_pptx(path, *, network_png, keywords_png, keywords, title: str = "共�
     from ..io import atomic_write_bytes
 
     return atomic_write_bytes(path, pptx_bytes(network_png=network_png, keywords_png=keywords_png,
-                                               keywords=keywords, title=title, facts=facts))
+                                               keywords=keywords, title=title, facts=facts,
+                                               figures=figures))
 
 
 #: Slide size in inches (16:9) and the margin every shape keeps from the edges.
 SLIDE_W, SLIDE_H, MARGIN = 13.333, 7.5, 0.4
 
 
-def pptx_bytes(*, network_png, keywords_png, keywords, title: str = "共起ネットワーク分析", facts=()) -> bytes:
+def pptx_bytes(*, network_png, keywords_png, keywords, title: str = "共起ネットワーク分析", facts=(),
+               figures=()) -> bytes:
     """The deck as bytes (see :func:`write_pptx`).
 
     Every shape is placed explicitly (a blank layout on every slide, no
@@ -109,6 +113,12 @@ def pptx_bytes(*, network_png, keywords_png, keywords, title: str = "共起ネ�
             for p in cell.text_frame.paragraphs:
                 for run in p.runs:
                     run.font.size = Pt(16)
+
+    for heading, png in figures:
+        s = prs.slides.add_slide(blank)
+        _heading(s, heading, Inches, Pt)
+        h = 6.55
+        s.shapes.add_picture(_stream(png), Inches((13.333 - h * 16 / 9) / 2), Inches(0.85), height=Inches(h))
 
     cp = prs.core_properties
     cp.title, cp.author, cp.last_modified_by = title, "cooccur", "cooccur"

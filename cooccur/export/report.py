@@ -21,7 +21,7 @@ _LABELS = COLUMN_NAMES
 
 
 def render_report(*, title: str, summary: dict, files, figure_svg: str | None, keywords, nodes,
-                  communities=None, distinctive=None, parameters: dict, warnings=()) -> str:
+                  communities=None, distinctive=None, parameters: dict, warnings=(), sections=()) -> str:
     """The report page as a string.
 
     Parameters
@@ -47,33 +47,37 @@ def render_report(*, title: str, summary: dict, files, figure_svg: str | None, k
         Distinctive terms; grouped by its first column when that is not ``term``.
     parameters : dict
     warnings : sequence of str
+    sections : sequence of (heading, html)
+        More sections (already escaped HTML), placed before the parameters.
 
     Returns
     -------
     str
     """
-    out = [_HEAD.replace("{title}", _e(title)), f"<h1>{_e(title)}</h1>"]
+    out = [_HEAD.replace("{title}", html_escape(title)), f"<h1>{html_escape(title)}</h1>"]
     out.append("<section><h2>コーパスの概要</h2>" + _dict_list(summary) + "</section>")
     if files is not None and len(files):
         cols = [c for c in _FILE_COLUMNS if c in files.columns]
-        out.append("<section><h2>ファイル</h2>" + _table(files, cols) + "</section>")
+        out.append("<section><h2>ファイル</h2>" + html_table(files, cols) + "</section>")
     if warnings:
-        out.append("<section class=\"warn\"><h2>警告</h2><ul>" + "".join(f"<li>{_e(w)}</li>" for w in warnings)
+        out.append("<section class=\"warn\"><h2>警告</h2><ul>" + "".join(f"<li>{html_escape(w)}</li>" for w in warnings)
                    + "</ul></section>")
     if figure_svg:
         out.append("<section><h2>共起ネットワーク</h2><div class=\"fig\">" + _clean_svg(figure_svg) + "</div></section>")
     if keywords is not None and len(keywords):
         cols = [c for c in ("rank", "term", "score") if c in keywords.columns] or list(keywords.columns)
-        out.append("<section><h2>キーワード（上位30語）</h2>" + _table(keywords.head(30), cols) + "</section>")
+        out.append("<section><h2>キーワード（上位30語）</h2>" + html_table(keywords.head(30), cols) + "</section>")
     comm = communities if communities is not None else _communities_from_nodes(nodes)
     if comm:
         items = []
         for c in sorted(comm, key=lambda k: (int(k) < 0, int(k)) if _isint(k) else (True, 0)):
             name = "単独" if _isint(c) and int(c) < 0 else f"{int(c) + 1:02d}" if _isint(c) else str(c)
-            items.append(f"<tr><th>{_e(name)}</th><td>{_e('、'.join(str(t) for t in comm[c]))}</td></tr>")
+            items.append(f"<tr><th>{html_escape(name)}</th><td>{html_escape('、'.join(str(t) for t in comm[c]))}</td></tr>")
         out.append("<section><h2>コミュニティと語</h2><table>" + "".join(items) + "</table></section>")
     if distinctive is not None and len(distinctive):
         out.append("<section><h2>グループごとの特徴語</h2>" + _distinctive(distinctive) + "</section>")
+    for heading, body in sections:
+        out.append(f"<section><h2>{html_escape(heading)}</h2>{body}</section>")
     out.append("<section><h2>パラメータ</h2>" + _dict_list(parameters) + "</section>")
     out.append("</body>\n</html>\n")
     from .fonts import embed_font
@@ -91,7 +95,7 @@ def write_report(path, **kwargs) -> Path | None:
 # --------------------------------------------------------------------------- helpers
 
 
-def _e(x) -> str:
+def html_escape(x) -> str:
     return html.escape(_s(x), quote=True)
 
 
@@ -130,14 +134,14 @@ def _dict_list(d) -> str:
     rows = []
     for k in d:  # in the caller's order (the summary is curated, parameters follow the stages)
         v = d[k]
-        cell = _dict_list(v) if isinstance(v, dict) else _e(v)
-        rows.append(f"<tr><th>{_e(_label(k))}</th><td>{cell}</td></tr>")
+        cell = _dict_list(v) if isinstance(v, dict) else html_escape(v)
+        rows.append(f"<tr><th>{html_escape(_label(k))}</th><td>{cell}</td></tr>")
     return "<table class=\"kv\">" + "".join(rows) + "</table>"
 
 
-def _table(df, cols) -> str:
-    head = "".join(f"<th>{_e(_label(c))}</th>" for c in cols)
-    body = "".join("<tr>" + "".join(f"<td>{_e(row[c])}</td>" for c in cols) + "</tr>"
+def html_table(df, cols) -> str:
+    head = "".join(f"<th>{html_escape(_label(c))}</th>" for c in cols)
+    body = "".join("<tr>" + "".join(f"<td>{html_escape(row[c])}</td>" for c in cols) + "</tr>"
                    for row in df[cols].to_dict("records"))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -157,11 +161,11 @@ def _communities_from_nodes(nodes) -> dict:
 def _distinctive(df) -> str:
     first = df.columns[0]
     if first == "term" or "term" not in df.columns:
-        return _table(df.head(100), list(df.columns))
+        return html_table(df.head(100), list(df.columns))
     parts = []
     for g, grp in df.groupby(first, sort=True):
         cols = [c for c in grp.columns if c != first][:4]
-        parts.append(f"<h3>{_e(g)}</h3>" + _table(grp.head(15), cols))
+        parts.append(f"<h3>{html_escape(g)}</h3>" + html_table(grp.head(15), cols))
     return "".join(parts)
 
 
