@@ -145,6 +145,8 @@ class Assembler:
         pt, sw = self.pt, self.rules["stopwords"]
         base = self.rules.get("base_stopwords", sw)
         dform, norm, reading, pid = self.forms(w, s)
+        if not _terms.same_word(dform, norm):  # 応える is not 答える: merge spellings, never words
+            norm = dform
         key = self.keyof(norm, s)
         stop = key in sw or s in sw or dform in sw
         speaker = stop and not (key in base or s in base or dform in base)  # only a speaker's name or title
@@ -398,7 +400,8 @@ class Assembler:
             d = by_key.setdefault(col["key"][t], {})
             form = col["form"][t]
             d[form] = d.get(form, 0) + int(freq[t])
-        display = {k: _terms.choose_display(v) for k, v in by_key.items()}
+        canonical = set(self.rules["synonyms"].values())  # a synonym's target is shown as the user wrote it
+        display = {k: (k if k in canonical else _terms.choose_display(v)) for k, v in by_key.items()}
         names = sorted(set(display.values()))  # two keys may share a display form (n and ｎ...)
         name_idx = {v: i for i, v in enumerate(names)}
         t_term = np.array([name_idx.get(display.get(k), -1) for k in col["key"]], dtype=np.int64)

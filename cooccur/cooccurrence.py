@@ -457,6 +457,7 @@ def cooccurrence_from_matrix(
     edges["weight"] = edges[measure]
     edges = edges.sort_values(["weight", "source", "target"], ascending=[False, True, True],
                               kind="mergesort", ignore_index=True)
+    warns += _degenerate(edges, top_n=top_n, threshold=threshold, n_candidates=len(cand))
     if len(edges) == 0:
         warns.append(f"no pair of the {len(cand)} candidate terms qualifies as an edge; "
                      "lower threshold or min_frequency, or use a larger unit")
@@ -474,6 +475,30 @@ def cooccurrence_from_matrix(
         _warnings.warn(msg, stacklevel=3)
     return Cooccurrence(edges=edges, terms=terms, min_frequency_=int(applied), n_units=int(n_units),
                         unit=unit_name, measure=measure, parameters=params, warnings=warns)
+
+
+#: A network with fewer edges than this, or whose edges mostly rest on one co-occurrence, is said aloud.
+FEW_EDGES = 10
+
+
+def _degenerate(edges, *, top_n, threshold, n_candidates) -> list[str]:
+    """Warnings for networks that do not show what their figure seems to show (each with the fix)."""
+    out = []
+    n = len(edges)
+    if n == 0:
+        return out
+    single = int((edges["cooccurrence"] <= 1).sum())
+    if n >= FEW_EDGES and single > n / 2:
+        out.append(f"{single} of the {n} edges rest on a single co-occurrence: the network shows chance pairs; "
+                   "use a larger unit (--unit utterance or document), a larger corpus, or raise min_frequency")
+    if threshold is None and n > 2 * top_n:
+        out.append(f"ties with the {top_n}th strongest pair keep {n} edges (top_n={top_n}): many pairs share one "
+                   "value, as happens with few units; use a smaller unit (--unit paragraph or sentence), "
+                   "another --measure, or --threshold")
+    if threshold is not None and n < FEW_EDGES:
+        out.append(f"--threshold {threshold:g} leaves only {n} edge(s) among {n_candidates} candidate terms; "
+                   "lower the threshold or use --top-n")
+    return out
 
 
 def _candidates(freq, df, min_frequency, max_frequency, min_df, max_df, unit, *, salience=None, vocab=None):

@@ -16,7 +16,7 @@ Stopwords (:func:`load_stopwords`)
     The built-in ``"minutes"`` preset (``cooccur/data/stopwords_minutes.txt``)
     plus ``extra_stopwords`` (words, or text files with one word a line and ``#``
     comments). A token is a stopword when its grouping key, its surface or its
-    dictionary form is listed. Stopwords are never part of a compound.
+    dictionary form is listed.
 Numerals (:func:`is_numeral`)
     Digits, kanji numerals and counters right after a numeral (令和5年 → 年, 第3回 →
     回) are never counted, and they break compounds.
@@ -32,7 +32,14 @@ Compounds (:func:`compound_segments`)
 Display forms (:func:`choose_display`)
     Tokens are grouped by key; the term shown is the group's most frequent
     surface (verbs and adjectives: most frequent dictionary form), ties broken
-    lexicographically, so a term is always a form somebody wrote.
+    lexicographically, so a term is always a form somebody wrote — except a
+    synonym's canonical, which is shown as the user wrote it. The key is
+    SudachiPy's normalised form when it is a spelling of the same word
+    (:func:`same_word`: 子ども → 子供), else the dictionary form (応える stays
+    応える, not 答える).
+Stopwords remove whole terms after compounding: a stopword noun does not cut
+    a compound (デジタル版子供白書 stays whole with デジタル listed); stopword
+    prefixes and suffixes (第, 君, 様, 等 …) and speakers' names do.
 """
 
 from __future__ import annotations
@@ -65,6 +72,7 @@ __all__ = [
     "compound_segments",
     "choose_display",
     "load_phrase_rules",
+    "same_word",
 ]
 
 #: POS prefixes never counted, whatever ``pos`` says.
@@ -446,3 +454,24 @@ def load_phrase_rules(*, stopwords: str = DEFAULTS["stopwords"],
 
 
 _PHRASE_CACHE: dict = {}
+
+
+def _kanji(s: str) -> set[str]:
+    return {c for c in s if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or c == "\u3005"}
+
+
+def same_word(form: str, normalized: str) -> bool:
+    """Whether SudachiPy's normalised form is a spelling of the same word (so the two may be merged).
+
+    SudachiPy normalises spelling variants (子ども → 子供, シュミレーション →
+    シミュレーション) but also some different words written with another kanji
+    of the same reading (応える → 答える). Two forms are taken as one word unless
+    both are written with kanji and share none of them.
+
+    >>> same_word("子ども", "子供"), same_word("附属", "付属"), same_word("応える", "答える")
+    (True, True, False)
+    >>> same_word("シュミレーション", "シミュレーション")
+    True
+    """
+    a, b = _kanji(form), _kanji(normalized)
+    return not (a and b and not (a & b))

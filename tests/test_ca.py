@@ -64,6 +64,11 @@ def test_sample_table_and_term_selection_recomputed_from_tokens(grouped_output):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     freq = tokens["term"].value_counts()
     candidates = freq.index[freq >= manifest["parameters"]["min_frequency"]]
+    if manifest["parameters"]["selection"] == "salience":  # the 75 most salient, recomputed independently
+        from test_recompute import naive_salience
+
+        salience = naive_salience(tokens.to_dict("records"))
+        candidates = sorted(candidates, key=lambda t: (-salience[t], -freq[t], t))[:75]
     totals = full.sum(axis=0)
     chi2 = {}
     for t in candidates:  # 2 × k table: the term vs the rest of each group's words

@@ -250,3 +250,19 @@ def test_deterministic_output(hand):
     b = count_cooccurrence(hand.sample(frac=1, random_state=3), min_frequency=1)
     pd.testing.assert_frame_equal(a.edges, b.edges)
     pd.testing.assert_frame_equal(a.terms, b.terms)
+
+
+def test_degenerate_networks_are_said_aloud():
+    # every pair co-occurs exactly once: 45 chance pairs of 10 terms
+    terms = [f"語{k}" for k in range(10)]
+    units = [[a, b] for i, a in enumerate(terms) for b in terms[i + 1:]]
+    cooc = count_cooccurrence(make_tokens(units), min_frequency=1, selection="frequency", top_n=20)
+    assert any("rest on a single co-occurrence" in w for w in cooc.warnings), cooc.warnings
+    assert any("ties with the 20th" in w for w in cooc.warnings), cooc.warnings  # 45 tied edges > 2 × 20
+    two = make_tokens([["予算", "議会"]] * 5 + [["福祉", "介護"]] * 5)
+    few = count_cooccurrence(two, min_frequency=1, selection="frequency", threshold=0.2)
+    assert len(few.edges) == 2
+    assert any("--threshold 0.2 leaves only 2 edge(s)" in w for w in few.warnings), few.warnings
+    # a healthy network: no such warning
+    ok = count_cooccurrence(make_tokens([["予算", "議会"]] * 5 + [["予算", "福祉"]] * 4), min_frequency=1)
+    assert not any("single co-occurrence" in w or "ties with" in w for w in ok.warnings)

@@ -94,10 +94,12 @@ def test_synonyms_dict_and_file(tmp_path):
     assert err.value.line == 2
 
 
-def test_synonym_group_shows_most_frequent_surface():
-    # the canonical is not written here: the group shows the form people wrote most
+def test_synonym_group_shows_its_canonical():
+    # the user named the group テレワーク: figures and tables show that, even where 在宅勤務 is written more
     tok = tokenize_utterances("在宅勤務と在宅勤務とテレワーク。", synonyms={"在宅勤務": "テレワーク"})
-    assert tok["term"].dropna().tolist() == ["在宅勤務"] * 3
+    assert tok["term"].dropna().tolist() == ["テレワーク"] * 3
+    # a group without a synonym still shows the form people wrote most
+    assert tokenize_utterances("子どもと子どもと子供。")["term"].dropna().tolist() == ["子ども"] * 3
 
 
 def test_compound_modes():
@@ -158,3 +160,31 @@ def test_stopword_file_has_no_topic_words():
     assert not {"標準化", "情報共有", "予算", "職員", "課題", "リモートワーク"} & sw
     with pytest.raises(ValueError, match="stopwords"):
         terms.load_stopwords("meeting")
+
+
+def test_a_stopword_removes_whole_terms_and_never_cuts_a_compound():
+    from cooccur.tokenize import tokenize_utterances
+
+    text = "デジタル版子供白書を読む。デジタル版子供白書が出た。デジタル版子供白書です。デジタルの日。"
+    terms = tokenize_utterances(text, extra_stopwords=["デジタル"])["term"].dropna().astype(str).tolist()
+    assert terms.count("デジタル版子供白書") == 3 and "デジタル" not in terms
+    assert not any(t.startswith("版") for t in terms)  # no fragment such as 版子供白書
+    assert "デジタル版子供白書" not in tokenize_utterances(text, extra_stopwords=["デジタル版子供白書"])["term"].tolist()
+
+
+def test_synonym_targets_are_shown_as_written():
+    from cooccur.tokenize import tokenize_utterances
+
+    text = "新型コロナウイルス感染症の対策。新型コロナウイルス感染症が拡大。コロナ禍の影響。"
+    t = tokenize_utterances(text, synonyms={"新型コロナウイルス感染症": "新型コロナ", "コロナ禍": "新型コロナ"})
+    assert t["term"].dropna().astype(str).tolist().count("新型コロナ") == 3
+
+
+def test_normalisation_merges_spellings_never_different_words():
+    from cooccur.terms import same_word
+    from cooccur.tokenize import tokenize_utterances
+
+    terms = tokenize_utterances("期待に応える。質問に答える。子どもと子供。")["term"].dropna().astype(str).tolist()
+    assert "応える" in terms and "答える" in terms  # SudachiPy's normalized_form makes both 答える
+    assert terms.count("子ども") == 2  # a spelling variant is still merged
+    assert same_word("附属", "付属") and not same_word("撮る", "取る")
