@@ -71,6 +71,13 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
         written["nodes"] = write_table(nodes, out / "nodes.csv", kind="csv")
         written["edges"] = write_table(edges, out / "edges.csv", kind="csv")
         written["keywords"] = write_table(analysis.keywords, out / "keywords.csv", kind="csv")
+        if analysis.families is not None:
+            from .families import family_synonyms
+
+            written["families"] = write_table(analysis.families, out / "families.csv", kind="csv")
+            written["family_synonyms"] = write_table(family_synonyms(analysis.families,
+                                                                     only=analysis.families.attrs.get("below_cutoff")),
+                                                     out / "family_synonyms.csv", kind="csv")
         written["files"] = write_table(analysis.corpus.files.drop(columns=["path"], errors="ignore"),
                                        out / "files.csv", kind="csv")
         if len(analysis.corpus.exclusions):

@@ -84,6 +84,8 @@ class Analysis:
     keywords: Any
     positions: dict
     parameters: dict
+    #: Term families (compounds sharing a stem) with their combined counts; see :mod:`cooccur.families`.
+    families: Any = None
     attribute_graph: Any = None
     distinctive: Any = None
     comparison: Any = None
@@ -214,6 +216,10 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
                              flr_counts=flr_counts)
     timings["keywords"] = time.perf_counter() - t0
 
+    t0 = time.perf_counter()
+    families = _families(tokens, cooc, warnings)
+    timings["families"] = time.perf_counter() - t0
+
     attribute_graph = distinctive = comparison = None
     if params["group_by"]:
         _check_group_by(corpus.utterances, params["group_by"])
@@ -236,10 +242,29 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     applied["min_frequency"] = int(cooc.min_frequency_)
     applied["tokens_in_memory"] = "lean" if token_counts is not None else "all"  # what "auto" chose
     return Analysis(corpus=corpus, tokens=tokens, cooccurrence=cooc, graph=graph, keywords=keywords,
-                    positions=positions, parameters=applied, attribute_graph=attribute_graph,
+                    positions=positions, parameters=applied, families=families, attribute_graph=attribute_graph,
                     distinctive=distinctive, comparison=comparison, warnings=warnings, timings=timings,
                     tokens_file=Path(tokens_file) if token_counts is not None else None, token_counts=token_counts,
                     **extra)
+
+
+def _families(tokens, cooc, warnings: list):
+    """Term families (:mod:`cooccur.families`); warns when families pass the cut-off only together."""
+    from .families import families_below_cutoff, term_families
+
+    from .cooccurrence import auto_min_frequency
+
+    fam = term_families(tokens, candidates=set(cooc.terms["term"]))
+    freq = tokens["term"].dropna().value_counts()
+    cutoff = auto_min_frequency(freq.to_numpy()) if len(freq) else 0  # KH Coder's cut-off: ~75 terms by frequency
+    below = families_below_cutoff(fam, cutoff)
+    fam.attrs["below_cutoff"] = below["family"].tolist()
+    if len(below):
+        shown = "、".join(f"{f} ({n} times in {m} terms)" for f, n, m in below.head(5).itertuples(index=False))
+        warnings.append(f"{len(below)} term families reach the frequency cut-off ({cutoff}) only "
+                        f"together, none of their terms alone: {shown}; see families.csv, and merge the ones that "
+                        "are one theme with --synonyms family_synonyms.csv (edit it first)")
+    return fam
 
 
 def _group_results(tokens, utterances, params: dict, warnings: list):

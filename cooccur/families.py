@@ -1,0 +1,96 @@
+"""Term families: compounds that share a stem, with their combined counts.
+
+A theme is often written in several forms — 感染, 感染症, 感染拡大,
+新型コロナウイルス感染症 — each of which may fall below the network's cut-off
+while together they would pass. :func:`term_families` groups the counted
+terms by a shorter counted term they contain (the family's stem: 感染 in
+感染症 and 感染拡大防止協力金; 協力金 in 感染拡大防止協力金) and gives each
+family's combined frequency. :func:`family_synonyms` writes a family as the
+``variant, canonical`` table that ``--synonyms`` reads back, for the analyst to
+edit (keep the rows that are one theme, delete the others) and rerun with.
+
+>>> import pandas as pd
+>>> t = pd.DataFrame({"term": ["感染", "感染症", "感染症", "感染拡大", "予算", "予算"]})
+>>> f = term_families(t, min_members=2)
+>>> f[["family", "term", "frequency", "family_frequency"]].values.tolist()
+[['感染', '感染症', 2, 4], ['感染', '感染', 1, 4], ['感染', '感染拡大', 1, 4]]
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["term_families", "family_synonyms", "families_below_cutoff"]
+
+
+def term_families(tokens: pd.DataFrame, *, min_stem_length: int = 2, min_members: int = 2,
+                  candidates=()) -> pd.DataFrame:
+    """Families of counted terms sharing a stem (a counted term contained in the others).
+
+    Parameters
+    ----------
+    tokens : DataFrame
+        Tokens contract (``term``); a lean table will do.
+    min_stem_length : int
+        Shortest stem, in characters (one-character stems such as 市 would join everything).
+    min_members : int
+        Families with fewer terms (the stem included) are not listed.
+    candidates : collection of str
+        The network's candidate terms, marked in the ``candidate`` column.
+
+    Returns
+    -------
+    DataFrame
+        ``family`` (the stem), ``term``, ``frequency``, ``family_frequency``
+        (the sum over the family's terms), ``members``, ``candidate``; families
+        by combined frequency, terms by frequency.
+    """
+    freq = tokens["term"].dropna().astype(str).value_counts()
+    if freq.empty:
+        return pd.DataFrame(columns=["family", "term", "frequency", "family_frequency", "members", "candidate"])
+    known = set(freq.index)
+    members_of: dict[str, list[str]] = {}
+    for t in freq.index:  # every substring of a term that is itself a counted term is a stem of it
+        n = len(t)
+        found = {t[i:j] for i in range(n) for j in range(i + min_stem_length, n + (i > 0))
+                 if j - i < n and t[i:j] in known}
+        for stem in found:
+            members_of.setdefault(stem, []).append(t)
+    rows = []
+    for stem in sorted(members_of):
+        members = [stem] + sorted(members_of[stem])
+        if len(members) < min_members:
+            continue
+        total = int(sum(freq[m] for m in members))
+        for m in members:
+            rows.append((stem, m, int(freq[m]), total, len(members)))
+    out = pd.DataFrame(rows, columns=["family", "term", "frequency", "family_frequency", "members"])
+    cand = set(candidates)
+    out["candidate"] = out["term"].isin(cand)
+    return out.sort_values(["family_frequency", "family", "frequency", "term"],
+                           ascending=[False, True, False, True], kind="mergesort", ignore_index=True)
+
+
+def family_synonyms(families: pd.DataFrame, *, only=None) -> pd.DataFrame:
+    """``variant, canonical`` rows (each member → its stem) that ``--synonyms`` reads back.
+
+    ``only``: the families to write (default: all). Terms that are already
+    candidates of the network are left out (they stand on their own). A term
+    in several families keeps the family with the largest combined frequency
+    (the first row, as :func:`term_families` sorts them).
+    """
+    rows = families[(families["term"] != families["family"]) & ~families["candidate"]]
+    if only is not None:
+        rows = rows[rows["family"].isin(set(only))]
+    rows = rows.drop_duplicates("term", keep="first")
+    return pd.DataFrame({"variant": rows["term"].to_numpy(), "canonical": rows["family"].to_numpy()})
+
+
+def families_below_cutoff(families: pd.DataFrame, cutoff: int) -> pd.DataFrame:
+    """Families none of whose terms is a candidate although their combined frequency reaches ``cutoff``."""
+    if families.empty:
+        return families.iloc[:0]
+    g = families.groupby("family", sort=False).agg(family_frequency=("family_frequency", "first"),
+                                                   members=("members", "first"), any_candidate=("candidate", "any"))
+    hit = g[(~g["any_candidate"]) & (g["family_frequency"] >= cutoff)]
+    return hit.reset_index()[["family", "family_frequency", "members"]]
