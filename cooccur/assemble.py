@@ -122,6 +122,8 @@ class Assembler:
         self.forms = forms
         self.pt = _pos_tables(state, rules["pos"])
         self.types = _Types()
+        #: Occurrences of each forced term whose ends fall inside a SudachiPy token (so they were not forced).
+        self.forced_missed: dict[str, int] = {}
         phrases = rules.get("phrases") or ()
         self.matcher = PhraseMatcher(phrases) if phrases else None
         # per type (grown as types are added): numeral, counter after a numeral, compound role, breaks runs
@@ -258,6 +260,12 @@ class Assembler:
                         reading="".join(col["reading"][x] for x in tt[a:b + 1]), pos="名詞",
                         pos_detail="名詞-強制語", key=k, form=term, counted=True, reason=0)
                     span_end[a] = b + 1
+                else:  # an occurrence inside one sentence whose ends cut a token: not forced, but counted aloud
+                    a0 = int(np.searchsorted(ends, pos_, side="right"))
+                    b0 = int(np.searchsorted(ends, pos_ + len(term) - 1, side="right"))
+                    if (b0 < n and row[a0] == row[b0] and sent[a0] == sent[b0] and not taken[a0:b0 + 1].any()
+                            and not (starts[a0] == pos_ and ends[b0] == pos_ + len(term))):
+                        self.forced_missed[term] = self.forced_missed.get(term, 0) + 1
                 pos_ = text.find(term, pos_ + 1)
         del starts, ends, row, text
         # function expressions and formulas: not counted, never part of a compound

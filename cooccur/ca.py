@@ -142,7 +142,8 @@ def contingency_table(tokens: pd.DataFrame, utterances: pd.DataFrame | None = No
         if utterances is None or group_by not in utterances.columns:
             have = [] if utterances is None else [c for c in utterances.columns if c not in ("doc_id", "text")]
             raise ValueError(f"group_by column {group_by!r} does not exist; choose one of: {', '.join(have)}")
-        keys = utterances[["doc_id", "utterance_id", group_by]].drop_duplicates(["doc_id", "utterance_id"])
+        keys = utterances[list(dict.fromkeys(["doc_id", "utterance_id", group_by]))].drop_duplicates(
+            ["doc_id", "utterance_id"])  # group_by may be doc_id itself
         keys = keys.astype({"doc_id": str})
         per_unit = units.astype({"doc_id": str}).merge(keys, on=["doc_id", "utterance_id"], how="left")[group_by]
     else:

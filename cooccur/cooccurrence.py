@@ -518,6 +518,8 @@ def _candidates(freq, df, min_frequency, max_frequency, min_df, max_df, unit, *,
         ok &= mask
     if salience is not None:
         floor = 2 if min_frequency is None else int(min_frequency)
+        if min_frequency is None and int((ok & (freq >= 2)).sum()) < 2:  # a small input: every term
+            floor = 1
         if not (ok & (freq >= floor)).any():
             _nothing_left("min_frequency", "lower", freq, df, ok, unit, applied=floor)
         idx = np.flatnonzero(ok & (freq >= floor))

@@ -184,20 +184,27 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     warnings: list[str] = list(getattr(corpus, "warnings", []))
 
     t0 = time.perf_counter()
-    flr_counts = token_counts = None
-    if tokens is None and tokens_file is not None:
-        tokens, token_counts, flr_counts = _stream_tokens(corpus, params, tokens_file, cache=cache, engine=engine,
-                                                          progress=progress)
-    elif tokens is None:
-        tok_params = pick_params(params, "tokenize")
-        key = (cache.corpus_key(corpus.utterances, {k: v for k, v in tok_params.items() if k != "jobs"})
-               if cache is not None else None)
-        tokens = cache.load_tokens(key) if cache is not None else None
-        if tokens is None:
-            tokens = tokenize_utterances(corpus.utterances, progress=progress, cache=cache,
-                                         map_chunks=engine.map_chunks, **tok_params)
-            if cache is not None:
-                cache.save_tokens(key, tokens)
+    with _warnings.catch_warnings(record=True) as said:  # the term rules' warnings go into the analysis's
+        _warnings.simplefilter("always", UserWarning)
+        flr_counts = token_counts = None
+        if tokens is None and tokens_file is not None:
+            tokens, token_counts, flr_counts = _stream_tokens(corpus, params, tokens_file, cache=cache, engine=engine,
+                                                              progress=progress)
+        elif tokens is None:
+            tok_params = pick_params(params, "tokenize")
+            key = (cache.corpus_key(corpus.utterances, {k: v for k, v in tok_params.items() if k != "jobs"})
+                   if cache is not None else None)
+            tokens = cache.load_tokens(key) if cache is not None else None
+            if tokens is None:
+                tokens = tokenize_utterances(corpus.utterances, progress=progress, cache=cache,
+                                             map_chunks=engine.map_chunks, **tok_params)
+                if cache is not None:
+                    cache.save_tokens(key, tokens)
+    for w in said:
+        if issubclass(w.category, UserWarning) and str(w.message).startswith("forced term"):
+            warnings.append(str(w.message))
+        else:  # not ours to collect: raised again as it came
+            _warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     timings["tokenize"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

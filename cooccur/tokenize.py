@@ -128,7 +128,18 @@ def tokenize_utterances(utterances, *,
     asm.finalize()
     tokens = asm.frame(rows_, TOKEN_COLUMNS) if rows_ is not None else empty_frame(TOKEN_COLUMNS)
     trim_heap()
+    _warn_forced(asm)
     return tokens
+
+
+def _warn_forced(asm: Assembler) -> None:
+    """Say how many occurrences of each forced term went another way (their ends cut a SudachiPy token)."""
+    import warnings
+
+    for term, n in sorted(asm.forced_missed.items()):
+        warnings.warn(f"forced term {term!r}: {n} occurrence(s) not forced, because one of their ends falls "
+                      "inside a word SudachiPy found; add the longer term as a forced term too, or leave them "
+                      "to that word (KWIC shows them all)", UserWarning, stacklevel=3)
 
 
 #: Characters of remarks that :func:`tokenize_to_file` tokenizes and assembles at a time.
@@ -260,6 +271,7 @@ def tokenize_to_file(utterances, path: str | Path | None, *, kind: Literal["parq
                 trim_heap()
     finally:
         shutil.rmtree(spill, ignore_errors=True)
+    _warn_forced(asm)
     if lean_parts:
         tokens = _concat_parts(lean_parts)
         trim_heap()  # the parts, and what the batches left in the heap, go back to the system

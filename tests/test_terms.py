@@ -188,3 +188,20 @@ def test_normalisation_merges_spellings_never_different_words():
     assert "応える" in terms and "答える" in terms  # SudachiPy's normalized_form makes both 答える
     assert terms.count("子ども") == 2  # a spelling variant is still merged
     assert same_word("附属", "付属") and not same_word("撮る", "取る")
+
+
+def test_forced_term_occurrences_that_cut_a_word_are_counted_aloud():
+    from cooccur.tokenize import tokenize_utterances
+
+    text = "予算特別委員会を開く。予算特別委員会議案審査報告書を読む。"
+    with pytest.warns(UserWarning, match=r"forced term '予算特別委員会': 1 occurrence\(s\) not forced"):
+        t = tokenize_utterances(text, forced_terms=["予算特別委員会"], stopwords="none")
+    assert t["term"].dropna().astype(str).tolist().count("予算特別委員会") == 1
+    # forcing the longer term too: both occurrences are whole terms, no warning about them
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        t2 = tokenize_utterances(text, forced_terms=["予算特別委員会", "予算特別委員会議案審査報告書"],
+                                 stopwords="none")
+    assert "予算特別委員会議案審査報告書" in t2["term"].astype(str).tolist()
