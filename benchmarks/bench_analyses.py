@@ -81,6 +81,20 @@ def main() -> None:
               f"{', '.join(f'{t:.2f}' for t in times[name])} | {statistics.median(cpu[name]):.2f} |")
     cw, cv = statistics.median(cpu["without"]), statistics.median(cpu["with"])
     print(f"added: wall {v - w:+.2f} s ({100 * (v - w) / w:+.1f}%), CPU {cv - cw:+.2f} s ({100 * (cv - cw) / cw:+.1f}%)")
+    # the new work alone, on the last analysis, single-threaded: CPU of run_analyses + write_analyses
+    analyses.write_analyses = real_write
+    alone = []
+    for _ in range(5):
+        with tempfile.TemporaryDirectory() as tmp:
+            c0 = time.process_time()
+            extra = real(corpus, a.tokens, a.cooccurrence, params, [], {})
+            for k, val in extra.items():
+                setattr(a, k, val)
+            real_write(a, Path(tmp), set(params["formats"]), {})
+            alone.append(time.process_time() - c0)
+    alone_med = statistics.median(alone)
+    print(f"new work alone (run_analyses + write_analyses, 5 repeats): CPU {alone_med:.2f} s = "
+          f"{100 * alone_med / cw:.1f}% of the run's CPU without it ({', '.join(f'{t:.2f}' for t in alone)})")
     med = {k: statistics.median(s[k] for s in stages) for k in stages[0]}
     print("stage medians (with): " + ", ".join(f"{k} {val:.3f} s" for k, val in med.items()))
 

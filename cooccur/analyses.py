@@ -26,11 +26,24 @@ import warnings as _warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["run_analyses", "write_analyses", "report_sections", "correspondence_analysis", "ANALYSIS_FIGURES"]
+__all__ = ["check_params", "run_analyses", "write_analyses", "report_sections", "correspondence_analysis", "ANALYSIS_FIGURES"]
 
 #: Figures (PNG) and their headings, in report / slide order.
 ANALYSIS_FIGURES = {"dendrogram": "語の階層的クラスター分析", "correspondence": "対応分析",
                     "code_crosstab": "コードのクロス集計", "code_network": "コードの共起ネットワーク"}
+
+
+def check_params(params: dict) -> None:
+    """Reject invalid analysis settings before the expensive stages (ValueError / CodingRuleError)."""
+    for name, low in (("ca_terms", 0), ("ca_label_top", 0), ("n_clusters", 1)):
+        v = params.get(name)
+        if v is not None and v < low:
+            extra = " (0 = all)" if low == 0 else " (or leave it out for round(√n))"
+            raise ValueError(f"{name} must be a whole number ≥ {low}{extra}, not {v!r}")
+    if params.get("coding_rules"):
+        from .coding import read_coding_rules
+
+        read_coding_rules(params["coding_rules"])
 
 
 def run_analyses(corpus, tokens, cooc, params: dict, warnings: list, timings: dict) -> dict[str, Any]:
@@ -138,18 +151,33 @@ def write_analyses(analysis, out: Path, formats: set, rendered: dict[str, bytes]
         return written
     import matplotlib.pyplot as plt
 
-    from .plot import figure_bytes
-
     for name, draw in _figures(analysis):
         fig = draw()
         try:
-            data = figure_bytes(fig, "png", dpi=p["dpi"], transparent=p["transparent"])
+            data = _png(fig, dpi=p["dpi"], transparent=p["transparent"])
         finally:
             plt.close(fig)
         rendered[name] = data
         if "png" in formats:
             written[f"{name}_png"] = atomic_write_bytes(out / f"{name}.png", data)
     return written
+
+
+def _png(fig, *, dpi: int, transparent: bool) -> bytes:
+    """:func:`cooccur.plot.figure_bytes` as PNG with faster zlib settings (same pixels, byte-stable)."""
+    import io
+
+    import matplotlib as mpl
+
+    from .plot import setup_japanese_font
+
+    if dpi < 200:
+        raise ValueError(f"dpi {dpi} is too coarse for slides; use dpi=200 or more")
+    buf = io.BytesIO()
+    with mpl.rc_context(setup_japanese_font()):
+        fig.savefig(buf, format="png", dpi=dpi, transparent=transparent, metadata={"Software": "cooccur"},
+                    facecolor="none" if transparent else "white", pil_kwargs={"compress_level": 2})
+    return buf.getvalue()
 
 
 def report_sections(analysis, rendered: dict[str, bytes]) -> list[tuple[str, str]]:
@@ -203,6 +231,7 @@ def correspondence_analysis(input, *, output=None, config=None, force: bool = Fa
     from .pipeline import pick_params, read_and_tokenize, resolve_params
 
     resolved = resolve_params(config, **params)
+    check_params(resolved)
     if resolved["ca_matrix"] == "group" and not resolved["group_by"]:
         raise ValueError("cooccur ca needs --group-by COLUMN (terms × its values), or --ca-matrix document")
     if output is not None:

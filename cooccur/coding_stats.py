@@ -39,13 +39,18 @@ def code_crosstab(coding, tokens: pd.DataFrame, utterances: pd.DataFrame, *,
         raise ValueError(f"group_by column {group_by!r} does not exist")
     keys = list(UNIT_KEYS[coding.unit])
     meta = utterances[["doc_id", "utterance_id", group_by]].drop_duplicates(["doc_id", "utterance_id"])
-    t = tokens[["doc_id", "utterance_id", *[k for k in keys if k not in ("doc_id", "utterance_id")]]]
-    t = t.drop_duplicates().astype({"doc_id": str})
-    merged = t.merge(meta.astype({"doc_id": str}), on=["doc_id", "utterance_id"], how="left")
-    vals = merged.groupby(keys, sort=True)[group_by].agg(lambda s: tuple(sorted(set(s.dropna().astype(str)))))
-    units = coding.units.astype({"doc_id": str})
-    value = pd.MultiIndex.from_frame(units[keys]).map(lambda k: vals.get(k if len(keys) > 1 else k[0], ()))
-    value = np.array([v[0] if len(v) == 1 else None for v in value], dtype=object)
+    meta = meta.astype({"doc_id": str})
+    meta[group_by] = meta[group_by].astype("string")
+    units = coding.units[keys].astype({"doc_id": str})
+    if "utterance_id" in keys:  # a unit lies inside one utterance: its value is that utterance's
+        col = units.merge(meta, on=["doc_id", "utterance_id"], how="left")[group_by]
+    else:  # document units: the value when all the document's analysed utterances share one
+        t = tokens[["doc_id", "utterance_id"]].drop_duplicates().astype({"doc_id": str})
+        m = t.merge(meta, on=["doc_id", "utterance_id"], how="left").dropna(subset=[group_by])
+        per_doc = m.groupby("doc_id")[group_by].agg(["nunique", "first"])
+        one = per_doc.loc[per_doc["nunique"] == 1, "first"]
+        col = units["doc_id"].map(one)
+    value = col.astype("string").to_numpy(dtype=object, na_value=None)
     has = np.array([v is not None for v in value])
     groups = sorted(set(value[has]))
     M = coding.matrix()[has].astype(np.int64)

@@ -427,10 +427,9 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     if resolved["tokens_in_memory"] == "lean" and output is None:
         raise ValueError("tokens_in_memory='lean' streams the tokens table to the output folder; "
                          "give output= (or --output), or use tokens_in_memory='all'")
-    if resolved["coding_rules"]:  # a syntax error in the rule file stops the run before tokenizing
-        from .coding import read_coding_rules
+    from .analyses import check_params
 
-        read_coding_rules(resolved["coding_rules"])
+    check_params(resolved)  # bad counts or a syntax error in the coding rules stop the run before tokenizing
     if output is not None:
         from .io import prepare_output_dir
 

@@ -85,3 +85,14 @@ def test_simpson_and_options():
         cluster_terms(tokens, terms=["窓口", "住民"], n_clusters=0)
     with pytest.raises(ValueError, match="never counted"):
         cluster_terms(tokens, terms=["窓口", "国会"])
+
+
+@pytest.mark.parametrize("args,message", [(["--n-clusters", "0"], "n_clusters must be a whole number ≥ 1"),
+                                          (["--ca-label-top", "-2"], "ca_label_top must be a whole number ≥ 0")])
+def test_bad_counts_stop_the_run_before_reading(tmp_path, args, message):
+    from click.testing import CliRunner
+
+    from cooccur.cli import cli
+
+    result = CliRunner().invoke(cli, ["analyze", str(tmp_path / "none"), "-o", str(tmp_path / "out"), *args])
+    assert result.exit_code == 2 and message in result.output and not (tmp_path / "out").exists()
