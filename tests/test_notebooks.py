@@ -168,13 +168,13 @@ def test_03_your_own_transcripts(kernel_dir, tmp_path, monkeypatch):
 def test_04_ca_clusters_coding(kernel_dir, tmp_path, monkeypatch):
     nb = _execute("04_ca_clusters_coding.ipynb", kernel_dir, tmp_path, monkeypatch)
     _assert_clean(nb)
-    assert "candidate terms: 69" in _text(_by_tag(nb, "setup"))
+    assert "candidate terms: 75" in _text(_by_tag(nb, "setup"))  # the 75 most salient (selection="salience")
     inertia = _text(_by_tag(nb, "ca_inertia"))
     assert "table: (60, 4) (terms × groups)" in inertia and "cumulative" in inertia
     for tag in ("ca_figure", "ca_zoom", "dendrogram", "crosstab"):
         assert _has_image(_by_tag(nb, tag)), tag
     assert "島しょ部" in _text(_by_tag(nb, "ca_axes"))
-    assert "69 terms, 8 clusters" in _text(_by_tag(nb, "clusters"))
+    assert "75 terms, 9 clusters" in _text(_by_tag(nb, "clusters"))
     codes = _text(_by_tag(nb, "codes"))
     assert "島しょ部の課題" in codes and "#コードなし" in codes
     assert "paragraphs" in _text(_by_tag(nb, "cell_remarks"))
