@@ -41,8 +41,6 @@ __all__ = ["exclude_speakers", "label_role", "is_chair", "CHAIR_ROLES", "CHAIR_C
 #: Roles of presiding officers (a role ending in one of these is a chair's: 副議長, 予算委員長, 委員長代理 …).
 CHAIR_ROLES = ("議長", "委員長", "会長", "座長", "分科会長", "部会長", "議長代理", "委員長代理", "会長代理", "座長代理")
 CHAIR_CHOICES = ("auto", "exclude", "keep")
-_HONORIFIC = re.compile(r"(君|さん|様|氏|殿)$")
-_BRACKET = re.compile(r"[（(]([^）)]*)[）)]")
 
 
 def _nfkc(s: str) -> str:
@@ -50,23 +48,15 @@ def _nfkc(s: str) -> str:
 
 
 def label_role(label: str) -> tuple[str, str]:
-    """(role, name) of a speaker label, as far as its shape tells.
+    """(role, name) of a speaker label: :func:`cooccur.read.speakers.split_label`, with "" for a missing part.
 
     >>> label_role("議長（石川良一君）"), label_role("小泉委員長"), label_role("佐藤花子君")
     (('議長', '石川良一'), ('委員長', '小泉'), ('', '佐藤花子'))
     """
-    s = _nfkc(label)
-    m = _BRACKET.search(s)
-    if m:
-        outside = _BRACKET.sub("", s)
-        return outside, _HONORIFIC.sub("", m.group(1))
-    if _HONORIFIC.search(s):
-        return "", _HONORIFIC.sub("", s)
-    for role in sorted(CHAIR_ROLES + ("委員", "議員", "大臣", "市長", "知事", "町長", "村長", "区長", "部長", "局長",
-                                      "課長", "参考人", "政府参考人", "教育長"), key=len, reverse=True):
-        if s.endswith(role) and len(s) > len(role):
-            return role, s[: -len(role)]
-    return s, ""
+    from .read.speakers import split_label
+
+    role, name = split_label(label)
+    return role or "", name or ""
 
 
 def is_chair(label) -> bool:
@@ -115,8 +105,6 @@ def exclude_speakers(utterances: pd.DataFrame, exclusions: pd.DataFrame | None =
     for lab in distinct:
         role, name = label_role(lab)
         keys = [_nfkc(lab), role, name]
-        if "speaker_role" in utterances.columns or "speaker_name" in utterances.columns:
-            pass  # the reader's split, when present, is matched below per row
         if any(fnmatch.fnmatchcase(k, p) for p in patterns for k in keys if k):
             reason_of[lab] = "excluded_speaker"
         elif chair != "keep" and is_chair(lab):
