@@ -38,4 +38,6 @@ COLUMN_NAMES = {"files": "ファイル", "speakers": "話者", "utterances": "�
 EXCLUSION_REASONS = {"preamble": "前置き（出席者・議題など）", "empty": "空の発言",
                      "stage_direction": "ト書き（（拍手）〔休憩〕など）", "time_note": "時刻の注記", "heading": "見出し",
                      "caption": "写真説明", "speaker_intro": "話者紹介", "separator": "区切り線", "note": "注記",
-                     "ruby": "ルビ"}
+                     "ruby": "ルビ", "chair": "議長・委員長の議事進行（読み上げを含む）", "excluded_speaker": "除外した話者",
+                     "page_header": "ページの柱（ヘッダー）", "page_footer": "ページのフッター", "page_number": "ページ番号",
+                     "boilerplate": "ウェブページの本文以外（ナビゲーションなど）"}
