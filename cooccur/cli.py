@@ -322,7 +322,8 @@ def _print_summary(analysis, output: Path, *, quiet: bool = False) -> None:
         f"{s.get('files_error', 0)} rejected ({s.get('metadata_files', 0)} metadata tables)",
         f"utterances: {s.get('utterances_analysed', 0)} analysed, excluded: {excluded_text}",
         f"tokens: {s['tokens']} ({s['counted_tokens']} counted, {s['distinct_terms']} distinct terms)",
-        f"network: {s['nodes']} nodes, {s['edges']} edges (min_frequency={s['min_frequency_applied']}, "
+        f"network: {s['nodes']} nodes, {s['edges']} edges ({s['candidate_terms']} candidate terms by "
+        f"{analysis.parameters.get('selection', 'frequency')}, min_frequency={s['min_frequency_applied']}, "
         f"unit={analysis.parameters['unit']}, measure={analysis.parameters['measure']})",
         f"outputs: {output}",
     ]
