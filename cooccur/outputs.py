@@ -250,7 +250,7 @@ def _write_other_figures(analysis, out: Path, rendered: dict[str, bytes]) -> dic
             data = figure_bytes(fig, "png", dpi=p["dpi"], transparent=p["transparent"])
         finally:
             plt.close(fig)
-        written[name] = atomic_write_bytes(out / f"{name}.png", data)
+        written[f"{name}_png"] = atomic_write_bytes(out / f"{name}.png", data)
         if name == "keywords" and _slide_ready(p):
             rendered["keywords"] = data
     return written

@@ -56,8 +56,6 @@ def test_manifest_keys_parameters_inputs_and_outputs(analysed):
     assert "network.svg" not in m["outputs"] and not (out / "network.svg").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="known bug, left for a behaviour-changing commit: write_outputs keys "
-                   "keywords.png and keywords.csv both 'keywords', so the manifest omits keywords.csv")
 def test_manifest_lists_every_output(analysed):
     _, out, _ = analysed
     m = json.loads((out / "manifest.json").read_text("utf-8"))
