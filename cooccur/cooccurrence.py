@@ -329,6 +329,7 @@ def count_cooccurrence(
     threshold: float | None = DEFAULTS["threshold"],
     selection: Selection = DEFAULTS["selection"],
     pair_counts=None,
+    dispersion: pd.DataFrame | None = None,
 ) -> Cooccurrence:
     """Count co-occurrences of the candidate terms and select the network's edges.
 
@@ -360,6 +361,9 @@ def count_cooccurrence(
         ``pair_counts(Xc)`` returning the sparse ``Xc.T @ Xc`` of the binary
         unit × candidate-term matrix, computed elsewhere (the Dask engine sums
         it over partitions of the units). Default: computed here.
+    dispersion : DataFrame, optional
+        :func:`cooccur.dispersion.term_dispersion` of these tokens, when
+        already computed (the pipeline shares it with the keywords).
 
     Returns
     -------
@@ -385,7 +389,7 @@ def count_cooccurrence(
     if selection == "salience" and len(vocab):
         from .dispersion import term_dispersion
 
-        disp = term_dispersion(tokens).set_index("term")["salience"]
+        disp = (term_dispersion(tokens) if dispersion is None else dispersion).set_index("term")["salience"]
         salience = disp.reindex(pd.Index(vocab, dtype=object)).to_numpy(dtype=np.float64)
     return cooccurrence_from_matrix(
         X, vocab, frequency=frequency, unit=unit, measure=measure, min_frequency=min_frequency,

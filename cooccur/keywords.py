@@ -68,7 +68,8 @@ Score = Literal["salience", "tfidf", "frequency", "document_frequency", "log_lik
 
 
 def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_score"], unit: str = DEFAULTS["unit"],
-                  graph=None, top: int | None = None, flr_counts: FLRCounts | None = None) -> pd.DataFrame:
+                  graph=None, top: int | None = None, flr_counts: FLRCounts | None = None,
+                  dispersion: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rank every counted term by ``score``.
 
     Parameters
@@ -89,6 +90,8 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
     flr_counts : FLRCounts, optional
         FLR's part counts summed beforehand over the full tokens, when
         ``tokens`` holds only some rows of them (a lean table).
+    dispersion : DataFrame, optional
+        :func:`cooccur.dispersion.term_dispersion` of these tokens, when already computed.
 
     Returns
     -------
@@ -117,7 +120,7 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
     if len(vocab):
         from .dispersion import term_dispersion
 
-        disp = term_dispersion(tokens).set_index("term")
+        disp = (term_dispersion(tokens) if dispersion is None else dispersion).set_index("term")
         out["clustering"] = out["term"].map(disp["clustering"]).to_numpy(dtype=float)
         out["salience"] = out["term"].map(disp["salience"]).to_numpy(dtype=float)
     else:

@@ -208,10 +208,15 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     timings["tokenize"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    from .dispersion import term_dispersion
+
+    # clustering and salience once, for the candidate selection and the keywords
+    dispersion = term_dispersion(tokens) if tokens["term"].notna().any() else None
     with _warnings.catch_warnings():  # they are collected in cooc.warnings and reported once
         _warnings.simplefilter("ignore", UserWarning)
         try:
-            cooc = count_cooccurrence(tokens, pair_counts=engine.pair_counts, **pick_params(params, "cooccurrence"))
+            cooc = count_cooccurrence(tokens, pair_counts=engine.pair_counts, dispersion=dispersion,
+                                      **pick_params(params, "cooccurrence"))
         except AnalysisError as exc:  # a small input: an empty network, said in the summary and report
             cooc = _empty_cooccurrence(params, f"the network is empty: {exc}")
     warnings.extend(cooc.warnings)
@@ -220,7 +225,7 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
 
     t0 = time.perf_counter()
     keywords = rank_keywords(tokens, score=params["keyword_score"], unit=params["unit"], graph=graph,
-                             flr_counts=flr_counts)
+                             flr_counts=flr_counts, dispersion=dispersion)
     timings["keywords"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
