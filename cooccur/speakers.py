@@ -27,24 +27,19 @@ their text, and are counted in the summary and the report: never silent.
 from __future__ import annotations
 
 import fnmatch
-import re
-import unicodedata
 from typing import Iterable, Literal
 
 import pandas as pd
 
 from .config import DEFAULTS
 from .errors import choices_message
+from .read.speakers import speaker_key
 
 __all__ = ["exclude_speakers", "label_role", "is_chair", "CHAIR_ROLES", "CHAIR_CHOICES"]
 
 #: Roles of presiding officers (a role ending in one of these is a chair's: 副議長, 予算委員長, 委員長代理 …).
 CHAIR_ROLES = ("議長", "委員長", "会長", "座長", "分科会長", "部会長", "議長代理", "委員長代理", "会長代理", "座長代理")
 CHAIR_CHOICES = ("auto", "exclude", "keep")
-
-
-def _nfkc(s: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
 
 
 def label_role(label: str) -> tuple[str, str]:
@@ -95,7 +90,7 @@ def exclude_speakers(utterances: pd.DataFrame, exclusions: pd.DataFrame | None =
     """
     if chair not in CHAIR_CHOICES:
         raise ValueError(choices_message("chair", chair, CHAIR_CHOICES))
-    patterns = [_nfkc(p) for p in ([exclude_speakers] if isinstance(exclude_speakers, str) else exclude_speakers)
+    patterns = [speaker_key(p) for p in ([exclude_speakers] if isinstance(exclude_speakers, str) else exclude_speakers)
                 if str(p).strip()]
     if "speaker" not in utterances.columns or (chair == "keep" and not patterns) or len(utterances) == 0:
         return utterances, exclusions
@@ -104,7 +99,7 @@ def exclude_speakers(utterances: pd.DataFrame, exclusions: pd.DataFrame | None =
     reason_of: dict[str, str] = {}
     for lab in distinct:
         role, name = label_role(lab)
-        keys = [_nfkc(lab), role, name]
+        keys = [speaker_key(lab), role, name]
         if any(fnmatch.fnmatchcase(k, p) for p in patterns for k in keys if k):
             reason_of[lab] = "excluded_speaker"
         elif chair != "keep" and is_chair(lab):
@@ -113,7 +108,7 @@ def exclude_speakers(utterances: pd.DataFrame, exclusions: pd.DataFrame | None =
     if patterns:  # the reader's own role and name columns, where it made them
         for col in ("speaker_role", "speaker_name"):
             if col in utterances.columns:
-                v = utterances[col].astype("string").map(lambda x: _nfkc(x) if isinstance(x, str) else "")
+                v = utterances[col].astype("string").map(lambda x: speaker_key(x) if isinstance(x, str) else "")
                 hit = v.map(lambda x: bool(x) and any(fnmatch.fnmatchcase(x, p) for p in patterns))
                 reason = reason.mask(hit.astype(bool) & reason.isna(), "excluded_speaker")
     if chair == "auto":
