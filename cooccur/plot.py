@@ -28,6 +28,7 @@ from .validate import check_int
 
 __all__ = [
     "setup_japanese_font",
+    "japanese_font_path",
     "plot_network",
     "plot_keywords",
     "plot_attribute_network",
@@ -76,7 +77,7 @@ def setup_japanese_font() -> dict:
     """
     from matplotlib import font_manager
 
-    path = _font_path()
+    path = japanese_font_path()
     if path not in _registered:
         font_manager.fontManager.addfont(path)
         _registered.add(path)
@@ -318,7 +319,8 @@ def community_colors(G) -> dict:
 _registered: set[str] = set()
 
 
-def _font_path() -> str:
+def japanese_font_path() -> str:
+    """Path of the bundled IPAex Gothic (from matplotlib-fontja), the font of every figure and HTML page."""
     import importlib.util
 
     spec = importlib.util.find_spec("matplotlib_fontja")
@@ -333,7 +335,7 @@ def _charmaps() -> tuple[frozenset, ...]:
     from matplotlib.ft2font import FT2Font
 
     dejavu = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"), fallback_to_default=True)
-    return tuple(frozenset(FT2Font(p).get_charmap()) for p in (_font_path(), dejavu))
+    return tuple(frozenset(FT2Font(p).get_charmap()) for p in (japanese_font_path(), dejavu))
 
 
 def displayable(text: str) -> str:

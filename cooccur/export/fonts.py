@@ -37,9 +37,9 @@ def font_face_css(text: str, *, family: str = FONT_FAMILY) -> str:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    from ..plot import _font_path
+    from ..plot import japanese_font_path
 
-    font = TTFont(_font_path(), recalcTimestamp=False)
+    font = TTFont(japanese_font_path(), recalcTimestamp=False)
     options = subset.Options()
     options.notdef_outline = True
     options.hinting = False  # screen rendering does not need TrueType hints; 40% smaller, faster

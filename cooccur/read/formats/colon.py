@@ -115,11 +115,6 @@ def parse_colon(text: str, *, path=None, known_speakers=frozenset()) -> Parsed:
     return parsed
 
 
-def _label_shaped(label: str, bracketed: bool) -> bool:
-    """Evidence for a label that occurs once (see :func:`~cooccur.read.speakers.is_speaker_label`)."""
-    return is_speaker_label(label, bracketed=bracketed)
-
-
 def looks_like_colon(text_lines) -> bool:
     """True if enough recurring ``label：`` lines make the colon style likely.
 

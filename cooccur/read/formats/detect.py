@@ -27,7 +27,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .colon import _label_shaped, looks_like_colon
+from ..speakers import is_speaker_label
+from .colon import looks_like_colon
 from .interview import looks_like_interview
 from .timestamped import looks_like_timestamped
 from .minutes import MARK_RE
@@ -95,7 +96,7 @@ def _one_turn_minutes(line: str) -> bool:
     """
     rest = line[MARK_RE.match(line).end():]
     label, sep, remark = rest.replace("\u3000", " ").partition(" ")
-    return bool(sep and remark.strip() and 0 < len(label) <= 40 and _label_shaped(label, True))
+    return bool(sep and remark.strip() and 0 < len(label) <= 40 and is_speaker_label(label, bracketed=True))
 
 
 def detect_text_format(text: str) -> str:
