@@ -316,6 +316,32 @@ def test_html_pages_carry_their_own_japanese_font():
     assert embed_font("<style></style>あ") == embed_font("<style></style>あ")  # byte-stable
 
 
+def test_the_embedded_subset_keeps_the_outlines_and_sound_bounds():
+    """The subset's glyphs are the full font's outlines without hints, inside the font-wide bounds."""
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    from cooccur.export.fonts import font_face_css
+    from cooccur.plot import japanese_font_path
+
+    text = "自治体の標準化と情報共有、ICT人材の確保について議論した。"
+    sub = TTFont(io.BytesIO(base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", font_face_css(text)).group(1))))
+    full = TTFont(japanese_font_path())
+    glyf, full_glyf = sub["glyf"], full["glyf"]
+    head, maxp = sub["head"], sub["maxp"]
+    for ch in set(text):
+        g, f = glyf[sub.getBestCmap()[ord(ch)]], full_glyf[full.getBestCmap()[ord(ch)]]
+        assert g.numberOfContours == f.numberOfContours and g.numberOfContours > 0, ch
+        assert list(g.coordinates) == list(f.coordinates) and list(g.endPtsOfContours) == list(f.endPtsOfContours)
+        assert len(g.program.getBytecode()) == 0  # hints dropped
+        assert head.xMin <= g.xMin and head.yMin <= g.yMin and g.xMax <= head.xMax and g.yMax <= head.yMax
+        assert len(g.coordinates) <= maxp.maxPoints and g.numberOfContours <= maxp.maxContours
+    assert font_face_css(text + "。") == font_face_css(text)  # same characters: the same subset
+
+
 def test_writers_take_the_graph_then_a_path_or_an_open_file(G, tmp_path):
     import io
 
