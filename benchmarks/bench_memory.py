@@ -167,7 +167,7 @@ params = resolve_params(formats=("graphml",), jobs=jobs, tokens_in_memory=mode)
 from cooccur.read import read_corpus
 corpus = read_corpus(corpus_dir, **pick_params(params, "read"))
 report("read", f"utterances {frame_mb(corpus.utterances):.0f} MB ({len(corpus.utterances):,} rows)")
-from cooccur.io import prepare_output_dir
+from cooccur.folder import prepare_output_dir
 prepare_output_dir(out, force=True)
 tokens_file = _lean_tokens_file(corpus, out, params)
 flr = None
@@ -194,7 +194,7 @@ positions = network_layout(graph, seed=params["seed"])
 report("layout")
 from cooccur.pipeline import Analysis
 from cooccur.outputs import write_outputs
-from cooccur.io import prepare_output_dir
+from cooccur.folder import prepare_output_dir
 applied = dict(params); applied["min_frequency"] = int(cooc.min_frequency_)
 a = Analysis(corpus=corpus, tokens=tokens, cooccurrence=cooc, graph=graph, keywords=keywords,
              positions=positions, parameters=applied, tokens_file=tokens_file,

@@ -32,14 +32,15 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
     The two large Parquet tables are written on a worker thread while the
     figures are drawn (Arrow releases the GIL). With ``reuse=True`` a Parquet
     table whose content and file are unchanged since the last run is not
-    rewritten (see :class:`cooccur.io.TableLedger`); the bytes are the same
+    rewritten (see :class:`cooccur.folder.TableLedger`); the bytes are the same
     either way.
 
     Returns the mapping of output name → path written.
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from .io import TableLedger, trim_heap, write_json, write_table
+    from .folder import TableLedger
+    from .io import trim_heap, write_json, write_table
     from .network import edges_frame, nodes_frame
 
     out = Path(output)

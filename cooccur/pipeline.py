@@ -343,7 +343,8 @@ def _stream_tokens(corpus, params: dict, tokens_file, *, cache, engine, progress
     unchanged, and whose tokens file is still the one written for them (the
     output folder's table ledger), reuses the cached lean table instead.
     """
-    from .io import TableLedger, file_digest
+    from .folder import TableLedger
+    from .io import file_digest
     from .keywords import FLRCounts
     from .tokenize import tokenize_to_file
 
@@ -436,7 +437,7 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
 
     check_params(resolved)  # bad counts or a syntax error in the coding rules stop the run before tokenizing
     if output is not None:
-        from .io import prepare_output_dir
+        from .folder import prepare_output_dir
 
         prepare_output_dir(output, force=force)
 
@@ -548,7 +549,7 @@ def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None 
 
     resolved = resolve_params(config, **params)
     if output is not None:
-        from .io import prepare_output_dir
+        from .folder import prepare_output_dir
 
         prepare_output_dir(output, force=force)
     corpus, tokens = read_and_tokenize(input, resolved, group_by=group_by)
