@@ -28,7 +28,7 @@ def main() -> None:
     args = ap.parse_args()
 
     import cooccur.analyses as analyses
-    from cooccur.outputs import write_outputs
+    from cooccur.folder import OutputFolder
     from cooccur.pipeline import resolve_params, run
     from cooccur.read import read_corpus
 
@@ -63,7 +63,7 @@ def main() -> None:
                 a = run(corpus, params)
                 t_run = time.perf_counter() - t0
                 t1 = time.perf_counter()
-                write_outputs(a, Path(tmp) / "out", reuse=False)
+                OutputFolder(Path(tmp) / "out", cache=False).write(a)
                 times[variant].append(time.perf_counter() - t0)
                 cpu[variant].append(time.process_time() - c0)
                 if variant == "with":

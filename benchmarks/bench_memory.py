@@ -161,25 +161,20 @@ def report(stage, extra=""):
 
 corpus_dir, out, jobs, mode = sys.argv[1], sys.argv[2], (int(sys.argv[3]) or None), sys.argv[4]
 import cooccur
-from cooccur.pipeline import resolve_params, pick_params, _lean_tokens_file
+from cooccur.pipeline import resolve_params, pick_params, tokenize_corpus
 report("import")
 params = resolve_params(formats=("graphml",), jobs=jobs, tokens_in_memory=mode)
 from cooccur.read import read_corpus
 corpus = read_corpus(corpus_dir, **pick_params(params, "read"))
 report("read", f"utterances {frame_mb(corpus.utterances):.0f} MB ({len(corpus.utterances):,} rows)")
-from cooccur.io import prepare_output_dir
-prepare_output_dir(out, force=True)
-tokens_file = _lean_tokens_file(corpus, out, params)
-flr = None
-if tokens_file is None:
-    from cooccur.tokenize import tokenize_utterances
-    tokens = tokenize_utterances(corpus.utterances, **pick_params(params, "tokenize"))
+from cooccur.folder import OutputFolder
+folder = OutputFolder(out, force=True, cache=False)
+got = tokenize_corpus(corpus, params, folder=folder, keep_tokens=True)
+tokens = got.tokens
+if got.counts is None:
     report("tokenize", f"tokens {frame_mb(tokens):.0f} MB ({len(tokens):,} rows, all in memory)")
 else:
-    from cooccur.engine import Engine
-    from cooccur.pipeline import _stream_tokens
-    tokens, counts, flr = _stream_tokens(corpus, params, tokens_file, cache=None, engine=Engine(), progress=None)
-    report("tokenize", f"lean tokens {frame_mb(tokens):.0f} MB ({len(tokens):,} of {counts['tokens']:,} rows)")
+    report("tokenize", f"lean tokens {frame_mb(tokens):.0f} MB ({len(tokens):,} of {got.counts['tokens']:,} rows)")
 from cooccur.cooccurrence import count_cooccurrence
 cooc = count_cooccurrence(tokens, **pick_params(params, "cooccurrence"))
 report("cooccurrence")
@@ -187,19 +182,16 @@ from cooccur.network import build_network
 graph = build_network(cooc, communities=params["communities"], seed=params["seed"])
 report("network")
 from cooccur.keywords import rank_keywords
-keywords = rank_keywords(tokens, score=params["keyword_score"], unit=params["unit"], graph=graph, flr_counts=flr)
+keywords = rank_keywords(tokens, score=params["keyword_score"], unit=params["unit"], graph=graph, flr_counts=got.flr)
 report("keywords")
 from cooccur.layout import network_layout
 positions = network_layout(graph, seed=params["seed"])
 report("layout")
 from cooccur.pipeline import Analysis
-from cooccur.outputs import write_outputs
-from cooccur.io import prepare_output_dir
 applied = dict(params); applied["min_frequency"] = int(cooc.min_frequency_)
 a = Analysis(corpus=corpus, tokens=tokens, cooccurrence=cooc, graph=graph, keywords=keywords,
-             positions=positions, parameters=applied, tokens_file=tokens_file,
-             token_counts=None if tokens_file is None else counts)
-write_outputs(a, out)
+             positions=positions, parameters=applied, tokens_file=got.file, token_counts=got.counts)
+folder.write(a)
 report("write")
 '''
 

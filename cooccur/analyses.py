@@ -235,10 +235,11 @@ def correspondence_analysis(input, *, output=None, config=None, force: bool = Fa
     if resolved["ca_matrix"] == "group" and not resolved["group_by"]:
         raise ValueError("cooccur ca needs --group-by COLUMN (terms × its values), or --ca-matrix document")
     if output is not None:
-        from .io import prepare_output_dir
+        from .folder import prepare_output_dir
 
         prepare_output_dir(output, force=force)
-    corpus, tokens = read_and_tokenize(input, resolved, group_by=resolved["group_by"] or None)
+    got = read_and_tokenize(input, resolved, group_by=resolved["group_by"] or None)
+    corpus, tokens = got.corpus, got.tokens
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore", UserWarning)
         cooc = count_cooccurrence(tokens, **pick_params(resolved, "cooccurrence"))

@@ -1,8 +1,9 @@
-"""Safe output: atomic writes, deterministic tables, and the output-folder guard.
+"""Safe output: atomic writes and deterministic tables.
 
 Every file cooccur writes goes through :func:`atomic_write_bytes` (a temporary
 file in the same folder, fsync, then :func:`os.replace`), so an interrupted run
-never leaves a half-written file behind.
+never leaves a half-written file behind. What goes where inside an output
+folder (the guard, ``.cache``, the table ledger) is :mod:`cooccur.folder`'s.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from .errors import OutputError
+if TYPE_CHECKING:
+    from .folder import TableLedger
 
 __all__ = [
     "atomic_write_bytes",
@@ -24,26 +26,9 @@ __all__ = [
     "write_json",
     "write_table",
     "TableWriter",
-    "TableLedger",
     "file_digest",
-    "prepare_output_dir",
     "trim_heap",
-    "MARKER",
-    "OUTPUT_NAMES",
 ]
-
-#: File that marks a folder as created by cooccur (so re-runs may overwrite it).
-MARKER = ".cooccur-output"
-
-#: Every name cooccur may write into an output folder.
-OUTPUT_NAMES = frozenset({
-    "utterances.parquet", "utterances.csv", "tokens.parquet", "tokens.csv", "nodes.csv", "edges.csv",
-    "keywords.csv", "files.csv", "exclusions.csv", "distinctive.csv", "comparison_edges.csv",
-    "comparison_terms.csv", "comparison.png", "keywords.png", "attribute_network.png", "network.png",
-    "network.svg", "network.pdf", "network.graphml", "network.gexf", "network.json", "network.html",
-    "report.html", "slides.pptx", "manifest.json", ".cache",
-})
-
 
 @contextmanager
 def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
@@ -182,7 +167,7 @@ def write_table(df, path: str | Path, *, kind: str | None = None, ledger: "Table
 
     ``kind`` is ``"parquet"`` or ``"csv"``; by default it follows the suffix.
     Parquet files are written without timestamps or pandas index metadata
-    that would vary between runs. With a :class:`TableLedger`, a Parquet file
+    that would vary between runs. With a :class:`cooccur.folder.TableLedger`, a Parquet file
     is left alone when the table's content and the file on disk are both what
     the ledger recorded at the last write (the bytes would be the same).
     """
@@ -369,98 +354,6 @@ def _table_fingerprint(table) -> str:
         for chunk in column.chunks:
             add(chunk)
     return h.hexdigest()
-
-
-class TableLedger:
-    """What was last written to each Parquet table of an output folder.
-
-    A small JSON file (``OUT/.cache/tables.json``) maps each file name to the
-    fingerprint of the table written and the SHA-256 of the bytes written.
-    :func:`write_table` skips a write only when both still match: the table
-    is the same and the file on disk is exactly the one cooccur wrote (a file
-    that is missing, edited or replaced is always written again).
-    """
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.skipped: list[str] = []
-        try:
-            entries = json.loads(self.path.read_text(encoding="utf-8"))
-            self._entries = entries if isinstance(entries, dict) else {}
-        except (OSError, ValueError):
-            self._entries = {}
-        self._dirty = False
-
-    def unchanged(self, target: str | Path, fingerprint: str) -> bool:
-        """True when ``target`` holds exactly the bytes last written for ``fingerprint``."""
-        target = Path(target)
-        entry = self._entries.get(target.name)
-        if not isinstance(entry, dict) or entry.get("table") != fingerprint:
-            return False
-        try:
-            if target.stat().st_size != entry.get("size"):
-                return False
-            digest = file_digest(target)
-        except OSError:
-            return False
-        if digest != entry.get("file"):
-            return False
-        self.skipped.append(target.name)
-        return True
-
-    def note(self, target: str | Path, fingerprint: str, data: bytes | str, *, size: int | None = None) -> None:
-        """Record that ``data`` (for the table ``fingerprint``) was written to ``target``.
-
-        ``data`` is the bytes written, or their SHA-256 hex digest with ``size``.
-        """
-        import hashlib
-
-        if isinstance(data, str):
-            if size is None:
-                raise ValueError("pass size= (the file's length in bytes) together with a hex digest")
-            digest = data
-        else:
-            digest, size = hashlib.sha256(data).hexdigest(), len(data)
-        self._entries[Path(target).name] = {"table": fingerprint, "file": digest, "size": size}
-        self._dirty = True
-
-    def save(self) -> None:
-        """Write the ledger (atomically) if anything was recorded."""
-        if self._dirty:
-            write_json(self._entries, self.path)
-            self._dirty = False
-
-
-def prepare_output_dir(path: str | Path, *, force: bool = False) -> Path:
-    """Create ``path`` or accept it if cooccur made it; refuse other non-empty folders.
-
-    A folder counts as cooccur's when it holds the :data:`MARKER` file. With
-    ``force=True`` a foreign non-empty folder is used anyway, but only when none
-    of its files has a name cooccur writes (:data:`OUTPUT_NAMES`): cooccur never
-    overwrites or deletes a file it did not write.
-    """
-    path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise OutputError("the output path exists and is not a folder; choose another -o", path=str(path))
-    if path.is_dir() and any(path.iterdir()) and not (path / MARKER).exists() and not force:
-        raise OutputError(
-            "the output folder is not empty and was not created by cooccur; "
-            "choose an empty or new folder, or pass --force to write into it anyway",
-            path=str(path),
-        )
-    if path.is_dir() and not (path / MARKER).exists():
-        clash = sorted(p.name for p in path.iterdir() if p.name in OUTPUT_NAMES)
-        if clash:
-            raise OutputError(
-                "the folder holds files cooccur would overwrite but did not write: " + ", ".join(clash)
-                + "; move them or choose another -o folder",
-                path=str(path),
-            )
-    path.mkdir(parents=True, exist_ok=True)
-    marker = path / MARKER
-    if not marker.exists():
-        atomic_write_text(marker, "This folder holds cooccur outputs.\n")
-    return path
 
 
 def trim_heap() -> None:

@@ -1,8 +1,11 @@
 """Write an :class:`~cooccur.pipeline.Analysis` to an output folder, and its manifest.
 
-Every file is written atomically (:mod:`cooccur.io`) and byte-identical across
-runs with the same inputs, parameters and seed; the only varying values are the
-``created_at`` and ``elapsed_seconds`` keys of ``manifest.json``.
+Every output's file name is decided here; the folder itself (guard, ``.cache``,
+ledger, tokens file) is :class:`cooccur.folder.OutputFolder`'s, which calls
+:func:`write_outputs` and :func:`write_comparison`. Every file is written
+atomically (:mod:`cooccur.io`) and byte-identical across runs with the same
+inputs, parameters and seed; the only varying values are the ``created_at`` and
+``elapsed_seconds`` keys of ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 from . import __version__
 from .texts import EXCLUSION_REASONS, SCORE_NAMES
 
-__all__ = ["write_outputs", "build_manifest", "KWIC_LINES_PER_TERM"]
+__all__ = ["write_outputs", "write_comparison", "build_manifest", "KWIC_LINES_PER_TERM"]
 
 #: KWIC lines embedded per node in network.html.
 KWIC_LINES_PER_TERM = 30
@@ -26,20 +29,37 @@ def _table_name(stem: str, kind: str) -> str:
 
 
 def write_outputs(analysis, output: str | Path, *, started_at: float | None = None,
-                  t_start: float | None = None, reuse: bool = True) -> dict[str, Path]:
+                  t_start: float | None = None, ledger=None, tokens_written: Path | None = None) -> dict[str, Path]:
     """Write tables, network files, figures and ``manifest.json`` into ``output``.
 
-    The two large Parquet tables are written on a worker thread while the
-    figures are drawn (Arrow releases the GIL). With ``reuse=True`` a Parquet
-    table whose content and file are unchanged since the last run is not
-    rewritten (see :class:`cooccur.io.TableLedger`); the bytes are the same
-    either way.
+    Called by :meth:`cooccur.folder.OutputFolder.write`, which owns the folder
+    (its guard, ledger and tokens file); called alone it writes into any
+    folder. The two large Parquet tables are written on a worker thread while
+    the figures are drawn (Arrow releases the GIL).
 
-    Returns the mapping of output name → path written.
+    Parameters
+    ----------
+    analysis : cooccur.pipeline.Analysis
+    output : path
+        The folder (created if missing; no guard).
+    started_at, t_start : float, optional
+        ``time.time()`` and ``time.perf_counter()`` at the start of the run,
+        for the manifest's ``created_at`` and total seconds.
+    ledger : cooccur.folder.TableLedger, optional
+        A Parquet table whose content and file are unchanged since the ledger
+        noted them is not rewritten; the bytes are the same either way.
+    tokens_written : path, optional
+        The tokens table already in ``output`` (streamed while tokenizing):
+        listed in the manifest, not written again.
+
+    Returns
+    -------
+    dict
+        Output name → path written.
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from .io import TableLedger, trim_heap, write_json, write_table
+    from .io import trim_heap, write_json, write_table
     from .network import edges_frame, nodes_frame
 
     out = Path(output)
@@ -48,14 +68,12 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
     t0 = time.perf_counter()
 
     kind = p["tables"]
-    ledger = TableLedger(out / ".cache" / "tables.json") if reuse and kind == "parquet" else None
 
     def big_tables() -> dict[str, Path]:
         done = {"utterances": write_table(analysis.corpus.utterances, out / _table_name("utterances", kind),
                                           kind=kind, ledger=ledger)}
-        streamed = analysis.tokens_file
-        if streamed is not None and Path(streamed) == out / _table_name("tokens", kind):
-            done["tokens"] = Path(streamed)  # written while tokenizing (a lean analysis)
+        if tokens_written is not None:
+            done["tokens"] = Path(tokens_written)
         else:
             done["tokens"] = write_table(analysis.tokens, out / _table_name("tokens", kind), kind=kind, ledger=ledger)
         if ledger is not None:
@@ -91,10 +109,7 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
         if analysis.distinctive is not None:
             written["distinctive"] = write_table(analysis.distinctive, out / "distinctive.csv", kind="csv")
         if analysis.comparison is not None:
-            written["comparison_edges"] = write_table(analysis.comparison.edges, out / "comparison_edges.csv",
-                                                      kind="csv")
-            written["comparison_terms"] = write_table(analysis.comparison.terms, out / "comparison_terms.csv",
-                                                      kind="csv")
+            written.update(_comparison_tables(analysis.comparison, out))
 
         formats = set(p["formats"])
         rendered: dict[str, bytes] = {}  # slide PNGs already drawn, reused for slides.pptx
@@ -233,7 +248,6 @@ def _write_other_figures(analysis, out: Path, rendered: dict[str, bytes]) -> dic
 
     from .io import atomic_write_bytes
     from .plot import figure_bytes, plot_attribute_network, plot_keywords
-    from .plot_groups import comparison_png
 
     p = analysis.parameters
     figures = [("keywords", lambda: plot_keywords(analysis.keywords, size=p["size"], title=_keywords_title(p)))]
@@ -242,8 +256,7 @@ def _write_other_figures(analysis, out: Path, rendered: dict[str, bytes]) -> dic
                         lambda: plot_attribute_network(analysis.attribute_graph, size=p["size"], seed=p["seed"])))
     written = {}
     if analysis.comparison is not None:  # the same bytes as `cooccur compare` with the same parameters
-        written["comparison"] = atomic_write_bytes(out / "comparison.png", comparison_png(
-            analysis.comparison, size=p["size"], seed=p["seed"], dpi=p["dpi"], transparent=p["transparent"]))
+        written.update(_comparison_figure(analysis.comparison, out, p))
     for name, draw in figures:
         fig = draw()
         try:
@@ -254,6 +267,33 @@ def _write_other_figures(analysis, out: Path, rendered: dict[str, bytes]) -> dic
         if name == "keywords" and _slide_ready(p):
             rendered["keywords"] = data
     return written
+
+
+def write_comparison(result, output: str | Path, params: dict) -> dict[str, Path]:
+    """Write a group comparison: ``comparison_edges.csv``, ``comparison_terms.csv`` and ``comparison.png``.
+
+    ``result`` is :func:`cooccur.network.compare_groups`'s; the figure takes
+    ``size``, ``seed``, ``dpi`` and ``transparent`` from ``params``. The files
+    are the bytes :func:`write_outputs` writes for ``analyze(..., group_by=...)``
+    with the same parameters. Returns name → path.
+    """
+    out = Path(output)
+    return {**_comparison_tables(result, out), **_comparison_figure(result, out, params)}
+
+
+def _comparison_tables(result, out: Path) -> dict[str, Path]:
+    from .io import write_table
+
+    return {"comparison_edges": write_table(result.edges, out / "comparison_edges.csv", kind="csv"),
+            "comparison_terms": write_table(result.terms, out / "comparison_terms.csv", kind="csv")}
+
+
+def _comparison_figure(result, out: Path, p: dict) -> dict[str, Path]:
+    from .io import atomic_write_bytes
+    from .plot_groups import comparison_png
+
+    return {"comparison": atomic_write_bytes(out / "comparison.png", comparison_png(
+        result, size=p["size"], seed=p["seed"], dpi=p["dpi"], transparent=p["transparent"]))}
 
 
 def _write_pptx(analysis, out: Path, rendered: dict[str, bytes]) -> dict[str, Path]:

@@ -3,7 +3,10 @@
 :func:`analyze` is what ``cooccur analyze`` calls; every keyword it accepts is a
 parameter of the table in :mod:`cooccur.config` (and so a ``--flag`` of the CLI and
 a key of the TOML config). Each stage stays usable alone; :class:`Analysis` just
-holds their results together for notebooks.
+holds their results together for notebooks. :func:`analyze`, :func:`compare` and
+:func:`kwic_lines` read and tokenize the same way (:func:`read_and_tokenize`);
+where files go is the output folder's business (:class:`cooccur.folder.OutputFolder`),
+this module only computes.
 
 Examples
 --------
@@ -15,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import shutil
 import time
 import warnings as _warnings
 from dataclasses import dataclass, field
@@ -26,19 +28,8 @@ from . import __version__
 from .config import DEFAULTS, PARAMS, load_config, validate_params
 from .errors import AnalysisError
 
-__all__ = ["Analysis", "analyze", "compare", "kwic_lines", "run", "resolve_params", "OUTPUT_FILES"]
-
-#: Output files by the ``formats`` choice that produces them.
-OUTPUT_FILES = {
-    "png": "network.png",
-    "svg": "network.svg",
-    "pdf": "network.pdf",
-    "graphml": "network.graphml",
-    "gexf": "network.gexf",
-    "json": "network.json",
-    "html": "network.html",
-    "report": "report.html",
-}
+__all__ = ["Analysis", "Tokenized", "analyze", "compare", "kwic_lines", "run", "read_and_tokenize", "tokenize_corpus",
+           "resolve_params"]
 
 _STAGE_KEYS = {stage: [p.name for p in PARAMS if p.stage == stage] for stage in {p.stage for p in PARAMS}}
 
@@ -162,14 +153,15 @@ def pick_params(params: dict, stage: str, **rename) -> dict:
 
 
 def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | None = None,
-        cache=None, engine=None, tokens_file: str | Path | None = None) -> Analysis:
+        cache=None, engine=None, folder=None) -> Analysis:
     """Run every stage after reading on an already read corpus (and tokens, if given).
 
-    ``cache`` is an optional :class:`cooccur.cache.TokenCache`; ``engine`` an
-    optional :class:`cooccur.engine.Engine` (default: local). With
-    ``tokens_file``, the tokens table is streamed to that file and the
-    analysis keeps a lean table (see :func:`cooccur.tokenize.tokenize_to_file`);
-    every result is the same.
+    ``tokens`` is what :func:`tokenize_corpus` returned (a :class:`Tokenized`)
+    or a tokens table; without it the corpus is tokenized here by
+    :func:`tokenize_corpus` with ``cache`` (a :class:`cooccur.cache.TokenCache`),
+    ``engine`` (a :class:`cooccur.engine.Engine`, default local), ``folder``
+    (an :class:`cooccur.folder.OutputFolder`: a lean table may then stream the
+    full one to its tokens file) and ``progress``. Every result is the same.
     """
     from .engine import Engine
 
@@ -178,34 +170,16 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     from .keywords import rank_keywords
     from .layout import network_layout
     from .network import build_network
-    from .tokenize import tokenize_utterances
 
-    timings: dict[str, float] = {}
-    warnings: list[str] = list(getattr(corpus, "warnings", []))
-
-    t0 = time.perf_counter()
-    with _warnings.catch_warnings(record=True) as said:  # the term rules' warnings go into the analysis's
-        _warnings.simplefilter("always", UserWarning)
-        flr_counts = token_counts = None
-        if tokens is None and tokens_file is not None:
-            tokens, token_counts, flr_counts = _stream_tokens(corpus, params, tokens_file, cache=cache, engine=engine,
-                                                              progress=progress)
-        elif tokens is None:
-            tok_params = pick_params(params, "tokenize")
-            key = (cache.corpus_key(corpus.utterances, {k: v for k, v in tok_params.items() if k != "jobs"})
-                   if cache is not None else None)
-            tokens = cache.load_tokens(key) if cache is not None else None
-            if tokens is None:
-                tokens = tokenize_utterances(corpus.utterances, progress=progress, cache=cache,
-                                             map_chunks=engine.map_chunks, **tok_params)
-                if cache is not None:
-                    cache.save_tokens(key, tokens)
-    for w in said:
-        if issubclass(w.category, UserWarning) and str(w.message).startswith("forced term"):
-            warnings.append(str(w.message))
-        else:  # not ours to collect: raised again as it came
-            _warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    timings["tokenize"] = time.perf_counter() - t0
+    if tokens is None:
+        tokens = tokenize_corpus(corpus, params, engine=engine, cache=cache, folder=folder, progress=progress,
+                                 keep_tokens=True, collect_warnings=True)
+    elif not isinstance(tokens, Tokenized):
+        tokens = Tokenized(corpus=corpus, tokens=tokens)
+    got, tokens = tokens, tokens.tokens
+    timings: dict[str, float] = dict(got.timings)
+    warnings: list[str] = list(getattr(corpus, "warnings", [])) + got.warnings
+    flr_counts, token_counts = got.flr, got.counts
 
     t0 = time.perf_counter()
     from .dispersion import term_dispersion
@@ -256,8 +230,7 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     return Analysis(corpus=corpus, tokens=tokens, cooccurrence=cooc, graph=graph, keywords=keywords,
                     positions=positions, parameters=applied, families=families, attribute_graph=attribute_graph,
                     distinctive=distinctive, comparison=comparison, warnings=warnings, timings=timings,
-                    tokens_file=Path(tokens_file) if token_counts is not None else None, token_counts=token_counts,
-                    **extra)
+                    tokens_file=got.file, token_counts=token_counts, **extra)
 
 
 def _families(tokens, cooc, warnings: list):
@@ -336,44 +309,6 @@ def _empty_cooccurrence(params: dict, reason: str):
                         measure=params["measure"], parameters=cparams, warnings=[reason])
 
 
-def _stream_tokens(corpus, params: dict, tokens_file, *, cache, engine, progress):
-    """Stream the tokens table to ``tokens_file``; return (lean tokens, row counts, FLR counts).
-
-    With a cache, a re-run whose analysed text and tokenize parameters are
-    unchanged, and whose tokens file is still the one written for them (the
-    output folder's table ledger), reuses the cached lean table instead.
-    """
-    from .io import TableLedger, file_digest
-    from .keywords import FLRCounts
-    from .tokenize import tokenize_to_file
-
-    tokens_file = Path(tokens_file)
-    tok_params = pick_params(params, "tokenize")
-    folder = tokens_file.parent / ".cache"
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob(".cooccur-spill-*"):  # left by a run that was killed (ours: in our .cache)
-        shutil.rmtree(stale, ignore_errors=True)
-    ledger = key = None
-    if cache is not None:
-        key = cache.corpus_key(corpus.utterances, {k: v for k, v in tok_params.items() if k != "jobs"}) + "-lean"
-        ledger = TableLedger(folder / "tables.json")
-        if ledger.unchanged(tokens_file, key):
-            reused = cache.load_lean(key)
-            if reused is not None:
-                cache.hits_corpus = True
-                return reused
-    flr = FLRCounts()
-    streamed = tokenize_to_file(corpus.utterances, tokens_file, kind=params["tables"], spill_dir=folder,
-                                on_batch=flr.add, progress=progress, cache=cache, map_chunks=engine.map_chunks,
-                                **tok_params)
-    counts = {"tokens": streamed.n_tokens, "counted_tokens": streamed.n_counted}
-    if cache is not None:
-        cache.save_lean(key, streamed.tokens, counts, flr)
-        ledger.note(tokens_file, key, file_digest(tokens_file), size=tokens_file.stat().st_size)
-        ledger.save()
-    return streamed.tokens, counts, flr
-
-
 def _set_aside_speakers(corpus, params: dict):
     """The corpus with the chair's turns and the excluded speakers' turns marked (:mod:`cooccur.speakers`)."""
     from .speakers import exclude_speakers
@@ -404,7 +339,8 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     input : path
         A transcript file or a folder (read recursively).
     output : path, optional
-        Folder for the outputs (tables, network files, figures, manifest).
+        Folder for the outputs (tables, network files, figures, manifest),
+        opened as a :class:`cooccur.folder.OutputFolder`.
     config : path, optional
         A TOML file with the same keywords as this function.
     force : bool
@@ -424,8 +360,6 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     -------
     Analysis
     """
-    from .read import read_corpus
-
     started = time.time()
     t_start = time.perf_counter()
     resolved = resolve_params(config, **params)
@@ -435,134 +369,217 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     from .analyses import check_params
 
     check_params(resolved)  # bad counts or a syntax error in the coding rules stop the run before tokenizing
-    if output is not None:
-        from .io import prepare_output_dir
-
-        prepare_output_dir(output, force=force)
+    folder, token_cache = _open_folder(output, force=force, cache=cache)
 
     from .engine import get_engine
 
     engine = get_engine(resolved["engine"], resolved["scheduler"])
     try:
-        t0 = time.perf_counter()
-        corpus = _set_aside_speakers(read_corpus(input, map_files=engine.map_files, **pick_params(resolved, "read")),
-                                     resolved)
-        read_seconds = time.perf_counter() - t0
-        if resolved["group_by"]:  # fail before the expensive stages
-            _check_group_by(corpus.utterances, resolved["group_by"])
-        if not corpus.utterances["exclusion"].isna().any():
-            bad = corpus.files[corpus.files["status"] == "error"]
-            detail = "; ".join(f"{d}: {e}" for d, e in zip(bad["doc_id"], bad["error"])) or "no transcript found"
-            raise AnalysisError(f"nothing to analyse in {input}: {detail}")
-        token_cache = None
-        if cache is not False and (output is not None or cache is not True):
-            from .cache import TokenCache
-
-            folder = Path(output) / ".cache" / "tokens" if cache is True else Path(cache)
-            token_cache = TokenCache(folder)
-        analysis = run(corpus, resolved, progress=progress if callable(progress) else None, cache=token_cache,
-                       engine=engine, tokens_file=_lean_tokens_file(corpus, output, resolved))
+        got = read_and_tokenize(input, resolved, group_by=resolved["group_by"] or None, engine=engine,
+                                cache=token_cache, folder=folder, progress=progress if callable(progress) else None,
+                                keep_tokens=True, collect_warnings=True, require_text=True)
+        analysis = run(got.corpus, resolved, tokens=got, engine=engine)
     finally:
         engine.close()
 
-    analysis.timings = {"read": read_seconds, **analysis.timings}
     if token_cache is not None:
         analysis.cache_stats = {"folder": str(token_cache.folder), "hits": token_cache.hits,
                                 "misses": token_cache.misses, "tokens_reused": token_cache.hits_corpus}
-    if output is not None:
-        from .outputs import write_outputs
-
-        write_outputs(analysis, output, started_at=started, t_start=t_start, reuse=cache is not False)
+    if folder is not None:
+        folder.write(analysis, started_at=started, t_start=t_start)
     return analysis
+
+
+def _open_folder(output, *, force: bool, cache):
+    """(the :class:`~cooccur.folder.OutputFolder` at ``output``, or None; the token cache the run keeps)."""
+    from .folder import OutputFolder, open_token_cache
+
+    if output is None:
+        return None, open_token_cache(cache)
+    folder = OutputFolder(output, force=force, cache=cache)  # the guard runs here
+    return folder, folder.cache
 
 
 #: With ``tokens_in_memory="auto"``, corpora with more characters of remarks than this keep lean tokens.
 AUTO_LEAN_CHARS = 5_000_000
 
 
-def _lean_tokens_file(corpus, output, params: dict) -> Path | None:
-    """The tokens file to stream to, when ``tokens_in_memory`` asks for a lean table (else None)."""
-    mode = params["tokens_in_memory"]
-    if output is None or mode == "all":
-        return None
-    if mode == "auto" and corpus.summary()["characters_out"] <= AUTO_LEAN_CHARS:
-        return None
-    return Path(output) / f"tokens.{params['tables']}"
+@dataclass
+class Tokenized:
+    """A read and tokenized corpus, as :func:`read_and_tokenize` and :func:`tokenize_corpus` return it.
 
-
-def read_and_tokenize(input, resolved: dict, *, group_by: str | None = None):
-    """Read ``input`` and tokenize it with the resolved parameters (checking ``group_by`` in between).
-
-    Above :data:`AUTO_LEAN_CHARS` characters (or with ``tokens_in_memory="lean"``)
-    the tokens come back as the lean table of
-    :func:`cooccur.tokenize.tokenize_to_file`, with no tokens file written:
-    enough for KWIC lines and group comparisons, in memory bounded by the batch.
+    When ``counts`` (the full table's ``tokens`` and ``counted_tokens``) is
+    set, ``tokens`` is the lean table of :func:`cooccur.tokenize.tokenize_to_file`;
+    ``file`` is the tokens file the full table went to, ``flr`` FLR's part
+    counts (:class:`cooccur.keywords.FLRCounts`), ``warnings`` the term rules'
+    when collected (forced terms not forced), ``timings`` the seconds of ``read`` and ``tokenize``.
     """
+
+    corpus: Any
+    tokens: Any
+    counts: dict | None = None
+    flr: Any = None
+    file: Path | None = None
+    warnings: list = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+
+
+def read_and_tokenize(input, params: dict, *, group_by: str | None = None, engine=None, cache=None, folder=None,
+                      progress: Callable[[int], None] | None = None, keep_tokens: bool = False,
+                      collect_warnings: bool = False, require_text: bool = False) -> Tokenized:
+    """Read ``input``, set the chair's and excluded speakers' turns aside, check ``group_by``, tokenize.
+
+    The one read → tokenize path of :func:`analyze`, :func:`compare`,
+    :func:`kwic_lines` and ``cooccur ca``; ``params`` as :func:`resolve_params`
+    returns them. ``group_by`` must be a column (checked before tokenizing);
+    ``require_text`` raises :class:`~cooccur.errors.AnalysisError` when no
+    utterance is left to analyse. ``engine`` (which also reads the files),
+    ``cache``, ``folder``, ``progress``, ``keep_tokens`` and
+    ``collect_warnings`` are :func:`tokenize_corpus`'s. Returns a :class:`Tokenized`.
+    """
+    from .engine import Engine
     from .read import read_corpus
+
+    engine = engine or Engine()
+    t0 = time.perf_counter()
+    corpus = _set_aside_speakers(read_corpus(input, map_files=engine.map_files, **pick_params(params, "read")),
+                                 params)
+    read_seconds = time.perf_counter() - t0
+    if group_by is not None:  # fail before the expensive stages
+        _check_group_by(corpus.utterances, group_by)
+    if require_text and not corpus.utterances["exclusion"].isna().any():
+        bad = corpus.files[corpus.files["status"] == "error"]
+        detail = "; ".join(f"{d}: {e}" for d, e in zip(bad["doc_id"], bad["error"])) or "no transcript found"
+        raise AnalysisError(f"nothing to analyse in {input}: {detail}")
+    got = tokenize_corpus(corpus, params, engine=engine, cache=cache, folder=folder, progress=progress,
+                          keep_tokens=keep_tokens, collect_warnings=collect_warnings)
+    got.timings = {"read": read_seconds, **got.timings}
+    return got
+
+
+def tokenize_corpus(corpus, params: dict, *, engine=None, cache=None, folder=None,
+                    progress: Callable[[int], None] | None = None, keep_tokens: bool = False,
+                    collect_warnings: bool = False) -> Tokenized:
+    """Tokenize a read corpus with the tokenize parameters of ``params``, the engine and the cache.
+
+    A lean table is used when ``tokens_in_memory`` is ``"lean"``, or
+    ``"auto"`` above :data:`AUTO_LEAN_CHARS` characters of remarks (every
+    count, measure, keyword score, KWIC line and comparison is the same). With
+    ``keep_tokens`` (:class:`Analysis` keeps the table) a lean table needs a
+    ``folder`` (:class:`cooccur.folder.OutputFolder`) to stream the full one
+    to, else every row stays in memory; without (KWIC, comparisons) no tokens
+    file is written. ``cache`` (default: the folder's) reuses the whole table
+    when the analysed utterances and tokenize parameters are unchanged, else
+    re-analyses only changed documents. ``engine`` defaults to local;
+    ``progress`` is called with the characters done. With ``collect_warnings``
+    the term rules' warnings (forced terms not forced) go into the result's
+    ``warnings`` instead of being raised. Returns a :class:`Tokenized`.
+    """
+    from .engine import Engine
     from .tokenize import tokenize_to_file, tokenize_utterances
 
-    corpus = _set_aside_speakers(read_corpus(input, **pick_params(resolved, "read")), resolved)
-    if group_by is not None:
-        _check_group_by(corpus.utterances, group_by)
-    mode = resolved["tokens_in_memory"]
-    if mode == "lean" or (mode == "auto" and corpus.summary()["characters_out"] > AUTO_LEAN_CHARS):
-        return corpus, tokenize_to_file(corpus.utterances, None, **pick_params(resolved, "tokenize")).tokens
-    return corpus, tokenize_utterances(corpus.utterances, **pick_params(resolved, "tokenize"))
+    engine = engine or Engine()
+    if cache is None and folder is not None:
+        cache = folder.cache
+    tok_params = pick_params(params, "tokenize")
+    got = Tokenized(corpus=corpus, tokens=None)
+    t0 = time.perf_counter()
+    with _warnings.catch_warnings(record=collect_warnings) as said:
+        if collect_warnings:
+            _warnings.simplefilter("always", UserWarning)
+        if (keep_tokens and folder is None) or not _wants_lean(corpus, params):
+            key = (cache.corpus_key(corpus.utterances, {k: v for k, v in tok_params.items() if k != "jobs"})
+                   if cache is not None else None)
+            got.tokens = cache.load_tokens(key) if cache is not None else None
+            if got.tokens is None:
+                got.tokens = tokenize_utterances(corpus.utterances, progress=progress, cache=cache,
+                                                 map_chunks=engine.map_chunks, **tok_params)
+                if cache is not None:
+                    cache.save_tokens(key, got.tokens)
+        elif keep_tokens:
+            got.tokens, got.counts, got.flr = folder.stream_tokens(corpus.utterances, tok_params, kind=params["tables"],
+                                                                   map_chunks=engine.map_chunks, progress=progress)
+            got.file = folder.tokens_path(params["tables"])
+        else:
+            streamed = tokenize_to_file(corpus.utterances, None, spill_dir=folder.spill_dir() if folder else None,
+                                        progress=progress, cache=cache, map_chunks=engine.map_chunks, **tok_params)
+            got.tokens = streamed.tokens
+            got.counts = {"tokens": streamed.n_tokens, "counted_tokens": streamed.n_counted}
+    for w in said or ():
+        if issubclass(w.category, UserWarning) and str(w.message).startswith("forced term"):
+            got.warnings.append(str(w.message))
+        else:  # not ours to collect: raised again as it came
+            _warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    got.timings = {"tokenize": time.perf_counter() - t0}
+    return got
+
+
+def _wants_lean(corpus, params: dict) -> bool:
+    """True when ``tokens_in_memory`` asks for a lean tokens table for this corpus."""
+    mode = params["tokens_in_memory"]
+    return mode == "lean" or (mode == "auto" and corpus.summary()["characters_out"] > AUTO_LEAN_CHARS)
 
 
 def kwic_lines(input: str | Path, term: str, *, width: int = 30, exact: bool = False,
-               config: str | Path | None = None, **params: Any):
+               config: str | Path | None = None, cache: str | Path | None = None, **params: Any):
     """KWIC lines of ``term`` in a transcript file or folder, or in an analysed output folder.
 
     An output folder of ``cooccur analyze -o`` (``manifest.json`` with the
     utterances and tokens tables) is answered from its tables
     (:func:`cooccur.kwic_search.folder_concordance`), without reading
     transcripts or running SudachiPy; read and tokenize parameters then do
-    not apply. Otherwise ``input`` is read and tokenized with them. Returns
-    :func:`cooccur.kwic.concordance`'s DataFrame.
+    not apply. Otherwise ``input`` is read and tokenized with them
+    (:func:`read_and_tokenize`, on the ``engine`` of the parameters); with
+    ``cache`` (a token cache folder, such as an output folder's
+    ``.cache/tokens``) a second run on unchanged transcripts skips SudachiPy.
+    Returns :func:`cooccur.kwic.concordance`'s DataFrame.
     """
     from .kwic_search import folder_concordance, is_output_folder
 
     if is_output_folder(input):
         return folder_concordance(input, term, width=width, exact=exact)
+    from .engine import get_engine
+    from .folder import open_token_cache
     from .kwic import concordance
 
-    corpus, tokens = read_and_tokenize(input, resolve_params(config, **params))
-    return concordance(tokens, corpus.utterances, term, width=width, exact=exact)
+    resolved = resolve_params(config, **params)
+    engine = get_engine(resolved["engine"], resolved["scheduler"])
+    try:
+        got = read_and_tokenize(input, resolved, engine=engine, cache=open_token_cache(cache))
+    finally:
+        engine.close()
+    return concordance(got.tokens, got.corpus.utterances, term, width=width, exact=exact)
 
 
 def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None = None,
             output: str | Path | None = None, config: str | Path | None = None, force: bool = False,
-            **params: Any):
+            cache: bool | str | Path = True, **params: Any):
     """Compare the co-occurrence networks of two groups of utterances.
 
-    Reads and tokenizes ``input`` once, then runs the same co-occurrence settings
-    on the two subsets (``group_by`` values, by default the two most frequent)
-    and returns :func:`cooccur.network.compare_groups`'s result (``communities``
-    and ``seed`` reach both networks). With ``output``, writes
-    ``comparison_edges.csv``, ``comparison_terms.csv`` and a side-by-side
-    ``comparison.png`` (``size``, ``seed``, ``dpi``, ``transparent``): the same
-    bytes as ``analyze(..., group_by=...)`` writes with the same parameters.
+    Reads and tokenizes ``input`` once (:func:`read_and_tokenize`, on the
+    ``engine`` of the parameters, with ``cache`` as for :func:`analyze`), then
+    runs the same co-occurrence settings on the two subsets (``group_by``
+    values, by default the two most frequent) and returns
+    :func:`cooccur.network.compare_groups`'s result (``communities`` and
+    ``seed`` reach both networks). With ``output`` (an
+    :class:`~cooccur.folder.OutputFolder`), writes ``comparison_edges.csv``,
+    ``comparison_terms.csv`` and a side-by-side ``comparison.png`` (``size``,
+    ``seed``, ``dpi``, ``transparent``): the same bytes as
+    ``analyze(..., group_by=...)`` writes with the same parameters.
     """
+    from .engine import get_engine
     from .network import compare_groups
 
     resolved = resolve_params(config, **params)
-    if output is not None:
-        from .io import prepare_output_dir
-
-        prepare_output_dir(output, force=force)
-    corpus, tokens = read_and_tokenize(input, resolved, group_by=group_by)
-    result = compare_groups(tokens, corpus.utterances, group_by=group_by, groups=groups,
+    folder, token_cache = _open_folder(output, force=force, cache=cache)
+    engine = get_engine(resolved["engine"], resolved["scheduler"])
+    try:
+        got = read_and_tokenize(input, resolved, group_by=group_by, engine=engine, cache=token_cache, folder=folder)
+    finally:
+        engine.close()
+    result = compare_groups(got.tokens, got.corpus.utterances, group_by=group_by, groups=groups,
                             communities=resolved["communities"], seed=resolved["seed"],
                             **pick_params(resolved, "cooccurrence"))
-    if output is not None:
-        from .io import atomic_write_bytes, write_table
-        from .plot_groups import comparison_png
-
-        out = Path(output)
-        write_table(result.edges, out / "comparison_edges.csv", kind="csv")
-        write_table(result.terms, out / "comparison_terms.csv", kind="csv")
-        atomic_write_bytes(out / "comparison.png", comparison_png(
-            result, size=resolved["size"], seed=resolved["seed"], dpi=resolved["dpi"],
-            transparent=resolved["transparent"]))
+    if folder is not None:
+        folder.write_comparison(result, resolved)
     return result

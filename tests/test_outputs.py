@@ -9,7 +9,7 @@ import pytest
 
 import cooccur
 from cooccur.config import PARAMS
-from cooccur.io import MARKER
+from cooccur.folder import MARKER
 from cooccur.outputs import build_manifest, write_outputs
 
 TEXT = ("出席委員　佐藤花子　田中次郎\n"  # the attendance list before the first speaker: a preamble, excluded

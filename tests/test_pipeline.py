@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import cooccur
@@ -99,3 +100,62 @@ def test_lean_tokens_need_an_output_folder_and_nothing_to_analyse_says_so(corpus
     empty.mkdir()
     with pytest.raises(AnalysisError, match="nothing to analyse"):
         cooccur.analyze(empty)
+
+
+def _no_sudachi(monkeypatch):
+    """Make any tokenizing fail, so a run that passes took its tokens from the cache."""
+    import cooccur.tokenize
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tokenized again")
+
+    monkeypatch.setattr(cooccur.tokenize, "tokenize_utterances", refuse)
+    monkeypatch.setattr(cooccur.tokenize, "tokenize_to_file", refuse)
+
+
+def test_compare_with_an_output_folder_reuses_its_token_cache(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = cooccur.compare(corpus, group_by="doc_id", output=out, min_frequency=1)
+    assert list((out / ".cache" / "tokens").glob("corpus-*.parquet"))  # the whole table, for the next run
+    assert len(list((out / ".cache" / "tokens").glob("*/*.parquet"))) == 2  # and SudachiPy's analysis per document
+    files = {n: (out / n).read_bytes() for n in ("comparison_edges.csv", "comparison_terms.csv", "comparison.png")}
+    _no_sudachi(monkeypatch)
+    again = cooccur.compare(corpus, group_by="doc_id", output=out, min_frequency=1)
+    pd.testing.assert_frame_equal(again.edges, first.edges)
+    assert {n: (out / n).read_bytes() for n in files} == files
+    with pytest.raises(AssertionError, match="tokenized again"):  # without the cache it is tokenized
+        cooccur.compare(corpus, group_by="doc_id", output=out, min_frequency=1, cache=False)
+
+
+def test_kwic_lines_with_a_cache_folder_skip_sudachi_on_the_second_run(corpus, tmp_path, monkeypatch):
+    first = cooccur.kwic_lines(corpus, "避難所", cache=tmp_path / "cache")
+    assert len(first) == 6 and set(first["keyword"]) == {"避難所"}
+    _no_sudachi(monkeypatch)
+    pd.testing.assert_frame_equal(cooccur.kwic_lines(corpus, "避難所", cache=tmp_path / "cache"), first)
+    with pytest.raises(AssertionError, match="tokenized again"):
+        cooccur.kwic_lines(corpus, "避難所")
+
+
+def test_read_and_tokenize_is_the_path_analyze_takes(corpus, tmp_path):
+    from cooccur.folder import OutputFolder
+    from cooccur.pipeline import read_and_tokenize
+
+    params = resolve_params(min_frequency=2)
+    got = read_and_tokenize(corpus, params)
+    a = cooccur.analyze(corpus, min_frequency=2)
+    pd.testing.assert_frame_equal(got.tokens, a.tokens)
+    pd.testing.assert_frame_equal(got.corpus.utterances, a.corpus.utterances)
+    assert got.counts is None and got.file is None and set(got.timings) == {"read", "tokenize"}
+    with pytest.raises(ValueError, match="--group-by column '会派' does not exist"):
+        read_and_tokenize(corpus, params, group_by="会派")
+    # lean: a KWIC or a comparison needs no tokens file; an Analysis streams the full table to the folder
+    lean = read_and_tokenize(corpus, resolve_params(tokens_in_memory="lean"))
+    assert lean.file is None and lean.counts["tokens"] == len(a.tokens) and len(lean.tokens) < len(a.tokens)
+    folder = OutputFolder(tmp_path / "out")
+    kept = read_and_tokenize(corpus, resolve_params(tokens_in_memory="lean"), folder=folder, keep_tokens=True)
+    assert kept.file == folder.tokens_path() and kept.file.is_file()
+    pd.testing.assert_frame_equal(kept.tokens, lean.tokens)
+    from cooccur.io import write_table
+
+    write_table(a.tokens, tmp_path / "plain.parquet")
+    assert kept.file.read_bytes() == (tmp_path / "plain.parquet").read_bytes()  # the full table

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..io import MARKER as OUTPUT_MARKER
+from ..folder import MARKER as OUTPUT_MARKER
 
 __all__ = ["walk_folder"]
 
