@@ -71,7 +71,11 @@ OUTPUT_NAMES = frozenset({
     "utterances.parquet", "utterances.csv", "tokens.parquet", "tokens.csv", "nodes.csv", "edges.csv",
     "keywords.csv", "files.csv", "exclusions.csv", "distinctive.csv", "comparison_edges.csv",
     "comparison_terms.csv", "comparison.png", "keywords.png", "attribute_network.png", *OUTPUT_FILES.values(),
-    "slides.pptx", "manifest.json", CACHE_DIR,
+    "slides.pptx", "manifest.json", CACHE_DIR, "attribute_groups.csv", "families.csv", "family_synonyms.csv",
+    # the other analyses (cooccur.analyses)
+    "clusters.csv", "dendrogram.png", "correspondence.csv", "correspondence_inertia.csv",
+    "correspondence_table.csv", "correspondence.png", "codes.csv", "code_units.csv", "code_crosstab.csv",
+    "code_crosstab.png", "code_network.png",
 })
 
 #: Prefix of the temporary folders :func:`cooccur.tokenize.tokenize_to_file` sets batches aside in.

@@ -255,3 +255,18 @@ def test_a_damaged_ledger_means_writing(tmp_path):
     ledger = TableLedger(ledger_path)
     write_table(_speakers("開会します。"), tmp_path / "t.parquet", ledger=ledger)
     assert ledger.skipped == [] and (tmp_path / "t.parquet").is_file()
+
+
+def test_every_name_a_full_run_writes_is_guarded(tmp_path, sample_dir):
+    """--force must never overwrite a user's file: each name cooccur writes is in OUTPUT_NAMES."""
+    from pathlib import Path
+
+    from cooccur.folder import OUTPUT_NAMES
+
+    rules = Path(__file__).resolve().parents[1] / "examples" / "coding_rules_sample.txt"
+    out = tmp_path / "out"
+    cooccur.analyze(sample_dir, output=out, group_by="テーマ", coding_rules=str(rules), pptx=True)
+    written = {p.name for p in out.iterdir()} - {MARKER}
+    assert {"codes.csv", "code_crosstab.csv", "correspondence.csv", "dendrogram.png", "slides.pptx",
+            "comparison.png", "families.csv", "tokens.parquet"} <= written
+    assert sorted(written - OUTPUT_NAMES) == []
