@@ -54,12 +54,12 @@ import numpy as np
 import pandas as pd
 
 from .config import DEFAULTS, param_choices
-from .cooccurrence import check_unit, pair_measures, unit_term_matrix
+from .cooccurrence import pair_measures
 from .errors import choices_message
+from .matrix import build_matrix, category_codes, check_unit
 from .validate import check_int
 
-__all__ = [
-    "rank_keywords", "distinctive_terms", "flr_scores", "FLRCounts", "tfidf_sums", "KEYWORD_SCORES"]
+__all__ = ["rank_keywords", "distinctive_terms", "flr_scores", "FLRCounts", "tfidf_sums", "KEYWORD_SCORES"]
 
 KEYWORD_SCORES: tuple[str, ...] = param_choices("keyword_score")
 _NOUNISH = ("名詞", "複合名詞", "接頭辞", "接尾辞")
@@ -110,11 +110,10 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
     """
     if score not in KEYWORD_SCORES:
         raise ValueError(choices_message("keyword_score", score, KEYWORD_SCORES))
-    unit = check_unit(unit)
+    check_unit(unit)
     check_int("top", top, minimum=1, none=True)
-    Xc, _units, vocab = unit_term_matrix(tokens, unit=unit, binary=False)
-    freq = np.asarray(Xc.sum(axis=0)).ravel().astype(np.int64)
-    df = np.bincount(Xc.indices, minlength=len(vocab))
+    m = build_matrix(tokens, unit=unit, binary=False)
+    Xc, vocab, freq, df = m.X, m.vocabulary, m.frequency, m.document_frequency
     out = pd.DataFrame({"term": pd.Series(vocab, dtype=object), "frequency": freq, "document_frequency": df})
     out["tfidf"] = tfidf_sums(Xc, df) if len(vocab) else np.zeros(0)
     if len(vocab):
@@ -314,13 +313,6 @@ def _flr_counts(tokens: pd.DataFrame, splitter) -> tuple[dict, dict, dict]:
     fl += np.bincount(t_first[row_type[left + 1]], minlength=n_parts)
     return (dict(zip(part_id, fl.tolist())), dict(zip(part_id, fr.tolist())),
             _first_is_compound(tokens, order))
-
-
-def category_codes(values: pd.Series) -> tuple[np.ndarray, object]:
-    """Integer codes and distinct values of a column (categoricals: their own codes, no hashing)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy().astype(np.int64), values.cat.categories
-    return pd.factorize(values.to_numpy())
 
 
 def _utterance_order(tokens: pd.DataFrame) -> np.ndarray | None:
