@@ -10,7 +10,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "cooccur"
 #: Imports of another module's private names still left (issue 12 aims at 3 at most); none may be added.
 KNOWN_PRIVATE_IMPORTS = {
     ("export/fonts.py", "_font_path"),
-    ("keywords.py", "_group_matrices"),
     ("read/formats/detect.py", "_label_shaped"),
     *{("tokenize.py", name) for name in ("_STATE", "_chunks", "_dictionary", "_forms", "_person_name_parts",
                                           "_run_chunks", "_tokenize_cached")},
