@@ -28,7 +28,7 @@ import pandas as pd
 from .config import DEFAULTS
 from .cooccurrence import MEASURES, Cooccurrence, auto_min_frequency, count_cooccurrence, pair_measures
 from .errors import AnalysisError, choices_message
-from .matrix import build_matrix, check_unit
+from .matrix import build_matrix, check_unit, unit_codes
 from .network import build_network
 
 __all__ = [
@@ -72,27 +72,29 @@ def _grouped(tokens, utterances, group_by: str, unit: str):
     """(UnitTermMatrix with token codes, units × values V, the values, each token row's value code or -1)."""
     check_group_by(utterances, group_by)
     unit = check_unit(unit)
-    _, value = _token_values(tokens, utterances, group_by)
-    value = value.to_numpy(dtype=object, na_value=None)
+    values, _, codes = _value_codes(tokens, utterances, group_by)
     m = build_matrix(tokens, unit=unit, token_codes=True)
-    has = np.array([v is not None for v in value], dtype=bool)
-    vcodes, values = pd.factorize(pd.Series(value[has], dtype=object), sort=True)
-    codes = np.full(len(tokens), -1, dtype=np.int64)
-    codes[has] = vcodes
-    return m, m.unit_indicator(codes, len(values)), [str(v) for v in values], codes
+    return m, m.unit_indicator(codes, len(values)), values, codes
 
 
-def _token_values(tokens, utterances, group_by: str):
-    """(utterance keys with their value in ``_value``, each token's value as a string Series).
+def _value_codes(tokens, utterances, group_by: str):
+    """(the values on the tokens' utterances, sorted; utterances per value; each token row's value code or -1).
 
+    The value of a token is its utterance's (NA: none). Looked up once per
+    utterance, then spread to the token rows through their utterance codes.
     Works for any column of ``utterances``, also a key column itself
     (``group_by="doc_id"`` groups by file, ``"utterance_id"`` by turn number).
     """
+    if len(tokens) == 0:
+        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    rows, units = unit_codes(tokens, "utterance")
     keys = pd.DataFrame({"doc_id": utterances["doc_id"], "utterance_id": utterances["utterance_id"],
                          "_value": utterances[group_by].astype("string")})
     keys = keys.drop_duplicates(["doc_id", "utterance_id"])
-    merged = tokens[["doc_id", "utterance_id"]].merge(keys, on=["doc_id", "utterance_id"], how="left")
-    return keys, merged["_value"].astype("string").reset_index(drop=True)
+    per_unit = units.merge(keys, on=["doc_id", "utterance_id"], how="left")["_value"]
+    vcodes, values = pd.factorize(per_unit.to_numpy(dtype=object, na_value=None), sort=True)
+    n_utterances = np.bincount(vcodes[vcodes >= 0], minlength=len(values))
+    return [str(v) for v in values], n_utterances, vcodes[rows].astype(np.int64)
 
 
 # --------------------------------------------------------------------------- word–attribute network
@@ -286,10 +288,9 @@ def compare_groups(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_by: 
         Unknown column, fewer than two values, or a value that does not exist.
     """
     check_group_by(utterances, group_by)
-    keys, value = _token_values(tokens, utterances, group_by)
-    present = keys.merge(tokens[["doc_id", "utterance_id"]].drop_duplicates(), on=["doc_id", "utterance_id"])
-    counts = present["_value"].dropna().astype(str).value_counts()
-    available = sorted(counts.index, key=lambda v: (-counts[v], v))
+    values, n_utterances, codes = _value_codes(tokens, utterances, group_by)
+    counts = dict(zip(values, n_utterances.tolist()))
+    available = sorted(values, key=lambda v: (-counts[v], v))
     if groups is None:
         if len(available) < 2:
             raise ValueError(f"column {group_by!r} has {len(available)} value(s) on the analysed utterances; "
@@ -300,11 +301,11 @@ def compare_groups(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_by: 
         if len(groups) != 2 or groups[0] == groups[1]:
             raise ValueError(f"groups must be two different values of {group_by!r}, not {groups!r}")
         for g in groups:
-            if g not in counts.index:
+            if g not in counts:
                 raise ValueError(choices_message(f"{group_by} value", g, available))
     results, graphs, subsets = [], [], []
     for g in groups:
-        sub = tokens[(value == g).fillna(False).to_numpy()]
+        sub = tokens[codes == values.index(g)]
         try:
             c = count_cooccurrence(sub, **cooccurrence_params)
         except AnalysisError as exc:
