@@ -131,7 +131,7 @@ def contingency_table(tokens: pd.DataFrame, utterances: pd.DataFrame | None = No
     """
     if matrix not in MATRICES:
         raise ValueError(choices_message("ca_matrix", matrix, MATRICES))
-    from .cooccurrence import unit_codes
+    from .matrix import unit_codes
 
     dropped = 0
     ucodes, units = unit_codes(tokens, "utterance" if matrix == "group" else "document")

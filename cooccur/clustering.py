@@ -153,15 +153,15 @@ def cluster_terms(tokens: pd.DataFrame, *, terms=None, unit: str = DEFAULTS["uni
     from scipy.cluster.hierarchy import fcluster, leaves_list, linkage
     from scipy.spatial.distance import squareform
 
-    from .cooccurrence import auto_min_frequency, unit_term_matrix
+    from .cooccurrence import auto_min_frequency
+    from .matrix import build_matrix
 
     if method not in METHODS:
         raise ValueError(choices_message("cluster_method", method, METHODS))
     if distance not in DISTANCES:
         raise ValueError(choices_message("cluster_distance", distance, DISTANCES))
-    freq = tokens["term"].value_counts()  # on the categorical column: no string per row
-    freq = freq[freq > 0]
-    freq.index = freq.index.astype(str)
+    m = build_matrix(tokens, unit=unit)
+    freq = pd.Series(m.frequency, index=pd.Index(m.vocabulary, dtype=object))
     if terms is None:
         terms = freq.index[freq >= auto_min_frequency(freq.to_numpy())]
     terms = sorted(str(t) for t in terms)
@@ -174,8 +174,7 @@ def cluster_terms(tokens: pd.DataFrame, *, terms=None, unit: str = DEFAULTS["uni
                                    or n_clusters < 1):
         raise ValueError(f"n_clusters must be a whole number ≥ 1 (or None for round(√n)), not {n_clusters!r}")
     k = auto_n_clusters(len(terms)) if n_clusters is None else min(int(n_clusters), len(terms))
-    X, _units, vocab = unit_term_matrix(tokens, unit=unit, vocabulary=terms)
-    D = term_distances(X, distance=distance)
+    D = term_distances(m.select(terms).X, distance=distance)
     Z = linkage(squareform(D, checks=False), method=method)
     flat = fcluster(Z, k, criterion="maxclust")
     order = leaves_list(Z)

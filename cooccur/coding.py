@@ -409,7 +409,7 @@ def apply_coding_rules(rules, tokens: pd.DataFrame, utterances: pd.DataFrame | N
     -------
     CodingResult
     """
-    from .cooccurrence import unit_codes
+    from .matrix import unit_codes
 
     if isinstance(rules, (str, Path)):
         rules = read_coding_rules(rules)
@@ -497,7 +497,7 @@ class _Evaluator:
 
     def utterance_codes(self):
         if self._utt is None:
-            from .cooccurrence import unit_codes
+            from .matrix import unit_codes
 
             self._utt = unit_codes(self.tokens, "utterance")[0]
         return self._utt

@@ -33,7 +33,7 @@ def code_crosstab(coding, tokens: pd.DataFrame, utterances: pd.DataFrame, *,
     """
     from scipy.stats import chi2 as chi2_dist
 
-    from .cooccurrence import UNIT_KEYS
+    from .matrix import UNIT_KEYS
 
     if group_by not in utterances.columns:
         raise ValueError(f"group_by column {group_by!r} does not exist")

@@ -1,4 +1,6 @@
-"""Co-occurrence: the unit × term matrix, pair counts, association measures, edges.
+"""Co-occurrence: pair counts, association measures, edges, and the terms associated with one term.
+
+Everything is counted on the binary unit × term matrix of :mod:`cooccur.matrix`.
 
 Counting follows the behaviour KH Coder users know (DESIGN.md §2):
 
@@ -66,31 +68,27 @@ import scipy.sparse as sp
 
 from .config import DEFAULTS, param_choices
 from .errors import AnalysisError, choices_message
+from .matrix import UNIT_KEYS, UNITS, Unit, build_matrix, check_unit, unit_codes, unit_term_matrix
 from .validate import check_int
 
 __all__ = [
     "MEASURES",
-    "UNITS",
-    "UNIT_KEYS",
     "Cooccurrence",
-    "unit_term_matrix",
     "count_cooccurrence",
     "cooccurrence_from_matrix",
+    "associated_terms",
     "auto_min_frequency",
     "pair_measures",
+    # the unit × term matrix lives in cooccur.matrix; these names stay importable from here
+    "UNITS",
+    "UNIT_KEYS",
+    "unit_term_matrix",
     "check_unit",
     "unit_codes",
 ]
 
 MEASURES: tuple[str, ...] = param_choices("measure")
-UNITS: tuple[str, ...] = param_choices("unit")
 SELECTIONS: tuple[str, ...] = param_choices("selection")
-UNIT_KEYS: dict[str, tuple[str, ...]] = {
-    "sentence": ("doc_id", "utterance_id", "sentence_id"),
-    "paragraph": ("doc_id", "utterance_id", "paragraph_id"),
-    "utterance": ("doc_id", "utterance_id"),
-    "document": ("doc_id",),
-}
 #: Number of terms the automatic min_frequency aims at, and the readability limit.
 AUTO_TARGET_TERMS = 75
 MANY_TERMS = 150
@@ -98,7 +96,6 @@ _LOG_MEASURES = ("npmi", "log_likelihood")
 _LOG_RTOL = 1e-12
 
 Measure = Literal["jaccard", "dice", "simpson", "cosine", "npmi", "lift", "log_likelihood"]
-Unit = Literal["sentence", "paragraph", "utterance", "document"]
 Selection = Literal["salience", "frequency"]
 
 
@@ -131,109 +128,6 @@ class Cooccurrence:
     measure: str
     parameters: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------- matrix
-def unit_term_matrix(tokens: pd.DataFrame, *, unit: Unit = DEFAULTS["unit"], vocabulary=None,
-                     binary: bool = True):
-    """The unit × term matrix of a tokens DataFrame.
-
-    Parameters
-    ----------
-    tokens : DataFrame
-        Tokens contract (needs ``term`` and the key columns of ``unit``).
-    unit : {"sentence", "paragraph", "utterance", "document"}
-    vocabulary : sequence of str, optional
-        Columns to use, in this order; tokens with other terms are ignored.
-        Default: every term, sorted (Python string order).
-    binary : bool
-        1 where the term occurs in the unit (default); ``False`` gives counts.
-
-    Returns
-    -------
-    X : scipy.sparse.csr_matrix of int32, shape (n_units, n_terms)
-    units : DataFrame
-        The unit keys, one row per row of ``X``, sorted. Every unit that has a
-        token row is a unit, even when none of its tokens is counted.
-    vocabulary : list of str
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"doc_id": ["a", "a", "b"], "utterance_id": 0, "term": ["議会", None, "議会"]})
-    >>> X, units, vocab = unit_term_matrix(t, unit="document")
-    >>> X.toarray().tolist(), units["doc_id"].tolist(), vocab
-    ([[1], [1]], ['a', 'b'], ['議会'])
-    """
-    unit = check_unit(unit)
-    codes, units = unit_codes(tokens, unit)
-    term = tokens["term"]
-    counted = term.notna().to_numpy()
-    if vocabulary is None:
-        tcodes, uniques = pd.factorize(term[counted], sort=True)
-        vocab = [str(v) for v in uniques]
-    else:
-        vocab = [str(v) for v in vocabulary]
-        if len(set(vocab)) != len(vocab):
-            raise ValueError("vocabulary has duplicate terms; pass each term once")
-        tcodes = pd.Index(vocab).get_indexer(term[counted])
-    rows = codes[counted]
-    keep = tcodes >= 0
-    rows, tcodes = rows[keep], np.asarray(tcodes)[keep]
-    X = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, tcodes)),
-                      shape=(len(units), len(vocab)), dtype=np.int32)
-    X.sum_duplicates()
-    if binary:
-        X.data[:] = 1
-    return X, units, vocab
-
-
-def unit_codes(tokens: pd.DataFrame, unit: str):
-    """Row code of every token (sorted by unit key) and the unit key table.
-
-    >>> t = pd.DataFrame({"doc_id": ["a", "a", "b"], "utterance_id": [1, 0, 0], "term": ["予算", "議会", "予算"]})
-    >>> codes, units = unit_codes(t, "utterance")
-    >>> codes.tolist(), units.to_dict("list")
-    ([1, 0, 2], {'doc_id': ['a', 'a', 'b'], 'utterance_id': [0, 1, 0]})
-    """
-    keys = list(UNIT_KEYS[unit])
-    missing = [k for k in keys if k not in tokens.columns]
-    if missing:
-        raise ValueError(f"tokens lack the column(s) {missing} needed for unit={unit!r}; "
-                         "pass the DataFrame made by tokenize_utterances()")
-    if len(tokens) == 0:
-        return np.zeros(0, dtype=np.int64), pd.DataFrame({k: [] for k in keys})
-    # Rows of one unit are usually adjacent (tokenize writes them so): encode the runs of equal keys,
-    # not every row; the codes are the same, the temporaries as small as the number of runs.
-    start = np.zeros(len(tokens), dtype=bool)
-    start[0] = True
-    for k in keys:
-        v = tokens[k]
-        a = v.cat.codes.to_numpy() if isinstance(v.dtype, pd.CategoricalDtype) else v.to_numpy()
-        start[1:] |= a[1:] != a[:-1]
-        del a
-    first = np.flatnonzero(start)
-    run_of_row = np.cumsum(start) - 1
-    del start
-    reps = tokens[keys].iloc[first]
-    code = np.zeros(len(first), dtype=np.int64)
-    uniques = []
-    for k in keys:
-        c, u = pd.factorize(reps[k], sort=True)
-        if (c < 0).any():
-            raise ValueError(f"tokens column {k!r} has missing values; every token needs its unit key")
-        if len(u) and code.max() > (np.iinfo(np.int64).max // max(len(u), 1)):
-            raise ValueError("too many units to encode")  # pragma: no cover - > 9e18 units
-        code = code * len(u) + c
-        uniques.append((k, u, len(u)))
-    ucode, inverse = np.unique(code, return_inverse=True)
-    cols = {}
-    rest = ucode.copy()
-    for k, u, n in reversed(uniques):
-        cols[k] = u.take(rest % n)
-        rest //= n
-    units = pd.DataFrame({k: np.asarray(cols[k]) for k in keys})
-    return inverse.ravel()[run_of_row], units
 
 
 # --------------------------------------------------------------------------- measures
@@ -376,13 +270,8 @@ def count_cooccurrence(
     AnalysisError
         No term is left after filtering (the message names the setting to change).
     """
-    unit = check_unit(unit)
-    X, _units, vocab = unit_term_matrix(tokens, unit=unit)
-    counted = tokens["term"].notna().to_numpy()
-    if len(vocab):
-        frequency = np.bincount(pd.Index(vocab).get_indexer(tokens["term"][counted]), minlength=len(vocab))
-    else:
-        frequency = np.zeros(0, dtype=np.int64)
+    m = build_matrix(tokens, unit=unit)
+    X, vocab, frequency = m.X, m.vocabulary, m.frequency
     if selection not in SELECTIONS:
         raise ValueError(choices_message("selection", selection, SELECTIONS))
     salience = None
@@ -479,6 +368,61 @@ def cooccurrence_from_matrix(
         _warnings.warn(msg, stacklevel=3)
     return Cooccurrence(edges=edges, terms=terms, min_frequency_=int(applied), n_units=int(n_units),
                         unit=unit_name, measure=measure, parameters=params, warnings=warns)
+
+
+def associated_terms(tokens: pd.DataFrame, term: str, *, unit: Unit = DEFAULTS["unit"], top: int = 20) -> pd.DataFrame:
+    """Terms that co-occur with ``term``, sorted by Jaccard (KH Coder's associated words).
+
+    The pair counts and Jaccard of :func:`count_cooccurrence`, for the pairs of
+    ``term`` with every other term (no frequency filter).
+
+    Parameters
+    ----------
+    tokens : DataFrame
+        Tokens contract.
+    term : str
+        A counted term (a value of the tokens' ``term`` column).
+    unit : {"sentence", "paragraph", "utterance", "document"}
+    top : int
+        Rows to return.
+
+    Returns
+    -------
+    DataFrame
+        ``term, jaccard, cooccurrence, frequency, rank``: every other term sharing
+        at least one unit with ``term``, Jaccard desc, then cooccurrence desc, then
+        term; the first ``top`` rows.
+
+    Raises
+    ------
+    ValueError
+        ``term`` is not a counted term (the message names close matches), or an unknown unit.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"doc_id": "d", "utterance_id": 0, "paragraph_id": [0, 0, 1, 1, 2],
+    ...                   "term": ["予算", "議会", "予算", "条例", "議会"]})
+    >>> associated_terms(t, "予算")[["term", "jaccard", "cooccurrence", "rank"]].values.tolist()
+    [['条例', 0.5, 1, 1], ['議会', 0.3333333333333333, 1, 2]]
+    """
+    m = build_matrix(tokens, unit=unit)
+    col = m.columns([term])[0]
+    if col < 0:
+        from .kwic_search import unknown_term
+
+        raise unknown_term(term, m.vocabulary)
+    X, df, freq = m.X, m.document_frequency, m.frequency
+    a = np.asarray(X[X[:, col].nonzero()[0]].sum(axis=0)).ravel()  # units holding both, for every term
+    ok = a > 0
+    ok[col] = False
+    j = np.flatnonzero(ok)
+    out = pd.DataFrame({"term": np.asarray(m.vocabulary, dtype=object)[j],
+                        "jaccard": pair_measures(a[j], df[col], df[j], m.n_units, measures=("jaccard",))["jaccard"],
+                        "cooccurrence": a[j].astype(np.int64), "frequency": freq[j].astype(np.int64)})
+    out = out.sort_values(["jaccard", "cooccurrence", "term"], ascending=[False, False, True], kind="mergesort")
+    out = out.head(top).reset_index(drop=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out
 
 
 #: A network with fewer edges than this, or whose edges mostly rest on one co-occurrence, is said aloud.
@@ -581,17 +525,6 @@ def _select(w, a, dfi, dfj, n_units, *, measure, top_n, threshold):
     nth = np.partition(we, len(we) - top_n)[len(we) - top_n]
     cut = nth - abs(nth) * _LOG_RTOL if measure in _LOG_MEASURES else nth
     return eligible & (w >= cut)
-
-
-def check_unit(unit: str) -> str:
-    """Return ``unit`` if it is one of :data:`UNITS`; else a ValueError naming the valid units.
-
-    >>> check_unit("sentence")
-    'sentence'
-    """
-    if unit not in UNITS:
-        raise ValueError(choices_message("unit", unit, UNITS))
-    return unit
 
 
 # the old private names, for code not yet merged that imports them (remove in the next release)

@@ -1,4 +1,4 @@
-"""Keyword rankings: which terms characterise the corpus, and each group in it.
+"""Keyword rankings: which terms characterise the corpus (those of each group: :mod:`cooccur.groups`).
 
 :func:`rank_keywords` scores every term; the score of ``keywords.csv`` is
 ``config.DEFAULTS["keyword_score"]`` (``"tfidf"``). Why tf-idf by default: in
@@ -54,12 +54,11 @@ import numpy as np
 import pandas as pd
 
 from .config import DEFAULTS, param_choices
-from .cooccurrence import check_unit, pair_measures, unit_term_matrix
 from .errors import choices_message
+from .matrix import build_matrix, category_codes, check_unit
 from .validate import check_int
 
-__all__ = [
-    "rank_keywords", "distinctive_terms", "flr_scores", "FLRCounts", "tfidf_sums", "KEYWORD_SCORES"]
+__all__ = ["rank_keywords", "flr_scores", "FLRCounts", "tfidf_sums", "KEYWORD_SCORES"]
 
 KEYWORD_SCORES: tuple[str, ...] = param_choices("keyword_score")
 _NOUNISH = ("名詞", "複合名詞", "接頭辞", "接尾辞")
@@ -110,11 +109,10 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
     """
     if score not in KEYWORD_SCORES:
         raise ValueError(choices_message("keyword_score", score, KEYWORD_SCORES))
-    unit = check_unit(unit)
+    check_unit(unit)
     check_int("top", top, minimum=1, none=True)
-    Xc, _units, vocab = unit_term_matrix(tokens, unit=unit, binary=False)
-    freq = np.asarray(Xc.sum(axis=0)).ravel().astype(np.int64)
-    df = np.bincount(Xc.indices, minlength=len(vocab))
+    m = build_matrix(tokens, unit=unit, binary=False)
+    Xc, vocab, freq, df = m.X, m.vocabulary, m.frequency, m.document_frequency
     out = pd.DataFrame({"term": pd.Series(vocab, dtype=object), "frequency": freq, "document_frequency": df})
     out["tfidf"] = tfidf_sums(Xc, df) if len(vocab) else np.zeros(0)
     if len(vocab):
@@ -316,13 +314,6 @@ def _flr_counts(tokens: pd.DataFrame, splitter) -> tuple[dict, dict, dict]:
             _first_is_compound(tokens, order))
 
 
-def category_codes(values: pd.Series) -> tuple[np.ndarray, object]:
-    """Integer codes and distinct values of a column (categoricals: their own codes, no hashing)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy().astype(np.int64), values.cat.categories
-    return pd.factorize(values.to_numpy())
-
-
 def _utterance_order(tokens: pd.DataFrame) -> np.ndarray | None:
     """None when each utterance's rows are contiguous and by increasing position; else the sort order.
 
@@ -384,57 +375,3 @@ def _part_splitter():
         return cache[s]
 
     return split
-
-
-def distinctive_terms(tokens: pd.DataFrame, utterances: pd.DataFrame, *, group_by: str, top: int = 10,
-                      unit: str = "utterance") -> pd.DataFrame:
-    """Terms most characteristic of each value of ``group_by`` (e.g. each speaker).
-
-    For each value and each term occurring in its units: Jaccard between the
-    term's units and the value's units (the ranking, as KH Coder does), Dunning's
-    G² on the 2×2 unit table, its p-value (chi-square, 1 degree of freedom,
-    ``scipy.stats.chi2.sf``) and ``significant`` (p < 0.05). Rank within group by
-    Jaccard desc, then frequency_in_group desc, then term.
-
-    Returns
-    -------
-    DataFrame
-        ``group, term, jaccard, log_likelihood, p_value, significant,
-        frequency_in_group, frequency_total, rank``; groups in value order.
-
-    Raises
-    ------
-    ValueError
-        Unknown ``group_by`` column (the message lists those available).
-    """
-    from scipy.special import chdtrc
-
-    from .network import _group_matrices
-
-    X, V, vocab, values, freq, value, tcode, counted = _group_matrices(tokens, utterances, group_by, unit)
-    cols = ["group", "term", "jaccard", "log_likelihood", "p_value", "significant", "frequency_in_group",
-            "frequency_total", "rank"]
-    if not values or not vocab:
-        return pd.DataFrame({c: [] for c in cols})
-    A = (X.T @ V).tocoo()
-    ti, vi, a = A.row, A.col, A.data
-    keep = a > 0
-    ti, vi, a = ti[keep], vi[keep], a[keep]
-    df_t = np.bincount(X.indices, minlength=len(vocab))
-    n_v = np.bincount(V.indices, minlength=len(values))
-    m = pair_measures(a, df_t[ti], n_v[vi], X.shape[0], measures=("jaccard", "log_likelihood"))
-    vals = value[counted]
-    has = np.array([v is not None for v in vals], dtype=bool)
-    vindex = pd.Index(values)
-    fig = pd.DataFrame({"v": vindex.get_indexer(vals[has].astype(object)), "t": tcode[has]}).value_counts()
-    in_group = fig.reindex(pd.MultiIndex.from_arrays([vi, ti], names=["v", "t"]), fill_value=0).to_numpy()
-    out = pd.DataFrame({"group": np.asarray(values, dtype=object)[vi], "term": np.asarray(vocab, dtype=object)[ti],
-                        "jaccard": m["jaccard"], "log_likelihood": m["log_likelihood"],
-                        "p_value": chdtrc(1, m["log_likelihood"]), "frequency_in_group": in_group.astype(np.int64),
-                        "frequency_total": freq[ti].astype(np.int64), "_v": vi})
-    out["significant"] = out["p_value"] < 0.05
-    out = out.sort_values(["_v", "jaccard", "frequency_in_group", "term"], ascending=[True, False, False, True],
-                          kind="mergesort")
-    out["rank"] = out.groupby("_v").cumcount() + 1
-    out = out[out["rank"] <= top]
-    return out[cols].reset_index(drop=True)

@@ -1,4 +1,4 @@
-"""Back to the text: KWIC concordance, the evidence behind an edge, associated terms.
+"""Back to the text: KWIC concordance and the evidence behind an edge.
 
 Character offsets are derived, not stored: each utterance's ``text`` is NFKC
 normalised (as the tokenizer does) and the token surfaces are located in order
@@ -21,11 +21,10 @@ import numpy as np
 import pandas as pd
 
 from .config import DEFAULTS
-from .cooccurrence import UNIT_KEYS, check_unit, unit_term_matrix
-from .keywords import category_codes
+from .matrix import UNIT_KEYS, build_matrix, category_codes, check_unit
 from .kwic_search import check_width_limit, fast_spans, unknown_term
 
-__all__ = ["concordance", "concordances", "edge_evidence", "associated_terms"]
+__all__ = ["concordance", "concordances", "edge_evidence"]
 
 #: id(tokens) -> (weak reference to tokens, len(tokens), _Index); DataFrames are not hashable.
 _CACHE: dict = {}
@@ -335,7 +334,8 @@ def edge_evidence(tokens: pd.DataFrame, utterances: pd.DataFrame, a: str, b: str
     for term in (a, b):
         if term not in idx.term_rows:
             raise unknown_term(term, idx.term_rows)
-    X, units, _ = unit_term_matrix(tokens, unit=unit, vocabulary=[a, b])
+    m = build_matrix(tokens, unit=unit, vocabulary=[a, b])
+    X, units = m.X, m.units
     both = np.flatnonzero(np.asarray(X.sum(axis=1)).ravel() == 2)
     keys = list(UNIT_KEYS[unit])
     sel = units.iloc[both].reset_index(drop=True)
@@ -366,37 +366,3 @@ def edge_evidence(tokens: pd.DataFrame, utterances: pd.DataFrame, a: str, b: str
         lines.append(line)
     sel["speaker"], sel["text"], sel["line"] = speakers, texts, lines
     return sel
-
-
-def associated_terms(tokens: pd.DataFrame, term: str, *, unit: str = DEFAULTS["unit"], top: int = 20) -> pd.DataFrame:
-    """Terms that co-occur with ``term``, sorted by Jaccard (KH Coder's associated words).
-
-    Returns
-    -------
-    DataFrame
-        ``term, jaccard, cooccurrence, frequency, rank``: every other term sharing
-        at least one unit with ``term``, Jaccard desc, then cooccurrence desc, then
-        term; the first ``top`` rows.
-    """
-    unit = check_unit(unit)
-    X, _, vocab = unit_term_matrix(tokens, unit=unit)
-    col = pd.Index(vocab).get_indexer([term])[0]
-    if col < 0:
-        idx = _index(tokens, None)
-        raise unknown_term(term, idx.term_rows)
-    Xc = X.tocsc()
-    target = Xc[:, col]
-    a = np.asarray((target.T @ X).todense()).ravel()
-    df = np.bincount(X.indices, minlength=len(vocab))
-    counted = tokens["term"].notna().to_numpy()
-    freq = np.bincount(pd.Index(vocab).get_indexer(tokens["term"][counted]), minlength=len(vocab))
-    ok = a > 0
-    ok[col] = False
-    j = np.flatnonzero(ok)
-    out = pd.DataFrame({"term": np.asarray(vocab, dtype=object)[j],
-                        "jaccard": a[j] / (df[col] + df[j] - a[j]),
-                        "cooccurrence": a[j].astype(np.int64), "frequency": freq[j].astype(np.int64)})
-    out = out.sort_values(["jaccard", "cooccurrence", "term"], ascending=[False, False, True], kind="mergesort")
-    out = out.head(top).reset_index(drop=True)
-    out["rank"] = np.arange(1, len(out) + 1)
-    return out

@@ -263,7 +263,7 @@ class _FrameRows:
         return column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column.dropna().unique()
 
     def rows(self, term: str, keys: set) -> pd.DataFrame:
-        from .keywords import category_codes
+        from .matrix import category_codes
 
         tokens = self.tokens
         column = tokens["term"]

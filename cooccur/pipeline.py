@@ -255,42 +255,16 @@ def _families(tokens, cooc, warnings: list):
 def _group_results(tokens, utterances, params: dict, warnings: list):
     """(word–attribute network, distinctive terms, comparison) for ``params["group_by"]``.
 
-    What a small or one-group input cannot give is None, with the reason added to ``warnings``.
+    What a small or one-group input cannot give is None, with the reason added to ``warnings``
+    (:func:`cooccur.groups.group_results`).
     """
-    from .keywords import distinctive_terms
-    from .network import attribute_network, compare_groups
+    from .groups import group_results
 
-    group_by = params["group_by"]
-    attribute_graph = distinctive = comparison = None
-    if not tokens["term"].notna().any():
-        warnings.append(f"--group-by {group_by}: no counted term, so no word-attribute network, distinctive "
-                        "terms or comparison")
-        return None, None, None
-    try:
-        attribute_graph = attribute_network(tokens, utterances, group_by=group_by, measure="jaccard",
-                                            max_groups=params["max_groups"])
-    except AnalysisError as exc:
-        warnings.append(f"word-attribute network skipped: {exc}")
-    else:
-        omitted = attribute_graph.graph["omitted_groups"]
-        if omitted:
-            shown = len(attribute_graph.graph["groups"]) - len(omitted)
-            warnings.append(f"word-attribute network: {shown} of {len(attribute_graph.graph['groups'])} "
-                            f"{group_by} values drawn (those with the most units, max_groups="
-                            f"{params['max_groups']}); the other {len(omitted)} are listed in attribute_groups.csv "
-                            f"({', '.join(omitted[:5])}{', …' if len(omitted) > 5 else ''})")
-    try:
-        distinctive = distinctive_terms(tokens, utterances, group_by=group_by)
-    except AnalysisError as exc:
-        warnings.append(f"distinctive terms skipped: {exc}")
-    try:
-        with _warnings.catch_warnings():  # each group's counting warnings are not the main network's
-            _warnings.simplefilter("ignore", UserWarning)
-            comparison = compare_groups(tokens, utterances, group_by=group_by, communities=params["communities"],
-                                        seed=params["seed"], **pick_params(params, "cooccurrence"))
-    except (ValueError, LookupError, AnalysisError) as exc:  # fewer than two groups, or a group with no terms
-        warnings.append(f"group comparison skipped: {exc}")
-    return attribute_graph, distinctive, comparison
+    out = group_results(tokens, utterances, group_by=params["group_by"], max_groups=params["max_groups"],
+                        communities=params["communities"], seed=params["seed"],
+                        **pick_params(params, "cooccurrence"))
+    warnings.extend(out.warnings)
+    return out.attribute_graph, out.distinctive, out.comparison
 
 
 def _empty_cooccurrence(params: dict, reason: str):
@@ -320,13 +294,9 @@ def _set_aside_speakers(corpus, params: dict):
 
 
 def _check_group_by(utterances, column: str) -> None:
-    if column not in utterances.columns:
-        fixed = {"doc_id", "utterance_id", "text", "exclusion", "line", "char_start", "char_end", "format"}
-        usable = [c for c in utterances.columns if c not in fixed]
-        raise ValueError(
-            f"--group-by column {column!r} does not exist; choose one of: "
-            + (", ".join(repr(c) for c in usable) if usable else "(no metadata columns: add a metadata.csv sidecar)")
-        )
+    from .groups import check_group_by
+
+    check_group_by(utterances, column, name="--group-by")
 
 
 def analyze(input: str | Path, *, output: str | Path | None = None, config: str | Path | None = None,
@@ -560,7 +530,7 @@ def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None 
     ``engine`` of the parameters, with ``cache`` as for :func:`analyze`), then
     runs the same co-occurrence settings on the two subsets (``group_by``
     values, by default the two most frequent) and returns
-    :func:`cooccur.network.compare_groups`'s result (``communities`` and
+    :func:`cooccur.groups.compare_groups`'s result (``communities`` and
     ``seed`` reach both networks). With ``output`` (an
     :class:`~cooccur.folder.OutputFolder`), writes ``comparison_edges.csv``,
     ``comparison_terms.csv`` and a side-by-side ``comparison.png`` (``size``,
@@ -568,7 +538,7 @@ def compare(input: str | Path, *, group_by: str, groups: tuple[str, str] | None 
     ``analyze(..., group_by=...)`` writes with the same parameters.
     """
     from .engine import get_engine
-    from .network import compare_groups
+    from .groups import compare_groups
 
     resolved = resolve_params(config, **params)
     folder, token_cache = _open_folder(output, force=force, cache=cache)

@@ -125,7 +125,7 @@ def plot_comparison(graph_a, graph_b, *, labels: tuple[str, str] = ("A", "B"), s
 
 def comparison_png(result, *, size: Size = "slide16x9", seed: int = 0, dpi: int = 200,
                    transparent: bool = False) -> bytes:
-    """comparison.png of a :class:`~cooccur.network.ComparisonResult`, as ``analyze --group-by`` and
+    """comparison.png of a :class:`~cooccur.groups.ComparisonResult`, as ``analyze --group-by`` and
     ``cooccur compare`` both write it (same parameters, same bytes)."""
     from .plot import figure_bytes
 

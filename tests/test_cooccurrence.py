@@ -1,4 +1,7 @@
-"""Tests for cooccur.cooccurrence: matrix, measures (by hand), ties, auto min_frequency, errors."""
+"""Tests for cooccur.cooccurrence: measures (by hand), ties, auto min_frequency, associated terms, errors.
+
+The unit × term matrix itself: tests/test_matrix.py.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +16,7 @@ import pandas as pd
 import pytest
 
 from cooccur.config import DEFAULTS, PARAMS
-from cooccur.cooccurrence import (MEASURES, auto_min_frequency, count_cooccurrence, pair_measures,
-                                  unit_term_matrix)
+from cooccur.cooccurrence import MEASURES, associated_terms, auto_min_frequency, count_cooccurrence, pair_measures
 from cooccur.errors import AnalysisError
 
 # Four Japanese terms; Python string order: 予算 < 市民 < 条例 < 議会 (U+4E88 < U+5E02 < U+6761 < U+8B70).
@@ -43,21 +45,6 @@ def edge(cooc, s, t):
     row = cooc.edges[(cooc.edges.source == s) & (cooc.edges.target == t)]
     assert len(row) == 1, (s, t)
     return row.iloc[0]
-
-
-def test_unit_term_matrix_keys_vocabulary_and_empty_units(hand):
-    X, units, vocab = unit_term_matrix(hand, unit="paragraph")
-    assert vocab == [A, D, C, B]  # sorted
-    assert units.columns.tolist() == ["doc_id", "utterance_id", "paragraph_id"]
-    assert units["paragraph_id"].tolist() == [0, 1, 2, 3, 4]  # U4 has no counted term but is a unit
-    assert X.dtype == np.int32
-    assert X.toarray().tolist() == [[1, 0, 1, 1], [1, 0, 0, 1], [1, 0, 1, 0], [0, 1, 0, 1], [0, 0, 0, 0]]
-    Xc, _, _ = unit_term_matrix(hand, unit="paragraph", binary=False)
-    assert Xc.toarray()[0].tolist() == [2, 0, 1, 1]
-    Xd, ud, _ = unit_term_matrix(hand, unit="document")
-    assert ud["doc_id"].tolist() == ["会議録.txt"] and Xd.toarray().tolist() == [[1, 1, 1, 1]]
-    Xv, _, v = unit_term_matrix(hand, vocabulary=[B, A])
-    assert v == [B, A] and Xv[:, 0].sum() == 3
 
 
 def test_each_measure_by_hand(hand):
@@ -266,3 +253,37 @@ def test_degenerate_networks_are_said_aloud():
     # a healthy network: no such warning
     ok = count_cooccurrence(make_tokens([["予算", "議会"]] * 5 + [["予算", "福祉"]] * 4), min_frequency=1)
     assert not any("single co-occurrence" in w or "ties with" in w for w in ok.warnings)
+
+
+def test_associated_terms_by_jaccard():
+    # paragraphs: P0 {ICT人材, 育成}, P1 {人材, 足りる}, P2 {人材, 育成, 進める}; 人材 in P1, P2 (df 2)
+    rows = [(0, "ICT人材"), (0, None), (0, "育成"), (1, "人材"), (1, None), (1, "足りる"), (2, "人材"), (2, "育成"),
+            (2, None), (2, "進める")]
+    tokens = pd.DataFrame([dict(doc_id="会議録.txt", utterance_id=0 if p < 2 else 1, paragraph_id=p, sentence_id=p,
+                                position=k, surface=t or "を", term=t) for k, (p, t) in enumerate(rows)])
+    a = associated_terms(tokens, "人材")
+    # 足りる: a=1, df 1 → 1/2; 進める: 1/2; 育成 (df 2): 1/(2+2−1) = 1/3
+    assert a[["term", "jaccard", "cooccurrence", "rank"]].values.tolist() == [
+        ["足りる", 0.5, 1, 1], ["進める", 0.5, 1, 2], ["育成", pytest.approx(1 / 3), 1, 3]]
+    assert a["frequency"].tolist() == [1, 1, 2]
+    assert associated_terms(tokens, "人材", top=1)["term"].tolist() == ["足りる"]
+    # by utterance: U0 {ICT人材, 育成, 人材, 足りる}, U1 {人材, 育成, 進める}; 人材 in both (df 2)
+    u = associated_terms(tokens, "人材", unit="utterance").set_index("term")
+    assert u.loc["育成", "cooccurrence"] == 2 and u.loc["育成", "jaccard"] == 1.0 and u.loc["進める", "jaccard"] == 0.5
+    with pytest.raises(ValueError, match="does not occur"):
+        associated_terms(tokens, "予算")
+    with pytest.raises(ValueError, match="did you mean 'ICT人材'"):
+        associated_terms(tokens, "ICT人財")
+
+
+def test_associated_terms_agree_with_the_network_on_real_text(sample_dir):
+    """On the sample minutes, each pair's count and Jaccard are those of count_cooccurrence."""
+    import cooccur
+
+    a = cooccur.analyze(sample_dir)
+    tokens, cooc = a.tokens, a.cooccurrence
+    e = cooc.edges.iloc[0]
+    assoc = associated_terms(tokens, e.source, unit=cooc.unit, top=10_000).set_index("term")
+    assert assoc.loc[e.target, "cooccurrence"] == e.cooccurrence and assoc.loc[e.target, "jaccard"] == e.jaccard
+    freq = cooc.terms.set_index("term")["frequency"]
+    assert assoc.loc[e.target, "frequency"] == freq[e.target]

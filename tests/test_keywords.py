@@ -1,4 +1,4 @@
-"""Tests for cooccur.keywords: tf-idf, dispersion G², FLR and distinctive terms, all by hand."""
+"""Tests for cooccur.keywords: tf-idf, dispersion G² and FLR, all by hand (distinctive terms: tests/test_groups.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import numpy as np
 import networkx as nx
 import pandas as pd
 import pytest
-from scipy.stats import chi2
 
 from cooccur.config import DEFAULTS
-from cooccur.keywords import distinctive_terms, flr_scores, rank_keywords
+from cooccur.keywords import flr_scores, rank_keywords
 
 
 def tok(rows):
@@ -79,29 +78,6 @@ def test_graph_scores():
     assert k["term"].tolist() == ["予算", "議会", "条例"] and math.isnan(k["degree"].iloc[2])
     with pytest.raises(ValueError, match="did you mean 'tfidf'"):
         rank_keywords(t, score="tf-idf")
-
-
-def test_distinctive_terms_by_hand():
-    utterances = pd.DataFrame({"doc_id": "d.txt", "utterance_id": [0, 1, 2], "speaker": ["山田", "山田", "佐藤"],
-                               "text": ["", "", ""]})
-    rows = [(0, "予算"), (0, "議会"), (1, "予算"), (2, "議会"), (2, "条例")]
-    t = pd.DataFrame([dict(doc_id="d.txt", utterance_id=u, paragraph_id=0, sentence_id=0, position=k, surface=w,
-                           term=w, pos="名詞") for k, (u, w) in enumerate(rows)])
-    d = distinctive_terms(t, utterances, group_by="speaker")
-    assert d.columns.tolist() == ["group", "term", "jaccard", "log_likelihood", "p_value", "significant",
-                                  "frequency_in_group", "frequency_total", "rank"]
-    yamada = d[d.group == "山田"]
-    assert yamada["term"].tolist() == ["予算", "議会"] and yamada["rank"].tolist() == [1, 2]
-    # 予算 vs 山田: a = 2, df = 2, n = 2, N = 3 → table [[2, 0], [0, 1]]; G² = 2(2 ln(2·3/4) + ln(1·3/1))
-    g2 = 2 * (2 * math.log(1.5) + math.log(3))
-    r = yamada.iloc[0]
-    assert r.jaccard == 1.0 and r.log_likelihood == pytest.approx(g2)
-    assert r.p_value == pytest.approx(chi2.sf(g2, 1)) and r.significant == bool(chi2.sf(g2, 1) < 0.05)
-    assert (r.frequency_in_group, r.frequency_total) == (2, 2)
-    sato = d[d.group == "佐藤"]
-    assert sato["term"].tolist() == ["条例", "議会"] and sato["jaccard"].tolist() == [1.0, 0.5]
-    with pytest.raises(ValueError, match="choose one of"):
-        distinctive_terms(t, utterances, group_by="会派")
 
 
 def test_tfidf_sums_match_scikit_learn():

@@ -1,11 +1,11 @@
-"""Tests for cooccur.kwic: concordance offsets (with NFKC), edge evidence, associated terms."""
+"""Tests for cooccur.kwic: concordance offsets (with NFKC), edge evidence."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from cooccur.kwic import associated_terms, concordance, edge_evidence
+from cooccur.kwic import concordance, edge_evidence
 
 
 @pytest.fixture
@@ -83,18 +83,6 @@ def test_edge_evidence_units(corpus):
     assert u["text"].tolist() == ["ICT人材の育成。\n人材が足りない。", "人材育成を進めます。"]
     d = edge_evidence(tokens, utterances, "ICT人材", "進める", unit="document")
     assert len(d) == 1 and d["text"].iloc[0].count("\n") == 2
-
-
-def test_associated_terms_by_jaccard(corpus):
-    tokens, _ = corpus
-    # paragraphs: P0 {ICT人材, 育成}, P1 {人材, 足りる}, P2 {人材, 育成, 進める}; 人材 in P1, P2 (df 2)
-    a = associated_terms(tokens, "人材")
-    # 足りる: a=1, df 1 → 1/2; 進める: 1/2; 育成 (df 2): 1/(2+2−1) = 1/3
-    assert a[["term", "jaccard", "cooccurrence", "rank"]].values.tolist() == [
-        ["足りる", 0.5, 1, 1], ["進める", 0.5, 1, 2], ["育成", pytest.approx(1 / 3), 1, 3]]
-    assert a["frequency"].tolist() == [1, 1, 2]
-    with pytest.raises(ValueError, match="does not occur"):
-        associated_terms(tokens, "予算")
 
 
 def test_real_japanese_text_through_the_tokenizer():

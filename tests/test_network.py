@@ -1,4 +1,4 @@
-"""Tests for cooccur.network: graph attributes, communities, centralities, attribute network, comparison."""
+"""Tests for cooccur.network: graph attributes, communities, centralities (groups: tests/test_groups.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import pandas as pd
 import pytest
 
 from cooccur.cooccurrence import MEASURES, count_cooccurrence
-from cooccur.errors import AnalysisError
-from cooccur.network import (EDGE_COLUMNS, NODE_COLUMNS, attribute_network, build_network, compare_groups,
-                             edges_frame, nodes_frame)
+from cooccur.network import EDGE_COLUMNS, NODE_COLUMNS, build_network, edges_frame, nodes_frame
 
 
 def make_tokens(units, *, utterance_of=None, doc="会議録.txt"):
@@ -77,55 +75,3 @@ def test_louvain_is_seeded_and_communities_validated():
     pd.testing.assert_frame_equal(a, b)
     with pytest.raises(ValueError, match="did you mean 'louvain'"):
         build_network(cooc, communities="louvian")
-
-
-@pytest.fixture
-def speakers():
-    # utterance 0 (山田): 予算 議会; utterance 1 (山田): 予算; utterance 2 (佐藤): 議会 条例
-    utterances = pd.DataFrame({"doc_id": "会議録.txt", "utterance_id": [0, 1, 2], "speaker": ["山田", "山田", "佐藤"],
-                               "text": ["予算議会", "予算", "議会条例"], "会派": ["A党", "A党", "B党"]})
-    tokens = make_tokens([["予算", "議会"], ["予算"], ["議会", "条例"]], utterance_of=[0, 1, 2])
-    return tokens, utterances
-
-
-def test_attribute_network_by_hand(speakers):
-    tokens, utterances = speakers
-    # units = utterances, N = 3; 山田 {0, 1}, 佐藤 {2}
-    # 予算 {0,1}: 山田 a=2 → 2/(2+2−2) = 1;  議会 {0,2}: 山田 1/3, 佐藤 1/(2+1−1) = 1/2;  条例 {2}: 佐藤 1
-    G = attribute_network(tokens, utterances, group_by="speaker", top_n_per_value=1, min_frequency=1)
-    assert sorted(G.edges) == sorted([("speaker=山田", "予算"), ("speaker=佐藤", "条例")])
-    assert G.nodes["speaker=山田"]["kind"] == "attribute" and G.nodes["予算"]["kind"] == "term"
-    assert G.edges["speaker=山田", "予算"]["jaccard"] == 1.0
-    G2 = attribute_network(tokens, utterances, group_by="speaker", top_n_per_value=2, min_frequency=1)
-    assert G2.edges["speaker=佐藤", "議会"]["weight"] == 0.5
-    assert G2.edges["speaker=山田", "議会"]["weight"] == pytest.approx(1 / 3)
-
-
-def test_unknown_group_by_lists_columns(speakers):
-    tokens, utterances = speakers
-    with pytest.raises(ValueError, match="'発言者' does not exist; choose one of: 'speaker', '会派'"):
-        attribute_network(tokens, utterances, group_by="発言者")
-    with pytest.raises(ValueError, match="choose one of"):
-        compare_groups(tokens, utterances, group_by="発言者")
-
-
-def test_compare_groups(speakers):
-    tokens, utterances = speakers
-    r = compare_groups(tokens, utterances, group_by="会派", min_frequency=1)
-    assert r.groups == ("A党", "B党")  # A党 has two utterances
-    assert r.edges.columns.tolist() == ["source", "target", "weight_a", "weight_b", "cooccurrence_a",
-                                        "cooccurrence_b", "edge_a", "edge_b", "status", "change"]
-    e = r.edges.set_index(["source", "target"])
-    assert e.loc[("予算", "議会"), "status"] == "only_a" and e.loc[("条例", "議会"), "status"] == "only_b"
-    # in A党: 予算 {0,1}, 議会 {0} → jaccard 1/2; absent from B党 (予算 missing) → 0
-    assert e.loc[("予算", "議会"), "weight_a"] == 0.5 and e.loc[("予算", "議会"), "weight_b"] == 0.0
-    assert e.loc[("予算", "議会"), "change"] == -0.5 and e.loc[("条例", "議会"), "cooccurrence_a"] == 0
-    t = r.terms.set_index("term")
-    assert t.loc["議会", "status"] == "both" and t.loc["予算", "frequency_a"] == 2 and t.loc["予算", "frequency_b"] == 0
-    with pytest.raises(ValueError, match="unknown 会派 value 'C党'"):
-        compare_groups(tokens, utterances, group_by="会派", groups=("A党", "C党"))
-    one = utterances.assign(会派="A党")
-    with pytest.raises(ValueError, match="a comparison needs two"):
-        compare_groups(tokens, one, group_by="会派")
-    with pytest.raises(AnalysisError, match="group 会派='B党'"), pytest.warns(UserWarning, match="no pair"):
-        compare_groups(tokens, utterances, group_by="会派", min_frequency=2)

@@ -403,7 +403,7 @@ def test_svg_text_option_reaches_network_svg(tmp_path):
 def test_attribute_network_of_many_groups_draws_the_largest():
     import pandas as pd
 
-    from cooccur.network import attribute_network
+    from cooccur.groups import attribute_network
 
     speakers = [f"委員{i:03d}" for i in range(100)]
     words = ["予算", "防災", "教育", "福祉", "道路", "公園", "子育て", "医療"]
