@@ -129,6 +129,12 @@ def test_size_and_mtime_as_recorded_are_trusted_unless_the_record_was_racy(tmp_p
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert read_corpus(folder, map_files=cache).utterances["text"].tolist() == ["閉会します。"]
     assert cache.hits == 2
+    other = tmp_path / "r1.new"  # another file renamed into place (rsync, editors): a new inode
+    other.write_text("○議長（山田太郎君）　休憩します。", encoding="utf-8")
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(other, path)
+    assert read_corpus(folder, map_files=cache).utterances["text"].tolist() == ["休憩します。"]
+    assert (cache.hits, cache.misses) == (2, 3)
 
 
 def test_a_changed_read_option_misses(corpus_dir, tmp_path):

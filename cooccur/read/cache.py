@@ -20,15 +20,15 @@ versions of cooccur, Python's Unicode tables and the libraries reading uses
 (SudachiPy and its dictionary split speaker labels; python-docx, pypdfium2,
 lxml, openpyxl extract text). A change to any of them is a miss. The file's
 modification time is not part of the key: as ``make`` does, a file whose size
-and ``mtime_ns`` are those recorded in the index is not hashed again, and a
-file that was only touched is hashed, found unchanged and served from the
-cache. A record is trusted this way only when the file had been left alone for
+and ``mtime_ns`` (and inode) are those recorded in the index is not hashed
+again, and a file that was only touched is hashed, found unchanged and served
+from the cache. A record is trusted this way only when the file had been left alone for
 a couple of seconds before it was recorded (as git guards against "racy"
 timestamps), since a file rewritten within the same timestamp tick would
 otherwise look unchanged.
 
 Storage: one JSON file per entry under ``entries/`` and one ``index.json``
-(path → size, ``mtime_ns``, SHA-256; entry → path, SHA-256), all written
+(path → size, ``mtime_ns``, inode, SHA-256; entry → path, SHA-256), all written
 atomically (entries without fsync); nothing is pickled. An entry that cannot be read, does not parse,
 belongs to another key or format or does not have the shape of a file's rows
 is a miss and is written again; an unreadable index is an empty one. Entries of
@@ -224,13 +224,13 @@ class ReadCache:
             return None  # never stored: read it (reading hashes it anyway)
         try:
             sha = record["sha256"]
-            same = record["size"] == st.st_size and record["mtime_ns"] == st.st_mtime_ns
+            same = (record["size"] == st.st_size and record["mtime_ns"] == st.st_mtime_ns
+                    and record["inode"] == st.st_ino)
             if not (same and record["mtime_ns"] + RACY_NS <= record["stamp_ns"]):
                 sha = _file_sha256(absolute)
                 if sha != record["sha256"]:
                     return None
-                index["files"][absolute] = dict(size=st.st_size, mtime_ns=st.st_mtime_ns, stamp_ns=stamp,
-                                                sha256=sha)
+                index["files"][absolute] = _record(st, stamp, sha)
                 index["dirty"] = True
             return self._load_entry(self.key(absolute, doc_id, st.st_size, sha, digest))
         except (OSError, TypeError, KeyError, ValueError):
@@ -270,7 +270,7 @@ class ReadCache:
         except (OSError, TypeError, ValueError):  # a full disk or a value JSON cannot hold: not cached
             return
         # the stat taken before reading: a file changed meanwhile differs from it and is hashed next time
-        index["files"][absolute] = dict(size=st.st_size, mtime_ns=st.st_mtime_ns, stamp_ns=stamp, sha256=sha)
+        index["files"][absolute] = _record(st, stamp, sha)
         index["entries"][key] = [absolute, sha]
         index["dirty"] = True
 
@@ -328,6 +328,11 @@ def _write_unsynced(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _record(st: os.stat_result, stamp: int, sha256: str) -> dict:
+    """A file's index record: its stat as taken at ``stamp`` (time.time_ns) and its contents' SHA-256."""
+    return dict(size=st.st_size, mtime_ns=st.st_mtime_ns, inode=st.st_ino, stamp_ns=stamp, sha256=sha256)
 
 
 def _file_sha256(path: str) -> str:
