@@ -331,6 +331,8 @@ def _print_summary(analysis, output: Path, *, quiet: bool = False) -> None:
         c = analysis.cache_stats
         lines.insert(2, "token cache: the whole tokens table reused" if c.get("tokens_reused") else
                      f"token cache: {c['hits']} documents reused, {c['misses']} tokenized")
+        if c.get("files_reused"):
+            lines.insert(2, f"read cache: {c['files_reused']} transcripts not parsed again")
     lines.extend(problems + warnings)
     click.echo("\n".join(lines), err=True)
 

@@ -238,10 +238,27 @@ class OutputFolder:
         self.cache_dir = self.path / CACHE_DIR
         self.cache = open_token_cache(cache, self.path)
         self.ledger = TableLedger(self.cache_dir / "tables.json") if cache is not False else None
+        self.read_cache = None
+        if cache is not False:
+            from .read.cache import ReadCache
+
+            self.read_cache = ReadCache(self.cache_dir / "read")
         remove_stale_spills(self.cache_dir)
 
     def __repr__(self) -> str:
         return f"OutputFolder({str(self.path)!r})"
+
+    def map_files(self, map_files: Callable | None = None) -> Callable | None:
+        """The ``map_files`` hook of :func:`cooccur.read.read_corpus` for this folder's runs.
+
+        With a cache, each transcript is parsed once and its rows kept in
+        ``.cache/read`` (:class:`cooccur.read.cache.ReadCache`); files the cache
+        cannot serve go to ``map_files`` (the engine's). Without one, ``map_files``.
+        """
+        if self.read_cache is None:
+            return map_files
+        self.read_cache.map_files = map_files
+        return self.read_cache
 
     def tokens_path(self, kind: str = "parquet") -> Path:
         """The tokens table of this folder (``tokens.parquet`` or ``tokens.csv``)."""

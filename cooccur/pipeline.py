@@ -355,6 +355,8 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     if token_cache is not None:
         analysis.cache_stats = {"folder": str(token_cache.folder), "hits": token_cache.hits,
                                 "misses": token_cache.misses, "tokens_reused": token_cache.hits_corpus}
+        if folder is not None and folder.read_cache is not None:
+            analysis.cache_stats["files_reused"] = folder.read_cache.hits
     if folder is not None:
         folder.write(analysis, started_at=started, t_start=t_start)
     return analysis
@@ -412,8 +414,8 @@ def read_and_tokenize(input, params: dict, *, group_by: str | None = None, engin
 
     engine = engine or Engine()
     t0 = time.perf_counter()
-    corpus = _set_aside_speakers(read_corpus(input, map_files=engine.map_files, **pick_params(params, "read")),
-                                 params)
+    map_files = folder.map_files(engine.map_files) if folder is not None else engine.map_files
+    corpus = _set_aside_speakers(read_corpus(input, map_files=map_files, **pick_params(params, "read")), params)
     read_seconds = time.perf_counter() - t0
     if group_by is not None:  # fail before the expensive stages
         _check_group_by(corpus.utterances, group_by)

@@ -270,3 +270,24 @@ def test_every_name_a_full_run_writes_is_guarded(tmp_path, sample_dir):
     assert {"codes.csv", "code_crosstab.csv", "correspondence.csv", "dendrogram.png", "slides.pptx",
             "comparison.png", "families.csv", "tokens.parquet"} <= written
     assert sorted(written - OUTPUT_NAMES) == []
+
+
+def test_a_rerun_parses_no_transcript_again_and_writes_the_same_tables(tmp_path, minutes, monkeypatch):
+    out = tmp_path / "out"
+    first = cooccur.analyze(minutes, output=out, formats=())
+    assert first.cache_stats["files_reused"] == 0
+    before = {p.name: _digest(p) for p in out.iterdir() if p.is_file() and p.name != "manifest.json"}
+
+    import cooccur.read as read_module
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a transcript was parsed again")
+
+    monkeypatch.setattr(read_module, "_parse", no_parsing)
+    again = cooccur.analyze(minutes, output=out, formats=(), top_n=10)
+    assert again.cache_stats["files_reused"] == len(MINUTES)
+    assert again.utterances.equals(first.utterances)
+    after = {p.name: _digest(p) for p in out.iterdir() if p.is_file() and p.name != "manifest.json"}
+    assert {k: v for k, v in after.items() if k in {"utterances.parquet", "files.csv", "exclusions.csv"}} == \
+        {k: v for k, v in before.items() if k in {"utterances.parquet", "files.csv", "exclusions.csv"}}
+    assert (out / ".cache" / "read" / "index.json").is_file()
