@@ -13,8 +13,6 @@ KNOWN_PRIVATE_IMPORTS = {
     ("keywords.py", "_group_matrices"),
     ("kwic.py", "_codes"),
     ("read/formats/detect.py", "_label_shaped"),
-    *{("tokenize.py", name) for name in ("_STATE", "_chunks", "_dictionary", "_forms", "_person_name_parts",
-                                          "_run_chunks", "_tokenize_cached")},
 }
 #: Modules over the 600-line limit, and their length when this list was made (they may only shrink).
 KNOWN_LONG = {"plot.py": 640}

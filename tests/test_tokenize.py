@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooccur import sudachi as tokmod
+from cooccur.tokenize import chunks
 from cooccur.tokenize import TOKEN_COLUMNS, get_tokenizer, split_sentences, tokenize_utterances
 
 TALK = ("えー、区市町村の情報共有と標準化について、ＩＣＴ人材の確保も含めて伺います。\n"
@@ -95,17 +95,8 @@ def test_long_line_is_split_without_loss():
     assert (tok["term"] == "情報共有").sum() == text.count("情報共有")
 
 
-def test_cut_long_prefers_comma():
-    s = "あ" * (tokmod.MAX_PIECE_CHARS - 10) + "、" + "い" * 100
-    pieces = tokmod._cut_long(s)
-    assert pieces[0].endswith("、") and "".join(pieces) == s
-    hard = tokmod._cut_long("あ" * (2 * tokmod.MAX_PIECE_CHARS + 5))
-    assert [len(p) for p in hard] == [tokmod.MAX_PIECE_CHARS, tokmod.MAX_PIECE_CHARS, 5]
-    assert all(len(p.encode("utf-8")) <= tokmod.MAX_INPUT_BYTES for p in hard)
-
-
 def test_deterministic_across_jobs(monkeypatch):
-    monkeypatch.setattr(tokmod, "_CHUNK_CHARS", 200)
+    monkeypatch.setattr(chunks, "CHUNK_CHARS", 200)
     texts = [f"第{i}回。{TALK}防災情報システムの更新が{i}件です。" for i in range(40)]
     one = tokenize_utterances(utterances(texts), jobs=1)
     two = tokenize_utterances(utterances(texts), jobs=2)

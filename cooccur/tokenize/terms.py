@@ -52,9 +52,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Literal, Mapping, Sequence
 
-from .config import DEFAULTS, param_choices
-from .errors import ConfigError, InputError, choices_message
-from .validate import check_choice, check_int
+from ..config import DEFAULTS, param_choices
+from ..errors import ConfigError, InputError, choices_message
+from ..validate import check_choice, check_int
 
 __all__ = [
     "speaker_name_words",
