@@ -251,7 +251,7 @@ def analyse_cached(backend, utt, rows: list[int], texts: list[str], jobs: int, p
         res = _chunk("".join(entry["pieces"]), m, np.asarray([row_of[int(u)] for u in entry["utterance_id"]],
                                                             dtype=np.int64),
                      entry["para"], entry["sent"], None)
-        res.words = None
+        res.drop_raw()
         per_group[g] = [res]
         if progress is not None:
             progress(sum(len(texts[i]) for i in idx))
