@@ -53,3 +53,7 @@ def test_cut_long_prefers_comma():
     hard = cut_long("あ" * (2 * MAX_PIECE_CHARS + 5))
     assert [len(p) for p in hard] == [MAX_PIECE_CHARS, MAX_PIECE_CHARS, 5]
     assert all(len(p.encode("utf-8")) <= MAX_INPUT_BYTES for p in hard)
+
+
+def test_split_sentences_closing_bracket_and_nfkc():
+    assert split_sentences("「はい。」と言った。ＡＢＣ？") == [(0, 0, "「はい。」"), (0, 1, "と言った。"), (0, 2, "ABC?")]

@@ -57,3 +57,16 @@ def test_the_backend_reports_lengths_word_ids_and_forms_of_known_and_unknown_wor
                            f"sudachidict-core={metadata.version('sudachidict-core')}"
     with pytest.raises(ValueError, match="unknown split_mode 'c'"):
         SudachiBackend("c")
+
+
+def test_tokenizer_per_thread_shares_dictionary():
+    import threading
+
+    main = get_tokenizer("C")
+    assert get_tokenizer("C") is main
+    other = []
+    t = threading.Thread(target=lambda: other.append(get_tokenizer("C")))
+    t.start()
+    t.join()
+    assert other[0] is not main
+    assert [m.surface() for m in other[0].tokenize("標準化")] == ["標準化"]
