@@ -1,8 +1,8 @@
-"""A per-document cache of SudachiPy's analysis, so re-runs skip tokenizing.
+"""A per-document cache of the morphological analysis, so re-runs skip tokenizing.
 
 What is cached is the morphological analysis of each document's analysed
-utterances: the sentence pieces fed to SudachiPy and, per piece, each
-morpheme's length and dictionary word id. The term rules (parts of speech,
+utterances: the sentence pieces fed to the backend (SudachiPy by default) and,
+per piece, each morpheme's length and the backend's word id. The term rules (parts of speech,
 stopwords, compounds, synonyms, display forms) are applied afresh on every run,
 so changing them — or any network, keyword or figure parameter — never needs
 re-tokenizing, and a cached run gives exactly the tokens a fresh run gives.
@@ -12,9 +12,11 @@ Parquet file, the latest only), keyed by the analysed utterances and every
 tokenize parameter: a re-run that changes only network, keyword or figure
 parameters loads it and skips tokenizing and the term rules altogether.
 
-An entry is keyed by a SHA-256 over the cache format, the SudachiPy and
-dictionary versions, the split mode, the document id and the exact utterance
-ids and texts that were tokenized (which covers the file's content and every
+An entry is keyed by a SHA-256 over the cache format, the backend's identity
+(:meth:`cooccur.tokenize.backend.Backend.identity`: its name, versions and
+settings such as SudachiPy's split mode, so two backends never share an
+analysis), the document id and the exact utterance ids and texts that were
+tokenized (which covers the file's content and every
 read setting that changes the text). A changed file or setting therefore misses
 only for the documents it changes. Entries are Parquet files written
 atomically; nothing is ever unpickled.
@@ -63,9 +65,10 @@ class TokenCache:
     def __post_init__(self):
         self.folder = Path(self.folder)
 
-    def key(self, split_mode: str, doc_id: str, utterance_ids, texts) -> str:
+    def key(self, backend: str, doc_id: str, utterance_ids, texts) -> str:
+        """Key of a document's analysis by the backend whose identity is ``backend``."""
         h = hashlib.sha256()
-        for part in (CACHE_FORMAT, self._versions, split_mode, str(doc_id)):
+        for part in (CACHE_FORMAT, backend, str(doc_id)):
             h.update(part.encode("utf-8") + b"\x00")
         for uid, text in zip(utterance_ids, texts):
             h.update(str(int(uid)).encode("ascii") + b"\x01" + text.encode("utf-8", "surrogatepass") + b"\x00")

@@ -80,13 +80,13 @@ def test_cli_header_and_folder_answer_without_tokenizing(minutes, tmp_path, monk
     from_input = run.invoke(cli, ["kwic", str(src), "協力金", "--compounds", "all"])
 
     import cooccur.read
-    import cooccur.sudachi
+    import cooccur.tokenize.sudachi
 
     def refuse(*args, **kwargs):
         raise AssertionError("an output folder must be answered from its tables")
 
     monkeypatch.setattr(cooccur.read, "read_corpus", refuse)
-    monkeypatch.setattr(cooccur.sudachi, "get_tokenizer", refuse)
+    monkeypatch.setattr(cooccur.tokenize.sudachi, "get_tokenizer", refuse)
     from_folder = run.invoke(cli, ["kwic", str(out), "協力金"])
     assert from_folder.exit_code == 0, from_folder.output
     assert from_folder.output == from_input.output

@@ -1,4 +1,4 @@
-"""Tests for cooccur.tokenize: the tokens table contract, ids, threads, long input."""
+"""Tests for cooccur.tokenize (the public API): the tokens table contract, ids, threads, long input."""
 
 import unicodedata
 
@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cooccur import sudachi as tokmod
-from cooccur.tokenize import TOKEN_COLUMNS, get_tokenizer, split_sentences, tokenize_utterances
+from cooccur.tokenize import TOKEN_COLUMNS, chunks, tokenize_utterances
 
 TALK = ("えー、区市町村の情報共有と標準化について、ＩＣＴ人材の確保も含めて伺います。\n"
         "はい、リモートワークの話ですね。うん、そうです！")
@@ -47,10 +46,6 @@ def test_paragraph_sentence_ids_and_positions():
     assert second["surface"].tolist() == ["予算", "です", "。"]
     assert second["position"].tolist() == [0, 1, 2]
     assert second["sentence_id"].tolist() == [0, 0, 0]
-
-
-def test_split_sentences_closing_bracket_and_nfkc():
-    assert split_sentences("「はい。」と言った。ＡＢＣ？") == [(0, 0, "「はい。」"), (0, 1, "と言った。"), (0, 2, "ABC?")]
 
 
 def test_fillers_backchannels_particles_not_terms():
@@ -95,17 +90,8 @@ def test_long_line_is_split_without_loss():
     assert (tok["term"] == "情報共有").sum() == text.count("情報共有")
 
 
-def test_cut_long_prefers_comma():
-    s = "あ" * (tokmod.MAX_PIECE_CHARS - 10) + "、" + "い" * 100
-    pieces = tokmod._cut_long(s)
-    assert pieces[0].endswith("、") and "".join(pieces) == s
-    hard = tokmod._cut_long("あ" * (2 * tokmod.MAX_PIECE_CHARS + 5))
-    assert [len(p) for p in hard] == [tokmod.MAX_PIECE_CHARS, tokmod.MAX_PIECE_CHARS, 5]
-    assert all(len(p.encode("utf-8")) <= tokmod.MAX_INPUT_BYTES for p in hard)
-
-
 def test_deterministic_across_jobs(monkeypatch):
-    monkeypatch.setattr(tokmod, "_CHUNK_CHARS", 200)
+    monkeypatch.setattr(chunks, "CHUNK_CHARS", 200)
     texts = [f"第{i}回。{TALK}防災情報システムの更新が{i}件です。" for i in range(40)]
     one = tokenize_utterances(utterances(texts), jobs=1)
     two = tokenize_utterances(utterances(texts), jobs=2)
@@ -143,19 +129,6 @@ def test_invalid_arguments():
         tokenize_utterances("予算", jobs=0)
     with pytest.raises(ValueError, match="utterances lacks"):
         tokenize_utterances(pd.DataFrame({"text": ["予算"]}))
-
-
-def test_tokenizer_per_thread_shares_dictionary():
-    import threading
-
-    main = get_tokenizer("C")
-    assert get_tokenizer("C") is main
-    other = []
-    t = threading.Thread(target=lambda: other.append(get_tokenizer("C")))
-    t.start()
-    t.join()
-    assert other[0] is not main
-    assert [m.surface() for m in other[0].tokenize("標準化")] == ["標準化"]
 
 
 def test_speakers_names_and_their_parts_are_not_terms():

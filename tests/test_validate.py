@@ -34,7 +34,8 @@ def test_check_choice_defaults_to_the_parameter_table():
 
 
 def test_stage_choice_tuples_are_the_tables():
-    from cooccur import engine, keywords, network, plot, sudachi, terms
+    from cooccur import engine, keywords, network, plot
+    from cooccur.tokenize import sudachi, terms
     from cooccur.cooccurrence import MEASURES, UNITS
     from cooccur.read import FORMATS
 
@@ -56,7 +57,7 @@ def test_stages_use_the_wording():
     from cooccur.cooccurrence import count_cooccurrence
     from cooccur.kwic import concordance
     from cooccur.layout import network_layout
-    from cooccur.terms import compound_segments
+    from cooccur.tokenize.terms import compound_segments
 
     tokens = pd.DataFrame({"doc_id": ["a"] * 2, "utterance_id": [0, 0], "paragraph_id": [0, 0],
                            "sentence_id": [0, 0], "position": [0, 1], "term": ["予算", "議会"]})

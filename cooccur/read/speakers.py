@@ -222,7 +222,7 @@ def _body(part: str) -> bool:
 def _morphemes(text: str) -> tuple[tuple[str, str], ...]:
     """SudachiPy's morphemes of ``text`` as (surface, kind): kind "person" (人名), "proper" or "other"."""
     try:
-        from ..sudachi import get_tokenizer
+        from ..tokenize.sudachi import get_tokenizer
 
         morphemes = get_tokenizer("C").tokenize(text)
     except Exception:  # pragma: no cover - no dictionary: no name is found, the label stays a role

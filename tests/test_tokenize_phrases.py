@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from cooccur.errors import ConfigError
-from cooccur.phrases import load_phrases, parse_pattern
+from cooccur.tokenize.phrases import load_phrases, parse_pattern
 from cooccur.tokenize import tokenize_utterances
 
 

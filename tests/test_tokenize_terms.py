@@ -1,9 +1,9 @@
-"""Tests for cooccur.terms: POS filter, stopwords, numerals, forced terms, synonyms,
+"""Tests for cooccur.tokenize.terms: POS filter, stopwords, numerals, forced terms, synonyms,
 compounds and display forms, on real Japanese sentences."""
 
 import pytest
 
-from cooccur import terms
+from cooccur.tokenize import terms
 from cooccur.errors import ConfigError, InputError
 from cooccur.tokenize import tokenize_utterances
 
@@ -181,7 +181,7 @@ def test_synonym_targets_are_shown_as_written():
 
 
 def test_normalisation_merges_spellings_never_different_words():
-    from cooccur.terms import same_word
+    from cooccur.tokenize.terms import same_word
     from cooccur.tokenize import tokenize_utterances
 
     terms = tokenize_utterances("期待に応える。質問に答える。子どもと子供。")["term"].dropna().astype(str).tolist()

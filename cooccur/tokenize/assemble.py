@@ -1,8 +1,9 @@
-"""Turn SudachiPy's raw analysis into the tokens table, batch by batch (vectorised).
+"""Turn a backend's analysis into the tokens table, batch by batch (vectorised).
 
-:mod:`cooccur.tokenize` runs SudachiPy and hands each batch of chunk results
-(token lengths, word ids, sentence pieces) to an :class:`Assembler`, which
-applies the term rules of :mod:`cooccur.terms` in three steps:
+:mod:`cooccur.tokenize` runs the backend and hands each batch of chunks
+(:class:`cooccur.tokenize.chunks.Chunk`: token lengths, types, sentence ids)
+to an :class:`Assembler`, which applies the term rules of
+:mod:`cooccur.tokenize.terms` in three steps:
 
 1. :meth:`Assembler.front` — look up every distinct (word id, surface) once in
    the corpus-wide type table, mark numerals, counters and stopwords, join
@@ -26,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import terms as _terms
+from .backend import check_forms
 from .phrases import REASONS, PhraseMatcher
 
 __all__ = ["Assembler", "empty_frame", "sorted_codes", "REASON_CODES"]
@@ -39,23 +41,19 @@ _INT_COLUMNS = ("utterance_id", "paragraph_id", "sentence_id", "position")
 _STR_COLUMNS = ("surface", "pos", "pos_detail", "dictionary_form", "normalized_form", "reading")
 
 
-def _pos_tables(state: dict, pos: tuple[str, ...]) -> dict:
-    """Per POS id: strings and rule flags (cached in ``state`` per ``pos`` setting)."""
-    key = ("pos_tables", pos)
-    if key not in state:
-        table = state["pos"]
-        detail = ["-".join(x for x in p if x != "*") for p in table]
-        state[key] = dict(
-            pos=[p[0] for p in table],
-            detail=detail,
-            counted=np.array([_terms.pos_is_counted(p, pos=pos) for p in table], dtype=bool),
-            kind=np.array([_KINDS[_terms.compound_kind(p)] for p in table], dtype=np.int8),
-            counter=np.array([_terms.is_counter_pos(p) for p in table], dtype=bool),
-            numeral=np.array([p[:2] == ("名詞", "数詞") for p in table], dtype=bool),
-            conj=np.array([p[0] in ("動詞", "形容詞") for p in table], dtype=bool),
-            compound_counted=any(t in ("名詞", "複合名詞") for t in pos),
-        )
-    return state[key]
+#: (``pos`` setting, POS tuple) -> its strings and rule flags, for every POS met (a per-process cache).
+_POS_FLAGS: dict[tuple, tuple] = {}
+
+
+def _pos_flags(pos: tuple[str, ...], p: tuple) -> tuple:
+    """(pos, pos_detail, counted, compound kind, counter, numeral, conjugates) of the POS tuple ``p``."""
+    flags = _POS_FLAGS.get((pos, p))
+    if flags is None:
+        flags = _POS_FLAGS[(pos, p)] = (
+            p[0], "-".join(x for x in p if x != "*"), _terms.pos_is_counted(p, pos=pos),
+            _KINDS[_terms.compound_kind(p)], _terms.is_counter_pos(p), p[:2] == ("名詞", "数詞"),
+            p[0] in ("動詞", "形容詞"))
+    return flags
 
 
 def _encode(arr) -> tuple[np.ndarray, list]:
@@ -106,23 +104,22 @@ class _Types:
 
 
 class Assembler:
-    """Corpus-wide state of the term rules while batches of chunk results are assembled.
+    """Corpus-wide state of the term rules while batches of chunks are assembled.
 
-    ``forms(word_id, surface)`` gives ``(dictionary_form, normalized_form,
-    reading, pos_id)``; ``state`` holds the POS table (``state["pos"]``).
-    Batches must be passed to :meth:`front` in corpus order, then to
+    ``backend`` (a :class:`cooccur.tokenize.backend.Backend`) gives the forms
+    and POS of each word. Batches must be passed to :meth:`front` in corpus order, then to
     :meth:`finish` (after :meth:`decide`) and :meth:`frame` (after
     :meth:`finalize`) in the same order.
     """
 
-    def __init__(self, doc_ids, utterance_ids, rules: dict, *, forms, state: dict):
+    def __init__(self, doc_ids, utterance_ids, rules: dict, *, backend):
         self.doc_cats, self.doc_codes = sorted_codes(list(doc_ids))
         self.utterance_ids = np.asarray(utterance_ids, dtype=np.int64)
         self.rules = rules
-        self.forms = forms
-        self.pt = _pos_tables(state, rules["pos"])
+        self.backend = backend
+        self.compound_counted = any(t in ("名詞", "複合名詞") for t in rules["pos"])
         self.types = _Types()
-        #: Occurrences of each forced term whose ends fall inside a SudachiPy token (so they were not forced).
+        #: Occurrences of each forced term whose ends fall inside a backend's token (so they were not forced).
         self.forced_missed: dict[str, int] = {}
         phrases = rules.get("phrases") or ()
         self.matcher = PhraseMatcher(phrases) if phrases else None
@@ -144,31 +141,31 @@ class Assembler:
         i = self.types.index.get((w, s))
         if i is not None:
             return i
-        pt, sw = self.pt, self.rules["stopwords"]
+        sw = self.rules["stopwords"]
         base = self.rules.get("base_stopwords", sw)
-        dform, norm, reading, pid = self.forms(w, s)
+        dform, norm, reading, p = check_forms(self.backend.forms(w, s), w, s, self.backend)
+        pos, detail, pos_counted, kind, counter, pos_numeral, conj = _pos_flags(self.rules["pos"], p)
         if not _terms.same_word(dform, norm):  # 応える is not 答える: merge spellings, never words
             norm = dform
         key = self.keyof(norm, s)
         stop = key in sw or s in sw or dform in sw
         speaker = stop and not (key in base or s in base or dform in base)  # only a speaker's name or title
-        numeral = bool(pt["numeral"][pid]) or _terms.is_numeral(s)
-        kind = int(pt["kind"][pid])
+        numeral = pos_numeral or _terms.is_numeral(s)
         f = self._flags
         f["numeral"].append(numeral)
-        f["counter"].append(bool(pt["counter"][pid]))
+        f["counter"].append(counter)
         f["kind"].append(0 if numeral else kind)
         # a stopword noun removes whole terms after compounding (it does not cut デジタル版子供白書); stopword
         # prefixes and suffixes (君, 様, 第, 等 …) and speakers' names still cut runs (山田 | 委員)
         f["breaks"].append((speaker and not (kind == 1 and len(s) == 1)) or (stop and kind in (2, 3))
                            or (kind == 2 and s in _terms.NON_JOINING_PREFIXES))
         if self.matcher is not None:
-            self.matcher.add_type(dform, s, pt["detail"][pid])
-        reason = (REASON_CODES["numeral"] if numeral else REASON_CODES["pos"] if not pt["counted"][pid]
+            self.matcher.add_type(dform, s, detail)
+        reason = (REASON_CODES["numeral"] if numeral else REASON_CODES["pos"] if not pos_counted
                   else REASON_CODES["speaker"] if speaker else REASON_CODES["stopword"] if stop else 0)
         return self.types.add((w, s), surface=s, dictionary_form=dform, normalized_form=norm, reading=reading,
-                              pos=pt["pos"][pid], pos_detail=pt["detail"][pid], key=key,
-                              form=dform if pt["conj"][pid] else s, counted=reason == 0, reason=reason)
+                              pos=pos, pos_detail=detail, key=key,
+                              form=dform if conj else s, counted=reason == 0, reason=reason)
 
     def _add_joined(self, ident, **values) -> int:
         """Add a forced term or compound type (never a token's base type: its run flags are all off)."""
@@ -185,25 +182,26 @@ class Assembler:
         return np.asarray(self._flags[name], dtype=dtype)
 
     # ------------------------------------------------------------------ step 1
-    def front(self, results: list[dict]) -> dict | None:
-        """Type ids, forced terms and runs of one batch (chunk results in corpus order); None if no token.
+    def front(self, results: list) -> dict | None:
+        """Type ids, forced terms and runs of one batch (chunks in corpus order); None if no token.
 
-        Empties ``results`` (each chunk's arrays go as soon as they are merged).
+        ``results`` are :class:`cooccur.tokenize.chunks.Chunk`; the list is
+        emptied (each chunk's arrays go as soon as they are merged).
         """
         import pyarrow as pa
 
-        chunks = [r for r in results if len(r["L"])]
+        chunks = [r for r in results if len(r.lengths)]
         results.clear()
         if not chunks:
             return None
-        N = np.concatenate([r["N"] for r in chunks])
+        N = np.concatenate([r.counts for r in chunks])
         n = int(N.sum())
         # token indexes and type ids fit int32 below 2**31 tokens (halves the largest temporaries)
         idx_t = np.int32 if n < 2**31 - 1 else np.int64
         # merge the chunks' type lists, then map each distinct (word id, surface) to its corpus-wide type
-        offs = np.cumsum([0] + [len(r["tw"]) for r in chunks])
-        scode, sdict = _encode(pa.concat_arrays([r["ts"] for r in chunks]))
-        winv, uw = _encode(pa.array(np.concatenate([r["tw"] for r in chunks])))
+        offs = np.cumsum([0] + [len(r.type_word) for r in chunks])
+        scode, sdict = _encode(pa.concat_arrays([r.type_surface for r in chunks]))
+        winv, uw = _encode(pa.array(np.concatenate([r.type_word for r in chunks])))
         ginv, tcode = _encode(pa.array(winv * len(sdict) + scode))
         del scode, winv
         ns = len(sdict)
@@ -211,14 +209,14 @@ class Assembler:
                           count=len(tcode))
         ginv = gid[ginv]
         del gid
-        tt = np.concatenate([ginv[o + r["lt"]] for o, r in zip(offs.tolist(), chunks)])
+        tt = np.concatenate([ginv[o + r.type_of] for o, r in zip(offs.tolist(), chunks)])
         del ginv
-        prow = np.concatenate([r["row"] for r in chunks])
-        ppara = np.concatenate([r["para"] for r in chunks])
-        psent = np.concatenate([r["sent"] for r in chunks])
-        L = np.concatenate([r["L"] for r in chunks])
+        prow = np.concatenate([r.row for r in chunks])
+        ppara = np.concatenate([r.paragraph for r in chunks])
+        psent = np.concatenate([r.sentence for r in chunks])
+        L = np.concatenate([r.lengths for r in chunks])
         forced = self.rules["forced"]
-        text = "".join(r["text"] for r in chunks) if forced else ""
+        text = "".join(r.text for r in chunks) if forced else ""
         del chunks  # the texts and per-token arrays of the chunks are not needed any more
         ends = np.cumsum(L)
         starts = ends - L
@@ -349,7 +347,7 @@ class Assembler:
         merged_into, span_end = batch["merged_into"], batch["span_end"]
         col = self.types.cols
         sw = self.rules["stopwords"]
-        ok_pos = self.pt["compound_counted"]
+        ok_pos = self.compound_counted
         made = self._made
         for start, u in zip(batch["run_start"].tolist(), batch["run_id"].tolist()):
             ids = self._run_ids[u]

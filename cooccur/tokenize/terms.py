@@ -4,7 +4,8 @@
 functions so that users can call them on their own data. The rules:
 
 POS filter (:func:`pos_is_counted`)
-    ``pos`` is a tuple of prefixes of the SudachiPy part of speech (``"名詞"``,
+    ``pos`` is a tuple of prefixes of the part of speech in UniDic's tag set,
+    which SudachiPy uses and every backend gives (``"名詞"``,
     ``"名詞-固有名詞"``, ...). Always excluded, whatever ``pos`` says: numerals
     (名詞-数詞), pronouns (代名詞), particles (助詞), auxiliaries (助動詞), symbols
     (補助記号, 記号), whitespace (空白), interjections (感動詞: fillers such as えー/あのー
@@ -52,9 +53,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Literal, Mapping, Sequence
 
-from .config import DEFAULTS, param_choices
-from .errors import ConfigError, InputError, choices_message
-from .validate import check_choice, check_int
+from ..config import DEFAULTS, param_choices
+from ..errors import ConfigError, InputError, choices_message
+from ..validate import check_choice, check_int
 
 __all__ = [
     "speaker_name_words",
@@ -106,7 +107,7 @@ def pos_is_counted(pos_tuple: Sequence[str], *, pos: Sequence[str] = DEFAULTS["p
     Parameters
     ----------
     pos_tuple : sequence of str
-        The SudachiPy POS (six fields, ``"*"`` for empty ones) or a ``-``-joined string.
+        The POS (SudachiPy's six fields, ``"*"`` for empty ones) or a ``-``-joined string.
     pos : sequence of str
         Allowed POS prefixes such as ``"名詞"`` or ``"名詞-固有名詞"``.
 

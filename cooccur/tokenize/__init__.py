@@ -1,10 +1,18 @@
 """Tokenize utterances into the tokens table (one row per token), whole or streamed to a file.
 
-:mod:`cooccur.sudachi` runs SudachiPy (threads, per-document cache, the
-long-sentence cut); :mod:`cooccur.assemble` applies the term rules of
-:mod:`cooccur.terms` to its raw analysis. :func:`tokenize_utterances` returns
-the whole table; :func:`tokenize_to_file` writes it batch by batch and keeps a
-lean table, so memory follows the batch size instead of the corpus.
+The stage, module by module:
+
+* this module — the public API: :func:`tokenize_utterances` returns the whole
+  table; :func:`tokenize_to_file` writes it batch by batch and keeps a lean
+  table, so memory follows the batch size instead of the corpus;
+* :mod:`~cooccur.tokenize.backend` — the :class:`Backend` protocol a
+  morphological analyser implements, and its result types;
+* :mod:`~cooccur.tokenize.sudachi` — the SudachiPy backend (the default);
+* :mod:`~cooccur.tokenize.chunks` — sentence pieces, chunks, threads, the
+  per-document cache;
+* :mod:`~cooccur.tokenize.assemble` — the backend's analysis → token rows;
+* :mod:`~cooccur.tokenize.terms` and :mod:`~cooccur.tokenize.phrases` — the
+  term rules (POS, stopwords, compounds, …; function expressions and formulas).
 """
 
 from __future__ import annotations
@@ -20,17 +28,18 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-from .config import DEFAULTS
-from .errors import choices_message
-from .io import trim_heap
-from .validate import check_int
+from ..config import DEFAULTS
+from ..errors import choices_message
+from ..io import trim_heap
+from ..validate import check_int
 from . import terms as _terms
 from .assemble import Assembler, empty_frame
-from .sudachi import (MAX_INPUT_BYTES, MAX_PIECE_CHARS, SPLIT_MODES, _STATE, _chunks, _dictionary, _forms,
-                      _person_name_parts, _run_chunks, _tokenize_cached, get_tokenizer, split_sentences)
+from .backend import Backend, Forms, Morphemes, default_backend
+from .chunks import MAX_PIECE_CHARS, analyse_cached, make_chunks, run_chunks, split_sentences
+from .sudachi import MAX_INPUT_BYTES, SPLIT_MODES, SudachiBackend, get_tokenizer
 
 __all__ = ["get_tokenizer", "tokenize_utterances", "tokenize_to_file", "StreamedTokens", "split_sentences",
-           "TOKEN_COLUMNS", "LEAN_COLUMNS", "BATCH_CHARS",
+           "Backend", "Morphemes", "Forms", "SudachiBackend", "TOKEN_COLUMNS", "LEAN_COLUMNS", "BATCH_CHARS",
            "MAX_INPUT_BYTES", "MAX_PIECE_CHARS"]
 
 TOKEN_COLUMNS = ("doc_id", "utterance_id", "paragraph_id", "sentence_id", "position", "surface", "term",
@@ -68,7 +77,8 @@ def tokenize_utterances(utterances, *,
                         include_excluded: bool = False,
                         progress: Callable[[int], object] | None = None,
                         cache=None,
-                        map_chunks=None):
+                        map_chunks=None,
+                        backend: Backend | None = None):
     """Tokenize utterances into the tokens table (one row per token).
 
     Parameters
@@ -77,15 +87,17 @@ def tokenize_utterances(utterances, *,
         The ``utterances`` table of :func:`cooccur.read_corpus` (rows whose
         ``exclusion`` is not NA are skipped unless ``include_excluded``), or plain
         text(s) for quick use: each string becomes an utterance of document ``"<text>"``.
-    split_mode, pos, stopwords, extra_stopwords, forced_terms, synonyms, compounds, compound_min_frequency
-        Term rules; see :mod:`cooccur.terms`.
+    split_mode : {"A", "B", "C"}
+        SudachiPy's split mode (used when ``backend`` is None).
+    pos, stopwords, extra_stopwords, forced_terms, synonyms, compounds, compound_min_frequency
+        Term rules; see :mod:`cooccur.tokenize.terms`.
     speaker_stopwords : bool
         Do not count the speakers' names and titles (taken from the ``speaker``
-        column, see :func:`cooccur.terms.speaker_name_words`) as terms.
+        column, see :func:`cooccur.tokenize.terms.speaker_name_words`) as terms.
     function_expressions : bool
         Recognise function expressions (において, とともに, に向けて …; and with
         the ``minutes`` preset the formulas of minutes: 見解を求めます, お答え
-        いたします …) and do not count their words; see :mod:`cooccur.phrases`.
+        いたします …) and do not count their words; see :mod:`cooccur.tokenize.phrases`.
     jobs : int, optional
         Worker threads (default: all cores). Output does not depend on it.
     include_excluded : bool
@@ -94,13 +106,17 @@ def tokenize_utterances(utterances, *,
         Called with the number of characters finished since the previous call
         (so ``tqdm.update`` fits).
     cache : cooccur.cache.TokenCache, optional
-        Reuse SudachiPy's analysis of documents whose analysed text is
-        unchanged; the term rules are applied afresh either way, so the result
-        is the same with or without a cache.
+        Reuse the backend's analysis of documents whose analysed text is
+        unchanged (entries are keyed by the backend's identity); the term rules
+        are applied afresh either way, so the result is the same with or
+        without a cache.
     map_chunks : callable, optional
-        ``map_chunks(func, rows_list, texts_list, split_mode=...)`` returning
-        ``[func(r, t, split_mode=...) ...]`` in order: runs SudachiPy elsewhere
+        ``map_chunks(func, rows_list, texts_list, backend=...)`` returning
+        ``[func(r, t, backend=...) ...]`` in order: runs the backend elsewhere
         (the Dask engine). The result is the same as tokenizing locally.
+    backend : Backend, optional
+        The morphological analyser (see :mod:`cooccur.tokenize.backend`);
+        None is SudachiPy with ``split_mode``.
 
     Returns
     -------
@@ -118,8 +134,10 @@ def tokenize_utterances(utterances, *,
         utterances, split_mode=split_mode, pos=pos, stopwords=stopwords, extra_stopwords=extra_stopwords,
         forced_terms=forced_terms, synonyms=synonyms, compounds=compounds,
         compound_min_frequency=compound_min_frequency, speaker_stopwords=speaker_stopwords,
-        function_expressions=function_expressions, jobs=jobs, include_excluded=include_excluded)
-    results = _tokenize_rows(utt, rows, texts, split_mode, jobs, progress, cache, map_chunks)
+        function_expressions=function_expressions, jobs=jobs, include_excluded=include_excluded,
+        backend=backend)
+    backend = rules["backend"]
+    results = _tokenize_rows(backend, utt, rows, texts, jobs, progress, cache, map_chunks)
     asm = _assembler(utt, rules)
     batch = asm.front(results)
     asm.decide()
@@ -133,12 +151,12 @@ def tokenize_utterances(utterances, *,
 
 
 def _warn_forced(asm: Assembler) -> None:
-    """Say how many occurrences of each forced term went another way (their ends cut a SudachiPy token)."""
+    """Say how many occurrences of each forced term went another way (their ends cut a backend's token)."""
     import warnings
 
     for term, n in sorted(asm.forced_missed.items()):
         warnings.warn(f"forced term {term!r}: {n} occurrence(s) not forced, because one of their ends falls "
-                      "inside a word SudachiPy found; add the longer term as a forced term too, or leave them "
+                      "inside a word the analyser found; add the longer term as a forced term too, or leave them "
                       "to that word (KWIC shows them all)", UserWarning, stacklevel=3)
 
 
@@ -165,7 +183,7 @@ def tokenize_to_file(utterances, path: str | Path | None, *, kind: Literal["parq
                      batch_chars: int = BATCH_CHARS, spill_dir: str | Path | None = None,
                      on_batch: Callable[["pd.DataFrame"], object] | None = None, include_excluded: bool = False,
                      progress: Callable[[int], object] | None = None, cache=None, map_chunks=None,
-                     **params) -> StreamedTokens:
+                     backend: Backend | None = None, **params) -> StreamedTokens:
     """Tokenize like :func:`tokenize_utterances`, writing the tokens table to ``path`` batch by batch.
 
     Memory follows ``batch_chars`` (documents are never split), not the corpus:
@@ -177,7 +195,7 @@ def tokenize_to_file(utterances, path: str | Path | None, *, kind: Literal["parq
 
     Parameters
     ----------
-    utterances, include_excluded, progress, cache, map_chunks
+    utterances, include_excluded, progress, cache, map_chunks, backend
         As for :func:`tokenize_utterances`.
     path : path or None
         The table to write (atomically); None writes no table and only
@@ -209,14 +227,15 @@ def tokenize_to_file(utterances, path: str | Path | None, *, kind: Literal["parq
 
     import pandas as pd
 
-    from .io import TableWriter
+    from ..io import TableWriter
 
     unknown = sorted(set(params) - set(_TERM_KEYS))
     if unknown:
         raise TypeError(f"tokenize_to_file() got unexpected keyword(s) {unknown}; use {list(_TERM_KEYS)}")
     check_int("batch_chars", batch_chars, minimum=1)
     opts = {k: params.get(k, DEFAULTS[k]) for k in _TERM_KEYS}
-    utt, rules, rows, texts, jobs = _prepare(utterances, include_excluded=include_excluded, **opts)
+    utt, rules, rows, texts, jobs = _prepare(utterances, include_excluded=include_excluded, backend=backend, **opts)
+    backend = rules["backend"]
     path = Path(path) if path is not None else None
     asm = _assembler(utt, rules)
     spill = Path(tempfile.mkdtemp(prefix=".cooccur-spill-",
@@ -227,8 +246,7 @@ def tokenize_to_file(utterances, path: str | Path | None, *, kind: Literal["parq
     try:
         done = []
         for b, (lo, hi) in enumerate(_batches(utt, rows, texts, batch_chars)):
-            results = _tokenize_rows(utt, rows[lo:hi], texts[lo:hi], opts["split_mode"], jobs, progress, cache,
-                                     map_chunks)
+            results = _tokenize_rows(backend, utt, rows[lo:hi], texts[lo:hi], jobs, progress, cache, map_chunks)
             front = asm.front(results)
             if front is not None:
                 np.savez(spill / f"front{b}.npz", **front)
@@ -315,10 +333,16 @@ def _concat_parts(parts: list):
 
 def _prepare(utterances, *, split_mode, pos, stopwords, extra_stopwords, forced_terms, synonyms, compounds,
              compound_min_frequency, speaker_stopwords, jobs, include_excluded,
-             function_expressions=DEFAULTS["function_expressions"]):
-    """Check the arguments; return (utterances, term rules, rows to tokenize, their texts, threads)."""
+             function_expressions=DEFAULTS["function_expressions"], backend=None):
+    """Check the arguments; return (utterances, term rules and backend, rows to tokenize, their texts, threads)."""
     if split_mode not in SPLIT_MODES:
         raise ValueError(choices_message("split_mode", split_mode, SPLIT_MODES))
+    if backend is None:
+        backend = default_backend(split_mode)
+    elif not isinstance(backend, Backend):
+        raise TypeError(f"backend must implement cooccur.tokenize.Backend (identity, load, analyse, learn, forms, "
+                        f"person_name_parts); {type(backend).__name__} lacks "
+                        f"{[m for m in _BACKEND_METHODS if not callable(getattr(backend, m, None))]}")
     check_int("jobs", jobs, minimum=1, none="all cores")
     pos = (pos,) if isinstance(pos, str) else tuple(pos)
     rules = dict(
@@ -328,6 +352,7 @@ def _prepare(utterances, *, split_mode, pos, stopwords, extra_stopwords, forced_
         synonyms=_terms.load_synonyms(synonyms),
         compounds=compounds,
         min_freq=compound_min_frequency,
+        backend=backend,
     )
     _terms.compound_segments([], compounds=compounds, compound_min_frequency=compound_min_frequency)
     rules["base_stopwords"] = rules["stopwords"]
@@ -335,25 +360,29 @@ def _prepare(utterances, *, split_mode, pos, stopwords, extra_stopwords, forced_
     utt = _as_utterances(utterances)
     if speaker_stopwords and "speaker" in utt.columns:
         names = _terms.speaker_name_words(utt["speaker"].dropna().unique())
-        rules["stopwords"] = rules["stopwords"] | names | _person_name_parts(names, split_mode)
+        backend.load()
+        rules["stopwords"] = rules["stopwords"] | names | backend.person_name_parts(names)
     keep = np.ones(len(utt), dtype=bool)
     if not include_excluded and "exclusion" in utt.columns:
         keep = utt["exclusion"].isna().to_numpy()
     rows = np.flatnonzero(keep).tolist()
     texts = ["" if isinstance(t, float) or t is None else str(t) for t in utt["text"].to_numpy()[keep]]
-    _dictionary()
+    backend.load()
     return utt, rules, rows, texts, jobs or os.cpu_count() or 1
 
 
-def _tokenize_rows(utt, rows, texts, split_mode, jobs, progress, cache, map_chunks) -> list[dict]:
-    """SudachiPy's analysis of the given rows, chunk by chunk (through ``cache`` when given)."""
+_BACKEND_METHODS = ("identity", "load", "analyse", "learn", "forms", "person_name_parts")
+
+
+def _tokenize_rows(backend, utt, rows, texts, jobs, progress, cache, map_chunks) -> list:
+    """The backend's analysis of the given rows, chunk by chunk (through ``cache`` when given)."""
     if cache is None:
-        return _run_chunks(_chunks(rows, texts), split_mode, jobs, progress, map_chunks, keep_raw=False)
-    return _tokenize_cached(utt, rows, texts, split_mode, jobs, progress, cache, map_chunks)
+        return run_chunks(backend, make_chunks(rows, texts), jobs, progress, map_chunks, keep_raw=False)
+    return analyse_cached(backend, utt, rows, texts, jobs, progress, cache, map_chunks)
 
 
 def _assembler(utt, rules: dict) -> Assembler:
     return Assembler(utt["doc_id"].astype(str).tolist(), utt["utterance_id"].to_numpy(), rules,
-                     forms=_forms, state=_STATE)
+                     backend=rules["backend"])
 
 

@@ -1,11 +1,11 @@
-"""cooccur.assemble: SudachiPy's analysis → tokens rows, compounds joined per mode, batch-independent."""
+"""cooccur.tokenize.assemble: SudachiPy's analysis → tokens rows, compounds joined per mode, batch-independent."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from cooccur.assemble import empty_frame, sorted_codes
+from cooccur.tokenize.assemble import empty_frame, sorted_codes
 from cooccur.tokenize import tokenize_to_file, tokenize_utterances
 
 # 防災訓練 and 実施計画 recur three times, 移行支援 once; ICT人材 and 区市町村 have an acronym / one-character part

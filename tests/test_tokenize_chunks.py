@@ -1,12 +1,9 @@
-"""cooccur.sudachi: sentence splitting, SudachiPy's input limit, one tokenizer per thread."""
+"""cooccur.tokenize.chunks: sentence pieces, long sentences cut to the backend's limit."""
 
 from __future__ import annotations
 
-import threading
-
-import pytest
-
-from cooccur.sudachi import MAX_INPUT_BYTES, MAX_PIECE_CHARS, SPLIT_MODES, get_tokenizer, split_sentences
+from cooccur.tokenize.chunks import MAX_PIECE_CHARS, cut_long, split_sentences
+from cooccur.tokenize.sudachi import MAX_INPUT_BYTES
 
 
 def test_paragraphs_and_sentences_are_numbered_across_the_utterance():
@@ -30,17 +27,6 @@ def test_empty_paragraphs_give_no_sentences_but_keep_the_paragraph_count():
     assert split_sentences("はい。\n\nいいえ。") == [(0, 0, "はい。"), (2, 1, "いいえ。")]
 
 
-def test_sudachipy_input_limit_is_the_measured_one():
-    tok = get_tokenizer("C")
-    at_limit = "あ" * (MAX_INPUT_BYTES // 3)  # 3 bytes a character in UTF-8
-    assert len(at_limit.encode("utf-8")) == MAX_INPUT_BYTES
-    assert "".join(m.surface() for m in tok.tokenize(at_limit)) == at_limit
-    with pytest.raises(Exception, match="too long"):
-        tok.tokenize(at_limit + "a")
-    # a piece of MAX_PIECE_CHARS characters fits whatever its characters (≤ 4 bytes each)
-    assert MAX_PIECE_CHARS * 4 <= MAX_INPUT_BYTES
-
-
 def test_a_sentence_over_the_limit_is_cut_after_a_comma_into_pieces_that_fit():
     clause = "区市町村の情報システムを標準化し、"  # 17 characters ending in 、
     sentence = clause * (3 * MAX_PIECE_CHARS // len(clause)) + "移行する。"
@@ -59,19 +45,15 @@ def test_a_piece_without_any_comma_is_cut_at_the_limit():
     assert [len(p) for _, _, p in split_sentences(sentence)] == [MAX_PIECE_CHARS, MAX_PIECE_CHARS, 5]
 
 
-def test_one_tokenizer_per_thread_and_split_mode():
-    here = get_tokenizer("C")
-    assert get_tokenizer("C") is here and get_tokenizer("A") is not here
-    other = []
-    t = threading.Thread(target=lambda: other.append(get_tokenizer("C")))
-    t.start()
-    t.join()
-    assert other[0] is not here
-    assert [m.surface() for m in get_tokenizer("A").tokenize("情報共有")] == ["情報", "共有"]
-    assert [m.surface() for m in here.tokenize("情報共有")] == ["情報共有"]
+
+def test_cut_long_prefers_comma():
+    s = "あ" * (MAX_PIECE_CHARS - 10) + "、" + "い" * 100
+    pieces = cut_long(s)
+    assert pieces[0].endswith("、") and "".join(pieces) == s
+    hard = cut_long("あ" * (2 * MAX_PIECE_CHARS + 5))
+    assert [len(p) for p in hard] == [MAX_PIECE_CHARS, MAX_PIECE_CHARS, 5]
+    assert all(len(p.encode("utf-8")) <= MAX_INPUT_BYTES for p in hard)
 
 
-def test_split_mode_choices_and_error():
-    assert SPLIT_MODES == ("A", "B", "C")
-    with pytest.raises(ValueError, match=r"unknown split_mode 'c'.*Valid choices: 'A', 'B', 'C'"):
-        get_tokenizer("c")
+def test_split_sentences_closing_bracket_and_nfkc():
+    assert split_sentences("「はい。」と言った。ＡＢＣ？") == [(0, 0, "「はい。」"), (0, 1, "と言った。"), (0, 2, "ABC?")]

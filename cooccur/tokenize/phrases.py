@@ -4,7 +4,7 @@ SudachiPy cuts compound particles into ordinary words (において → に + �
 とともに → と + とも + に), so their verbs and nouns (おく, とも, 向ける, 対する …)
 would be counted as content words. This module reads tables of such phrases,
 written as sequences of token patterns, and finds them in a token sequence.
-:mod:`cooccur.assemble` marks the tokens of every match as not counted
+:mod:`cooccur.tokenize.assemble` marks the tokens of every match as not counted
 (``tokens.reason`` = ``function_expression`` or ``formula``) and keeps them
 out of compounds; the same words elsewhere are counted as usual.
 
@@ -47,7 +47,7 @@ from typing import Iterable, Sequence
 
 import unicodedata
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 __all__ = ["Element", "Phrase", "parse_pattern", "load_phrases", "PhraseMatcher", "REASONS"]
 
