@@ -215,12 +215,15 @@ def report_sections(analysis, rendered: dict[str, bytes]) -> list[tuple[str, str
     return out
 
 
-def correspondence_analysis(input, *, output=None, config=None, force: bool = False, **params):
+def correspondence_analysis(input, *, output=None, config=None, force: bool = False, cache: bool | str | Path = True,
+                            **params):
     """Read, tokenize and run the correspondence analysis alone (what ``cooccur ca`` does).
 
     The candidate terms are those of the co-occurrence settings (``min_frequency``
-    etc.); with ``output``, writes ``correspondence.csv``,
-    ``correspondence_inertia.csv``, ``correspondence_table.csv`` and ``correspondence.png``.
+    etc.); with ``output`` (an :class:`~cooccur.folder.OutputFolder`, whose
+    token and read caches a re-run uses, ``cache`` as for :func:`cooccur.analyze`),
+    writes ``correspondence.csv``, ``correspondence_inertia.csv``,
+    ``correspondence_table.csv`` and ``correspondence.png``.
 
     Returns
     -------
@@ -234,11 +237,16 @@ def correspondence_analysis(input, *, output=None, config=None, force: bool = Fa
     check_params(resolved)
     if resolved["ca_matrix"] == "group" and not resolved["group_by"]:
         raise ValueError("cooccur ca needs --group-by COLUMN (terms × its values), or --ca-matrix document")
-    if output is not None:
-        from .folder import prepare_output_dir
+    from .engine import get_engine
+    from .folder import OutputFolder, open_token_cache
 
-        prepare_output_dir(output, force=force)
-    got = read_and_tokenize(input, resolved, group_by=resolved["group_by"] or None)
+    folder = OutputFolder(output, force=force, cache=cache) if output is not None else None
+    engine = get_engine(resolved["engine"], resolved["scheduler"])
+    try:
+        got = read_and_tokenize(input, resolved, group_by=resolved["group_by"] or None, engine=engine,
+                                cache=folder.cache if folder is not None else open_token_cache(cache), folder=folder)
+    finally:
+        engine.close()
     corpus, tokens = got.corpus, got.tokens
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore", UserWarning)

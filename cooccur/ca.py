@@ -139,9 +139,11 @@ def contingency_table(tokens: pd.DataFrame, utterances: pd.DataFrame | None = No
         if not group_by:
             raise ValueError("correspondence analysis of terms × groups needs group_by= (--group-by COLUMN); "
                              "or use ca_matrix='document'")
-        if utterances is None or group_by not in utterances.columns:
-            have = [] if utterances is None else [c for c in utterances.columns if c not in ("doc_id", "text")]
-            raise ValueError(f"group_by column {group_by!r} does not exist; choose one of: {', '.join(have)}")
+        if utterances is None:
+            raise ValueError("correspondence analysis of terms × groups needs the utterances table (utterances=)")
+        from .groups import check_group_by
+
+        check_group_by(utterances, group_by)
         keys = utterances[list(dict.fromkeys(["doc_id", "utterance_id", group_by]))].drop_duplicates(
             ["doc_id", "utterance_id"])  # group_by may be doc_id itself
         keys = keys.astype({"doc_id": str})

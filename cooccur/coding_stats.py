@@ -35,8 +35,9 @@ def code_crosstab(coding, tokens: pd.DataFrame, utterances: pd.DataFrame, *,
 
     from .matrix import UNIT_KEYS
 
-    if group_by not in utterances.columns:
-        raise ValueError(f"group_by column {group_by!r} does not exist")
+    from .groups import check_group_by
+
+    check_group_by(utterances, group_by)
     keys = list(UNIT_KEYS[coding.unit])
     meta = utterances[["doc_id", "utterance_id", group_by]].drop_duplicates(["doc_id", "utterance_id"])
     meta = meta.astype({"doc_id": str})

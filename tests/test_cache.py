@@ -54,7 +54,7 @@ def test_only_changed_documents_are_tokenized_again(tmp_path):
     (src / "第2回.txt").write_text(TALK["第2回.txt"] + "○司会　ありがとうございました。標準化の話も続けます。\n", encoding="utf-8")
     again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
     assert again.cache_stats == {"folder": str(out / ".cache" / "tokens"), "hits": 2, "misses": 1,
-                                 "tokens_reused": False}
+                                 "tokens_reused": False, "files_reused": 2}  # the changed file was read again
     fresh = cooccur.analyze(src, min_frequency=2, cache=False)
     pd.testing.assert_frame_equal(fresh.tokens, again.tokens)
 

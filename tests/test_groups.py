@@ -185,3 +185,25 @@ def test_group_results_says_what_it_could_not_make(speakers, committee):
     many = group_results(real_tokens, real_utterances, group_by="utterance_id", max_groups=2, min_frequency=1)
     assert many.attribute_graph.graph["omitted_groups"] == ["2"]  # three turns of one unit each: value order
     assert many.warnings[0].startswith("word-attribute network: 2 of 3 utterance_id values drawn")
+
+
+def test_every_analysis_names_a_missing_group_column_the_same_way():
+    """CA, the code cross-tab and the groups stage share groups.check_group_by's wording."""
+    import pandas as pd
+
+    from cooccur.ca import correspondence
+    from cooccur.coding import apply_coding_rules, parse_coding_rules
+    from cooccur.coding_stats import code_crosstab
+    from cooccur.tokenize import tokenize_utterances
+
+    utt = pd.DataFrame({"doc_id": ["a", "a"], "utterance_id": [0, 1], "text": ["標準化を進める。", "人材を育成する。"],
+                        "exclusion": [None, None], "区分": ["区部", "市部"]})
+    tokens = tokenize_utterances(utt)
+    said = []
+    for call in (lambda: correspondence(tokens, utt, group_by="会派"),
+                 lambda: code_crosstab(apply_coding_rules(parse_coding_rules("*x\n標準化"), tokens, utt), tokens, utt,
+                                       group_by="会派")):
+        with pytest.raises(ValueError) as err:
+            call()
+        said.append(str(err.value))
+    assert said == ["group_by column '会派' does not exist; choose one of: '区分'"] * 2

@@ -159,3 +159,17 @@ def test_read_and_tokenize_is_the_path_analyze_takes(corpus, tmp_path):
 
     write_table(a.tokens, tmp_path / "plain.parquet")
     assert kept.file.read_bytes() == (tmp_path / "plain.parquet").read_bytes()  # the full table
+
+
+def test_cooccur_ca_with_an_output_folder_reuses_its_token_cache(corpus, tmp_path, monkeypatch):
+    from cooccur.analyses import correspondence_analysis
+
+    out = tmp_path / "out"
+    first = correspondence_analysis(corpus, output=out, ca_matrix="document", min_frequency=1)
+    files = {n: (out / n).read_bytes() for n in ("correspondence.csv", "correspondence_table.csv")}
+    _no_sudachi(monkeypatch)
+    again = correspondence_analysis(corpus, output=out, ca_matrix="document", min_frequency=1)
+    pd.testing.assert_frame_equal(again.to_frame(), first.to_frame())
+    assert {n: (out / n).read_bytes() for n in files} == files
+    with pytest.raises(AssertionError, match="tokenized again"):
+        correspondence_analysis(corpus, output=out, ca_matrix="document", min_frequency=1, cache=False)
