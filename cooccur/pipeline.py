@@ -318,8 +318,11 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
     cache : bool or path
         Keep SudachiPy's analysis per document in ``output/.cache/tokens``
         (``True``, the default; no cache without ``output``), in the given
-        folder, or nowhere (``False``). Re-runs with other network, keyword or
-        figure parameters then skip tokenizing; results are identical either way.
+        folder, or nowhere (``False``); with an ``output`` folder and a cache,
+        each parsed transcript is also kept in ``output/.cache/read``
+        (:class:`cooccur.read.cache.ReadCache`). Re-runs with other network,
+        keyword or figure parameters then parse and tokenize only changed
+        files; results are identical either way.
     progress : bool or callable
         Report tokenizing progress (characters done).
     **params
