@@ -1,7 +1,8 @@
 """KH Coder's other analyses inside ``analyze``: correspondence, term clusters, coding rules.
 
 :func:`run_analyses` is called by :func:`cooccur.pipeline.run` after the
-network; :func:`write_analyses` by :func:`cooccur.outputs.write_outputs`.
+network; :func:`write_analyses` by :func:`cooccur.outputs.write_outputs`, with the
+PNGs :func:`render_analysis_figures` drew (through :func:`cooccur.render.render_figures`).
 :func:`correspondence_analysis` is what ``cooccur ca`` runs.
 
 Files written (CSV: UTF-8 with BOM):
@@ -26,7 +27,8 @@ import warnings as _warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["check_params", "run_analyses", "write_analyses", "report_sections", "correspondence_analysis", "ANALYSIS_FIGURES"]
+__all__ = ["check_params", "run_analyses", "write_analyses", "render_analysis_figures", "report_sections",
+           "correspondence_analysis", "ANALYSIS_FIGURES"]
 
 #: Figures (PNG) and their headings, in report / slide order.
 ANALYSIS_FIGURES = {"dendrogram": "語の階層的クラスター分析", "correspondence": "対応分析",
@@ -126,12 +128,16 @@ def _figures(analysis) -> list[tuple[str, Any]]:
     return figs
 
 
-def write_analyses(analysis, out: Path, formats: set, rendered: dict[str, bytes]) -> dict[str, Path]:
-    """Write the tables and, with png/report/pptx, the figures; keep their PNG bytes in ``rendered``."""
+def write_analyses(analysis, out: Path, formats: set, figures: dict[str, bytes]) -> dict[str, Path]:
+    """Write the tables and, with png, the figures' PNG files from ``figures`` (name → bytes).
+
+    ``figures`` is :func:`cooccur.render.render_figures`' result, which holds
+    the PNGs of :func:`render_analysis_figures` when png, report or pptx is
+    asked for. Returns name → path.
+    """
     from .io import atomic_write_bytes, write_table
 
     out = Path(out)
-    p = analysis.parameters
     written: dict[str, Path] = {}
     if analysis.clusters is not None:
         written["clusters"] = write_table(analysis.clusters.clusters, out / "clusters.csv", kind="csv")
@@ -147,20 +153,26 @@ def write_analyses(analysis, out: Path, formats: set, rendered: dict[str, bytes]
         written["code_units"] = write_table(c.units, out / "code_units.csv", kind="csv")
         if c.crosstab is not None:
             written["code_crosstab"] = write_table(c.crosstab, out / "code_crosstab.csv", kind="csv")
-    if not (formats & {"png", "report"} or p["pptx"]):
-        return written
+    if "png" in formats:
+        for name in ANALYSIS_FIGURES:
+            if name in figures:
+                written[f"{name}_png"] = atomic_write_bytes(out / f"{name}.png", figures[name])
+    return written
+
+
+def render_analysis_figures(analysis) -> dict[str, bytes]:
+    """The PNG bytes of the analyses' figures that ran (keys of :data:`ANALYSIS_FIGURES`), in that order."""
     import matplotlib.pyplot as plt
 
+    p = analysis.parameters
+    rendered: dict[str, bytes] = {}
     for name, draw in _figures(analysis):
         fig = draw()
         try:
-            data = _png(fig, dpi=p["dpi"], transparent=p["transparent"])
+            rendered[name] = _png(fig, dpi=p["dpi"], transparent=p["transparent"])
         finally:
             plt.close(fig)
-        rendered[name] = data
-        if "png" in formats:
-            written[f"{name}_png"] = atomic_write_bytes(out / f"{name}.png", data)
-    return written
+    return rendered
 
 
 def _png(fig, *, dpi: int, transparent: bool) -> bytes:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .texts import EXCLUSION_REASONS, SCORE_NAMES
+from .texts import EXCLUSION_REASONS
 
 __all__ = ["write_outputs", "write_comparison", "build_manifest", "KWIC_LINES_PER_TERM"]
 
@@ -34,8 +34,12 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
 
     Called by :meth:`cooccur.folder.OutputFolder.write`, which owns the folder
     (its guard, ledger and tokens file); called alone it writes into any
-    folder. The two large Parquet tables are written on a worker thread while
-    the figures are drawn (Arrow releases the GIL).
+    folder. The figures are drawn in a child process forked first
+    (:class:`cooccur.render.FigureJob`; in this process where there is no
+    fork) while the tables, KWIC lines and network.html are written here; the
+    two large Parquet tables on a worker thread (Arrow releases the GIL). The
+    figure files, report.html and slides.pptx are written once the figures
+    are back; the bytes are the same as drawing them here.
 
     Parameters
     ----------
@@ -68,6 +72,7 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
     t0 = time.perf_counter()
 
     kind = p["tables"]
+    from .render import FigureJob
 
     def big_tables() -> dict[str, Path]:
         done = {"utterances": write_table(analysis.corpus.utterances, out / _table_name("utterances", kind),
@@ -80,48 +85,43 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
             ledger.save()
         return done
 
+    formats = set(p["formats"])
+    figures = FigureJob(analysis, formats).start()  # drawn in a forked child meanwhile (before any thread starts)
     written: dict[str, Path] = {}
-    trim_heap()  # memory freed by the earlier stages, so the table-writing thread can reuse it
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cooccur-tables") as pool:
-        tables = pool.submit(big_tables)
-        nodes = nodes_frame(analysis.graph)
-        edges = edges_frame(analysis.graph)
-        written["nodes"] = write_table(nodes, out / "nodes.csv", kind="csv")
-        written["edges"] = write_table(edges, out / "edges.csv", kind="csv")
-        written["keywords"] = write_table(analysis.keywords, out / "keywords.csv", kind="csv")
-        if analysis.families is not None:
-            from .families import family_synonyms
+    try:
+        trim_heap()  # memory freed by the earlier stages, so the table-writing thread can reuse it
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cooccur-tables") as pool:
+            tables = pool.submit(big_tables)
+            nodes = nodes_frame(analysis.graph)
+            edges = edges_frame(analysis.graph)
+            written["nodes"] = write_table(nodes, out / "nodes.csv", kind="csv")
+            written["edges"] = write_table(edges, out / "edges.csv", kind="csv")
+            written["keywords"] = write_table(analysis.keywords, out / "keywords.csv", kind="csv")
+            if analysis.families is not None:
+                from .families import family_synonyms
 
-            written["families"] = write_table(analysis.families, out / "families.csv", kind="csv")
-            written["family_synonyms"] = write_table(family_synonyms(analysis.families,
-                                                                     only=analysis.families.attrs.get("below_cutoff")),
-                                                     out / "family_synonyms.csv", kind="csv")
-        written["files"] = write_table(analysis.corpus.files.drop(columns=["path"], errors="ignore"),
-                                       out / "files.csv", kind="csv")
-        if len(analysis.corpus.exclusions):
-            written["exclusions"] = write_table(analysis.corpus.exclusions, out / "exclusions.csv", kind="csv")
-        ag = analysis.attribute_graph
-        if ag is not None and ag.graph.get("omitted_groups"):  # the groups the figure leaves out are listed
-            import pandas as pd
+                written["families"] = write_table(analysis.families, out / "families.csv", kind="csv")
+                written["family_synonyms"] = write_table(family_synonyms(
+                    analysis.families, only=analysis.families.attrs.get("below_cutoff")),
+                    out / "family_synonyms.csv", kind="csv")
+            written["files"] = write_table(analysis.corpus.files.drop(columns=["path"], errors="ignore"),
+                                           out / "files.csv", kind="csv")
+            if len(analysis.corpus.exclusions):
+                written["exclusions"] = write_table(analysis.corpus.exclusions, out / "exclusions.csv", kind="csv")
+            ag = analysis.attribute_graph
+            if ag is not None and ag.graph.get("omitted_groups"):  # the groups the figure leaves out are listed
+                import pandas as pd
 
-            written["attribute_groups"] = write_table(pd.DataFrame(ag.graph["groups"]),
-                                                      out / "attribute_groups.csv", kind="csv")
-        if analysis.distinctive is not None:
-            written["distinctive"] = write_table(analysis.distinctive, out / "distinctive.csv", kind="csv")
-        if analysis.comparison is not None:
-            written.update(_comparison_tables(analysis.comparison, out))
-
-        formats = set(p["formats"])
-        rendered: dict[str, bytes] = {}  # slide PNGs already drawn, reused for slides.pptx
-        from .analyses import write_analyses
-
-        written.update(write_analyses(analysis, out, formats, rendered))  # clusters, CA, codes (before the report)
-        written.update(_write_network_files(analysis, out, formats, nodes, rendered))
-        if "png" in formats:
-            written.update(_write_other_figures(analysis, out, rendered))
-        if p["pptx"]:
-            written.update(_write_pptx(analysis, out, rendered))
-        written = {**tables.result(), **written}
+                written["attribute_groups"] = write_table(pd.DataFrame(ag.graph["groups"]),
+                                                          out / "attribute_groups.csv", kind="csv")
+            if analysis.distinctive is not None:
+                written["distinctive"] = write_table(analysis.distinctive, out / "distinctive.csv", kind="csv")
+            if analysis.comparison is not None:
+                written.update(_comparison_tables(analysis.comparison, out))
+            written.update(_write_network_files(analysis, out, formats, nodes, figures))
+            written = {**tables.result(), **written}
+    finally:
+        figures.close()
 
     timings = dict(analysis.timings)
     timings["write"] = time.perf_counter() - t0
@@ -130,55 +130,36 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
     return written
 
 
-def _slide_ready(p: dict) -> bool:
-    """True when the PNGs drawn for the output folder are exactly the ones slides.pptx needs."""
-    return p["size"] == "slide16x9" and not p["transparent"] and not p["edge_labels"]
-
-
-def _write_network_files(analysis, out: Path, formats: set[str], nodes,
-                         rendered: dict[str, bytes]) -> dict[str, Path]:
+def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures) -> dict[str, Path]:
+    """The network's files, network.html, then (waiting for ``figures``, a
+    :class:`cooccur.render.FigureJob`) every figure file, report.html and slides.pptx."""
     from .export import graph as gexport
+    from .io import atomic_write_bytes
 
     written: dict[str, Path] = {}
     G, pos = analysis.graph, analysis.positions
+    p = analysis.parameters
     if "graphml" in formats:
         written["graphml"] = gexport.write_graphml(G, out / "network.graphml")
     if "gexf" in formats:
         written["gexf"] = gexport.write_gexf(G, out / "network.gexf", pos=pos)
     if "json" in formats:
         written["json"] = gexport.write_json(G, out / "network.json", pos=pos)
-
-    figure_svg = None
-    if formats & {"png", "svg", "pdf", "report"}:
-        import matplotlib.pyplot as plt
-
-        from .io import atomic_write_bytes
-        from .plot import figure_bytes, plot_network
-
-        p = analysis.parameters
-        fig = plot_network(G, pos, color_by=p["color_by"], size=p["size"], edge_labels=p["edge_labels"],
-                           mst=p["mst"], transparent=p["transparent"], seed=p["seed"])
-        try:
-            for fmt in ("png", "svg", "pdf"):
-                if fmt in formats or (fmt == "svg" and "report" in formats):
-                    data = figure_bytes(fig, fmt, dpi=p["dpi"], transparent=p["transparent"])
-                    if fmt in formats:
-                        editable = fmt == "svg" and p["svg_text"] != "outlines"  # report.html keeps outlines
-                        written[fmt] = atomic_write_bytes(out / f"network.{fmt}", figure_bytes(
-                            fig, fmt, dpi=p["dpi"], transparent=p["transparent"], svg_text=p["svg_text"])
-                            if editable else data)
-                    if fmt == "png" and _slide_ready(p):
-                        rendered["network"] = data
-                    if fmt == "svg":
-                        figure_svg = data.decode("utf-8")
-        finally:
-            plt.close(fig)
-
     if "html" in formats:
         from .export.html import write_network_html
 
         written["html"] = write_network_html(G, out / "network.html", pos, kwic=_kwic_for_nodes(analysis),
-                                             measure=analysis.parameters["measure"])
+                                             measure=p["measure"])
+
+    try:
+        drawn = figures.get()
+    except Exception:  # the figures drawn before the error are whole: write them
+        _network_figures(out, formats, figures.partial, p["svg_text"] != "outlines")
+        raise
+    from .analyses import write_analyses
+
+    written.update(write_analyses(analysis, out, formats, drawn))  # clusters, CA, codes
+    written.update(_network_figures(out, formats, drawn, p["svg_text"] != "outlines"))
     if "report" in formats:
         from .analyses import report_sections
         from .export.report import write_report
@@ -188,14 +169,34 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes,
             title="共起ネットワーク分析レポート",
             summary=_report_summary(analysis),
             files=analysis.corpus.files,
-            figure_svg=figure_svg,
+            figure_svg=drawn["network.svg"].decode("utf-8"),
             keywords=analysis.keywords,
             nodes=nodes,
             distinctive=analysis.distinctive,
-            parameters=analysis.parameters,
+            parameters=p,
             warnings=analysis.warnings,
-            sections=report_sections(analysis, rendered),
+            sections=report_sections(analysis, drawn),
         )
+    if "png" in formats:
+        if analysis.comparison is not None:
+            written["comparison"] = atomic_write_bytes(out / "comparison.png", drawn["comparison.png"])
+        for name in ("keywords", "attribute_network"):
+            if f"{name}.png" in drawn:
+                written[f"{name}_png"] = atomic_write_bytes(out / f"{name}.png", drawn[f"{name}.png"])
+    if p["pptx"]:
+        written.update(_write_pptx(analysis, out, drawn))
+    return written
+
+
+def _network_figures(out: Path, formats: set[str], drawn: dict[str, bytes], editable: bool) -> dict[str, Path]:
+    """network.png, .svg (``editable``: its editable drawing) and .pdf, those of ``formats`` that are in ``drawn``."""
+    from .io import atomic_write_bytes
+
+    written = {}
+    for fmt in ("png", "svg", "pdf"):
+        name = "network.editable.svg" if fmt == "svg" and editable else f"network.{fmt}"
+        if fmt in formats and name in drawn:
+            written[fmt] = atomic_write_bytes(out / f"network.{fmt}", drawn[name])
     return written
 
 
@@ -234,41 +235,6 @@ def _kwic_for_nodes(analysis):
     return concordances(analysis.tokens, analysis.corpus.utterances, terms, limit=KWIC_LINES_PER_TERM)
 
 
-_SCORE_JA = SCORE_NAMES
-
-
-def _keywords_title(params: dict) -> str:
-    """The keyword chart's title names the score it ranks by."""
-    return f"キーワード上位20語（{_SCORE_JA.get(params['keyword_score'], params['keyword_score'])}）"
-
-
-def _write_other_figures(analysis, out: Path, rendered: dict[str, bytes]) -> dict[str, Path]:
-    """keywords.png, and with group_by the word–attribute network and the group comparison (PNG)."""
-    import matplotlib.pyplot as plt
-
-    from .io import atomic_write_bytes
-    from .plot import figure_bytes, plot_attribute_network, plot_keywords
-
-    p = analysis.parameters
-    figures = [("keywords", lambda: plot_keywords(analysis.keywords, size=p["size"], title=_keywords_title(p)))]
-    if analysis.attribute_graph is not None and analysis.attribute_graph.number_of_nodes():
-        figures.append(("attribute_network",
-                        lambda: plot_attribute_network(analysis.attribute_graph, size=p["size"], seed=p["seed"])))
-    written = {}
-    if analysis.comparison is not None:  # the same bytes as `cooccur compare` with the same parameters
-        written.update(_comparison_figure(analysis.comparison, out, p))
-    for name, draw in figures:
-        fig = draw()
-        try:
-            data = figure_bytes(fig, "png", dpi=p["dpi"], transparent=p["transparent"])
-        finally:
-            plt.close(fig)
-        written[f"{name}_png"] = atomic_write_bytes(out / f"{name}.png", data)
-        if name == "keywords" and _slide_ready(p):
-            rendered["keywords"] = data
-    return written
-
-
 def write_comparison(result, output: str | Path, params: dict) -> dict[str, Path]:
     """Write a group comparison: ``comparison_edges.csv``, ``comparison_terms.csv`` and ``comparison.png``.
 
@@ -296,35 +262,18 @@ def _comparison_figure(result, out: Path, p: dict) -> dict[str, Path]:
         result, size=p["size"], seed=p["seed"], dpi=p["dpi"], transparent=p["transparent"]))}
 
 
-def _write_pptx(analysis, out: Path, rendered: dict[str, bytes]) -> dict[str, Path]:
-    """slides.pptx from the 16:9 network and keyword PNGs, drawing only those not drawn already."""
-    import matplotlib.pyplot as plt
-
-    from .export.pptx import write_pptx
-    from .plot import figure_bytes, plot_keywords, plot_network
-
-    p = analysis.parameters
-    draw = {
-        "network": lambda: plot_network(analysis.graph, analysis.positions, color_by=p["color_by"],
-                                        size="slide16x9", mst=p["mst"], seed=p["seed"]),
-        "keywords": lambda: plot_keywords(analysis.keywords, size="slide16x9", title=_keywords_title(p)),
-    }
-    pngs = {}
-    for name, make in draw.items():
-        if name in rendered:
-            pngs[name] = rendered[name]
-            continue
-        fig = make()
-        try:
-            pngs[name] = figure_bytes(fig, "png", dpi=p["dpi"])
-        finally:
-            plt.close(fig)
+def _write_pptx(analysis, out: Path, drawn: dict[str, bytes]) -> dict[str, Path]:
+    """slides.pptx from the 16:9 network and keyword PNGs (the folder's own when they are the slides')."""
     from .analyses import ANALYSIS_FIGURES
+    from .export.pptx import write_pptx
+    from .render import slide_ready
 
+    ready = slide_ready(analysis.parameters)
+    pngs = {name: drawn[f"slide:{name}"] if f"slide:{name}" in drawn else drawn[f"{name}.png"]
+            for name in ("network", "keywords")}
     path = write_pptx(out / "slides.pptx", network_png=pngs["network"], keywords_png=pngs["keywords"],
                       keywords=analysis.keywords, facts=_slide_facts(analysis),
-                      figures=[(ANALYSIS_FIGURES[k], rendered[k]) for k in ANALYSIS_FIGURES
-                               if k in rendered and _slide_ready(p)])
+                      figures=[(ANALYSIS_FIGURES[k], drawn[k]) for k in ANALYSIS_FIGURES if k in drawn and ready])
     return {"pptx": Path(path)}
 
 

@@ -1,0 +1,78 @@
+"""cooccur.render: figures drawn in a forked child are the bytes drawn in-process; failures fall back."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import cooccur
+import cooccur.render as render
+from cooccur.outputs import write_outputs
+
+TEXT = ("○議長（山田太郎君）　ただいまから防災委員会を開会します。\n"
+        "○委員（佐藤花子君）　防災訓練の実施計画について伺います。避難所の運営はどうなっていますか。\n"
+        "○危機管理課長（鈴木一郎君）　防災訓練は地域の避難所で毎年行っております。避難所の備蓄も見直しております。\n"
+        "○委員（佐藤花子君）　避難所の備蓄と防災訓練の周知をお願いします。\n"
+        "○委員（田中次郎君）　地域の防災訓練に若い世代も参加できるよう周知してください。\n")
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the forked path needs os.fork")
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("minutes")
+    (folder / "防災委員会.txt").write_text(TEXT, encoding="utf-8")
+    return cooccur.analyze(folder, min_frequency=2, formats=("png", "svg", "pdf", "report"), svg_text="editable",
+                           pptx=True)
+
+
+def test_forked_figures_are_the_in_process_bytes(analysed):
+    formats = set(analysed.parameters["formats"])
+    job = render.FigureJob(analysed, formats).start()
+    assert job.forked
+    forked = job.get()
+    here = render.render_figures(analysed, formats)
+    assert sorted(forked) == sorted(here)
+    assert {"network.png", "network.svg", "network.editable.svg", "network.pdf", "keywords.png",
+            "dendrogram"} <= set(here)
+    for name in here:
+        assert forked[name] == here[name], name
+    assert forked["network.svg"] != forked["network.editable.svg"]  # report.html keeps outlines
+
+
+def test_without_fork_the_folder_is_byte_identical(analysed, tmp_path, monkeypatch):
+    write_outputs(analysed, tmp_path / "forked")
+    monkeypatch.setattr(render, "FORK", False)
+    job = render.FigureJob(analysed, set(analysed.parameters["formats"])).start()
+    assert not job.forked
+    write_outputs(analysed, tmp_path / "here")
+    names = sorted(p.name for p in (tmp_path / "here").iterdir() if p.name != "manifest.json")
+    assert names == sorted(p.name for p in (tmp_path / "forked").iterdir() if p.name != "manifest.json")
+    assert {"network.png", "slides.pptx", "report.html", "dendrogram.png"} <= set(names)
+    for name in names:
+        assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "forked" / name).read_bytes(), name
+
+
+def test_a_child_that_fails_is_replaced_by_drawing_here(analysed, monkeypatch):
+    formats = {"png"}
+    real = render.render_figures
+
+    def fails_in_child(analysis, formats, *, into=None):
+        if os.getpid() != parent:
+            raise RuntimeError("the child cannot draw")
+        return real(analysis, formats, into=into)
+
+    parent = os.getpid()
+    monkeypatch.setattr(render, "render_figures", fails_in_child)
+    job = render.FigureJob(analysed, formats).start()
+    assert job.forked
+    assert job.get() == real(analysed, formats)
+
+
+def test_close_without_get_ends_the_child(analysed):
+    job = render.FigureJob(analysed, {"png"}).start()
+    proc = job._proc
+    job.close()
+    assert proc is not None and not proc.is_alive()
+    assert job._proc is None
