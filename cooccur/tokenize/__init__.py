@@ -342,7 +342,7 @@ def _concat_parts(parts: list):
 def _prepare(utterances, *, split_mode, pos, stopwords, extra_stopwords, forced_terms, synonyms, compounds,
              compound_min_frequency, speaker_stopwords, jobs, include_excluded,
              function_expressions=DEFAULTS["function_expressions"], backend=None, workers=DEFAULTS["workers"]):
-    """Check the arguments; return (utterances, term rules, backend and workers, rows to tokenize, their texts, jobs)."""
+    """Check the arguments; return (utterances, term rules with backend and workers, rows, their texts, jobs)."""
     if split_mode not in SPLIT_MODES:
         raise ValueError(choices_message("split_mode", split_mode, SPLIT_MODES))
     if backend is None:
