@@ -22,11 +22,17 @@ Ratios are printed against both bare variants, for 1 thread and for 2 threads
 
 ``ours/CPU-s`` is characters per CPU-second of the process (all threads), a
 figure that other work on a shared machine disturbs less than the wall time.
+``--workers`` instead compares ``workers="threads"`` with ``workers="processes"``
+(forked worker processes) for ours at 1 and 2 jobs, interleaved (threads,
+processes, threads, ...; ``--runs`` each): wall seconds and CPU seconds of this
+process plus its finished children (the worker processes), every run and the
+median, so the default of the ``workers`` parameter can be chosen by measurement.
+
 ``--quality`` then prints benchmarks/quality.py's report (node shares F/G/S,
 keywords, communities) on ``--input`` for each backend.
 
 Run: ``python benchmarks/bench_tokenize.py [--chars 1000000] [--input ../shared/corpora/real_minutes]
-[--backend sudachi --backend mecab] [--quality]``.
+[--backend sudachi --backend mecab] [--quality] [--workers [--runs 5]]``.
 """
 
 from __future__ import annotations
@@ -248,10 +254,40 @@ def bare(lines: list[str], threads: int) -> None:
     _in_threads(work, lines, threads)
 
 
-def ours(lines: list[str], threads: int, backend=None) -> None:
+def ours(lines: list[str], threads: int, backend=None, workers: str = "threads") -> None:
     from cooccur.tokenize import tokenize_utterances
 
-    tokenize_utterances(lines, jobs=threads, backend=backend)
+    tokenize_utterances(lines, jobs=threads, backend=backend, workers=workers)
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and of its children that have ended."""
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def compare_workers(lines: list[str], chars: int, runs: int) -> None:
+    """Threads against forked processes for ours, interleaved: wall and CPU seconds of each run, and the medians."""
+    from cooccur.tokenize.chunks import can_fork
+
+    print(f"workers: {chars:,} characters; processes possible here: {can_fork()}; {runs} interleaved runs each")
+    print(f"{'jobs':>4} {'workers':>9} {'wall s (median)':>15} {'CPU s (median)':>14} {'chars/s':>11} "
+          f"{'chars/CPU-s':>11}  wall s of each run")
+    for jobs in (1, 2):
+        walls: dict[str, list[float]] = {"threads": [], "processes": []}
+        cpus: dict[str, list[float]] = {"threads": [], "processes": []}
+        for _ in range(runs):
+            for workers in walls:
+                t0, c0 = time.perf_counter(), _cpu_seconds()
+                ours(lines, jobs, workers=workers)
+                walls[workers].append(time.perf_counter() - t0)
+                cpus[workers].append(_cpu_seconds() - c0)
+        for workers in walls:
+            w, c = statistics.median(walls[workers]), statistics.median(cpus[workers])
+            print(f"{jobs:>4} {workers:>9} {w:>15.3f} {c:>14.3f} {chars / w:>11,.0f} {chars / c:>11,.0f}  "
+                  + " ".join(f"{x:.2f}" for x in walls[workers]))
 
 
 def _backend(name: str):
@@ -293,6 +329,9 @@ def main() -> None:
     ap.add_argument("--input", type=Path, default=ROOT / "data" / "sample", help="folder of .txt files")
     ap.add_argument("--backend", action="append", choices=("sudachi", "mecab"),
                     help="backend(s) to measure (default: sudachi)")
+    ap.add_argument("--workers", action="store_true",
+                    help="compare workers=threads and workers=processes (ours only, interleaved runs)")
+    ap.add_argument("--runs", type=int, default=5, help="with --workers: runs of each")
     ap.add_argument("--quality", action="store_true",
                     help="also print benchmarks/quality.py's report on --input for each backend")
     args = ap.parse_args()
@@ -301,6 +340,10 @@ def main() -> None:
     from cooccur.tokenize import get_tokenizer, tokenize_utterances
 
     get_tokenizer("C")
+    if args.workers:
+        tokenize_utterances(lines[:2000], jobs=1)  # first call fills the per-process word cache
+        compare_workers(lines, chars, args.runs)
+        return
     for name in args.backend or ["sudachi"]:
         backend = _backend(name)
         t0 = time.perf_counter()

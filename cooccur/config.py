@@ -69,6 +69,10 @@ PARAMS: tuple[Param, ...] = (
     _P("speaker_stopwords", True, "Do not count speakers' names and titles (from the speaker column) as terms.",
        "tokenize", type=bool),
     _P("jobs", None, "Worker threads for tokenizing (default: all cores).", "tokenize", type=int),
+    _P("workers", "threads", "How --jobs tokenize: threads, or processes forked after the dictionary is loaded "
+       "(sharing it; not held back by Python's GIL). Processes need fork (Linux) and fall back to threads "
+       "elsewhere (macOS, Windows) or beside other threads. The tokens are the same either way.", "tokenize",
+       choices=("threads", "processes")),
     # --- cooccurrence
     _P("unit", "paragraph", "Co-occurrence unit.", "cooccurrence", choices=("sentence", "paragraph", "utterance", "document")),
     _P("measure", "jaccard", "Association measure used to select edges.", "cooccurrence",

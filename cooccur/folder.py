@@ -288,7 +288,8 @@ class OutputFolder:
         target = self.tokens_path(kind)
         cache, key = self.cache, None
         if cache is not None:
-            key = cache.corpus_key(utterances, {k: v for k, v in params.items() if k != "jobs"}) + "-lean"
+            key = cache.corpus_key(utterances,
+                                   {k: v for k, v in params.items() if k not in ("jobs", "workers")}) + "-lean"
             if self.ledger.unchanged(target, key):
                 reused = cache.load_lean(key)
                 if reused is not None:

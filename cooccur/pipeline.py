@@ -463,7 +463,8 @@ def tokenize_corpus(corpus, params: dict, *, engine=None, cache=None, folder=Non
         if collect_warnings:
             _warnings.simplefilter("always", UserWarning)
         if (keep_tokens and folder is None) or not _wants_lean(corpus, params):
-            key = (cache.corpus_key(corpus.utterances, {k: v for k, v in tok_params.items() if k != "jobs"})
+            key = (cache.corpus_key(corpus.utterances,
+                                    {k: v for k, v in tok_params.items() if k not in ("jobs", "workers")})
                    if cache is not None else None)
             got.tokens = cache.load_tokens(key) if cache is not None else None
             if got.tokens is None:

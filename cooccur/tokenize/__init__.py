@@ -35,7 +35,7 @@ from ..validate import check_int
 from . import terms as _terms
 from .assemble import Assembler, empty_frame
 from .backend import Backend, Forms, Morphemes, default_backend
-from .chunks import MAX_PIECE_CHARS, analyse_cached, make_chunks, run_chunks, split_sentences
+from .chunks import MAX_PIECE_CHARS, WORKERS, analyse_cached, make_chunks, run_chunks, split_sentences
 from .sudachi import MAX_INPUT_BYTES, SPLIT_MODES, SudachiBackend, get_tokenizer
 
 __all__ = ["get_tokenizer", "tokenize_utterances", "tokenize_to_file", "StreamedTokens", "split_sentences",
@@ -74,6 +74,7 @@ def tokenize_utterances(utterances, *,
                         speaker_stopwords: bool = DEFAULTS["speaker_stopwords"],
                         function_expressions: bool = DEFAULTS["function_expressions"],
                         jobs: int | None = DEFAULTS["jobs"],
+                        workers: Literal["threads", "processes"] = DEFAULTS["workers"],
                         include_excluded: bool = False,
                         progress: Callable[[int], object] | None = None,
                         cache=None,
@@ -99,7 +100,13 @@ def tokenize_utterances(utterances, *,
         the ``minutes`` preset the formulas of minutes: 見解を求めます, お答え
         いたします …) and do not count their words; see :mod:`cooccur.tokenize.phrases`.
     jobs : int, optional
-        Worker threads (default: all cores). Output does not depend on it.
+        Worker threads or processes (default: all cores). Output does not depend on it.
+    workers : {"threads", "processes"}
+        Run the ``jobs`` on threads, or in processes forked once the dictionary
+        is loaded (they share it; Python's GIL does not hold them back). Processes
+        need the ``fork`` start method and a process running one thread
+        (:func:`cooccur.tokenize.chunks.can_fork`); elsewhere (macOS, Windows)
+        threads are used. Output does not depend on it.
     include_excluded : bool
         Tokenize excluded rows (preamble, ...) too.
     progress : callable, optional
@@ -135,9 +142,9 @@ def tokenize_utterances(utterances, *,
         forced_terms=forced_terms, synonyms=synonyms, compounds=compounds,
         compound_min_frequency=compound_min_frequency, speaker_stopwords=speaker_stopwords,
         function_expressions=function_expressions, jobs=jobs, include_excluded=include_excluded,
-        backend=backend)
+        backend=backend, workers=workers)
     backend = rules["backend"]
-    results = _tokenize_rows(backend, utt, rows, texts, jobs, progress, cache, map_chunks)
+    results = _tokenize_rows(backend, utt, rows, texts, jobs, progress, cache, map_chunks, rules["workers"])
     asm = _assembler(utt, rules)
     batch = asm.front(results)
     asm.decide()
@@ -166,7 +173,7 @@ BATCH_CHARS = 2_000_000
 LEAN_COLUMNS = ("doc_id", "utterance_id", "paragraph_id", "sentence_id", "position", "surface", "term", "pos",
                 "pos_detail")
 _TERM_KEYS = ("split_mode", "pos", "stopwords", "extra_stopwords", "forced_terms", "synonyms", "compounds",
-              "compound_min_frequency", "speaker_stopwords", "function_expressions", "jobs")
+              "compound_min_frequency", "speaker_stopwords", "function_expressions", "jobs", "workers")
 
 
 @dataclass
@@ -210,7 +217,7 @@ def tokenize_to_file(utterances, path: str | Path | None, *, kind: Literal["parq
         Called with each batch's full tokens rows in order (to sum counts that
         need every row, such as :class:`cooccur.keywords.FLRCounts`).
     **params
-        The term rules and ``jobs``, as keywords of :func:`tokenize_utterances`.
+        The term rules, ``jobs`` and ``workers``, as keywords of :func:`tokenize_utterances`.
 
     Returns
     -------
@@ -246,7 +253,8 @@ def tokenize_to_file(utterances, path: str | Path | None, *, kind: Literal["parq
     try:
         done = []
         for b, (lo, hi) in enumerate(_batches(utt, rows, texts, batch_chars)):
-            results = _tokenize_rows(backend, utt, rows[lo:hi], texts[lo:hi], jobs, progress, cache, map_chunks)
+            results = _tokenize_rows(backend, utt, rows[lo:hi], texts[lo:hi], jobs, progress, cache, map_chunks,
+                                     rules["workers"])
             front = asm.front(results)
             if front is not None:
                 np.savez(spill / f"front{b}.npz", **front)
@@ -333,8 +341,8 @@ def _concat_parts(parts: list):
 
 def _prepare(utterances, *, split_mode, pos, stopwords, extra_stopwords, forced_terms, synonyms, compounds,
              compound_min_frequency, speaker_stopwords, jobs, include_excluded,
-             function_expressions=DEFAULTS["function_expressions"], backend=None):
-    """Check the arguments; return (utterances, term rules and backend, rows to tokenize, their texts, threads)."""
+             function_expressions=DEFAULTS["function_expressions"], backend=None, workers=DEFAULTS["workers"]):
+    """Check the arguments; return (utterances, term rules with backend and workers, rows, their texts, jobs)."""
     if split_mode not in SPLIT_MODES:
         raise ValueError(choices_message("split_mode", split_mode, SPLIT_MODES))
     if backend is None:
@@ -344,6 +352,8 @@ def _prepare(utterances, *, split_mode, pos, stopwords, extra_stopwords, forced_
                         f"person_name_parts); {type(backend).__name__} lacks "
                         f"{[m for m in _BACKEND_METHODS if not callable(getattr(backend, m, None))]}")
     check_int("jobs", jobs, minimum=1, none="all cores")
+    if workers not in WORKERS:
+        raise ValueError(choices_message("workers", workers, WORKERS))
     pos = (pos,) if isinstance(pos, str) else tuple(pos)
     rules = dict(
         pos=pos,
@@ -353,6 +363,7 @@ def _prepare(utterances, *, split_mode, pos, stopwords, extra_stopwords, forced_
         compounds=compounds,
         min_freq=compound_min_frequency,
         backend=backend,
+        workers=workers,
     )
     _terms.compound_segments([], compounds=compounds, compound_min_frequency=compound_min_frequency)
     rules["base_stopwords"] = rules["stopwords"]
@@ -374,11 +385,12 @@ def _prepare(utterances, *, split_mode, pos, stopwords, extra_stopwords, forced_
 _BACKEND_METHODS = ("identity", "load", "analyse", "learn", "forms", "person_name_parts")
 
 
-def _tokenize_rows(backend, utt, rows, texts, jobs, progress, cache, map_chunks) -> list:
+def _tokenize_rows(backend, utt, rows, texts, jobs, progress, cache, map_chunks, workers) -> list:
     """The backend's analysis of the given rows, chunk by chunk (through ``cache`` when given)."""
     if cache is None:
-        return run_chunks(backend, make_chunks(rows, texts), jobs, progress, map_chunks, keep_raw=False)
-    return analyse_cached(backend, utt, rows, texts, jobs, progress, cache, map_chunks)
+        return run_chunks(backend, make_chunks(rows, texts), jobs, progress, map_chunks, keep_raw=False,
+                          workers=workers)
+    return analyse_cached(backend, utt, rows, texts, jobs, progress, cache, map_chunks, workers)
 
 
 def _assembler(utt, rules: dict) -> Assembler:

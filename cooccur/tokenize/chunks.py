@@ -1,8 +1,9 @@
-"""Sentence pieces and chunks: run a backend over utterances on threads, remotely or through the cache.
+"""Sentence pieces and chunks: run a backend over utterances on threads, in processes, remotely or from the cache.
 
 Utterances are cut into sentence pieces (:func:`split_sentences`) and grouped
 into chunks of about :data:`CHUNK_CHARS` characters; each chunk is analysed by
-the backend (:meth:`cooccur.tokenize.backend.Backend.analyse`) on a thread, or
+the backend (:meth:`cooccur.tokenize.backend.Backend.analyse`) on a thread, in
+a forked worker process (``workers="processes"``, see :func:`can_fork`), or
 through ``map_chunks`` on other processes, or loaded from the per-document
 cache. Every way gives the same :class:`Chunk`, which
 :class:`cooccur.tokenize.assemble.Assembler` turns into token rows: surfaces
@@ -13,19 +14,27 @@ run once per distinct pair, not once per token.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import re
+import threading
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
+from ..config import DEFAULTS, param_choices
+from ..errors import choices_message
 from .backend import Morphemes, check_morphemes
 from .sudachi import MAX_INPUT_BYTES
 
 __all__ = ["Chunk", "split_sentences", "cut_long", "make_chunks", "analyse_chunk", "run_chunks",
-           "analyse_cached", "local_types", "MAX_PIECE_CHARS", "CHUNK_CHARS"]
+           "analyse_cached", "local_types", "can_fork", "MAX_PIECE_CHARS", "CHUNK_CHARS", "WORKERS"]
+
+#: The ways chunks may run with ``jobs > 1``: ``"threads"`` or ``"processes"`` (forked, where :func:`can_fork`).
+WORKERS = param_choices("workers")
 
 #: Longest piece passed to a backend: any text this long fits SudachiPy's byte limit (≤ 4 bytes a character).
 MAX_PIECE_CHARS = MAX_INPUT_BYTES // 4
@@ -179,20 +188,52 @@ def _utf8_offsets(text: str, cp_bounds: np.ndarray) -> tuple[bytes, np.ndarray]:
 
 
 def _remote_chunk(rows: list[int], texts: list[str], backend) -> Chunk:
-    """:func:`analyse_chunk` in another process (a Dask worker): load the dictionary first."""
+    """:func:`analyse_chunk` in another process (a Dask worker or a forked one): load the dictionary first."""
     backend.load()
     return analyse_chunk(backend, rows, texts)
 
 
-def run_chunks(backend, chunks, jobs: int, progress, map_chunks=None, *, keep_raw: bool = True,
-               on_result: Callable[[int, Chunk], None] | None = None) -> list[Chunk]:
-    """Analyse chunks on ``jobs`` threads (or through ``map_chunks``); results in chunk order.
+def can_fork() -> bool:
+    """True when chunks may go to forked worker processes here.
 
-    ``on_result(i, chunk)`` is called for each chunk as soon as it is done, in
-    chunk order. ``keep_raw=False`` then drops each chunk's pieces and word
-    ids (only the cache needs them), so they do not pile up.
+    That needs the ``fork`` start method (Linux; not Windows, and macOS's
+    Python does not offer it as safe) and a process running a single Python
+    thread: forking while another thread holds a lock (logging, I/O, a Dask
+    worker) could leave that lock held forever in the child. Where this is
+    False, ``workers="processes"`` runs threads instead.
+    """
+    return ("fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+            and not multiprocessing.current_process().daemon)
+
+
+def _use_processes(workers: str, jobs: int, n_chunks: int) -> bool:
+    if workers not in WORKERS:
+        raise ValueError(choices_message("workers", workers, WORKERS))
+    return workers == "processes" and jobs > 1 and n_chunks > 1 and can_fork()
+
+
+def run_chunks(backend, chunks, jobs: int, progress, map_chunks=None, *, keep_raw: bool = True,
+               on_result: Callable[[int, Chunk], None] | None = None,
+               workers: str = DEFAULTS["workers"]) -> list[Chunk]:
+    """Analyse chunks on ``jobs`` threads or processes (or through ``map_chunks``); results in chunk order.
+
+    ``workers="processes"`` analyses them in ``jobs`` processes forked after
+    the backend's dictionary is loaded (so they share its memory-mapped pages,
+    copy-on-write; :func:`gc.freeze` keeps the collector from touching, and so
+    copying, the parent's objects), where :func:`can_fork`; else on threads.
+    Chunks come back as from a Dask worker (with their pieces and word ids,
+    which this process's backend learns the forms of), so the tokens are the
+    same either way. ``on_result(i, chunk)`` is called for each chunk as soon
+    as it is done, in chunk order. ``keep_raw=False`` then drops each chunk's
+    pieces and word ids (only the cache needs them), so they do not pile up.
+
+    Raises
+    ------
+    ValueError
+        When ``workers`` is not one of :data:`WORKERS`.
     """
     results: list[Chunk] = []
+    processes = _use_processes(workers, jobs, len(chunks)) and map_chunks is None
 
     def done(res: Chunk, texts: list[str]) -> None:
         if on_result is not None:
@@ -203,12 +244,26 @@ def run_chunks(backend, chunks, jobs: int, progress, map_chunks=None, *, keep_ra
         if progress is not None:
             progress(sum(map(len, texts)))
 
+    def done_remote(res: Chunk, texts: list[str]) -> None:
+        # word forms are learnt per process: learn those of the words seen remotely here too
+        backend.learn(res.pieces, Morphemes(res.lengths, res.words, res.counts))
+        done(res, texts)
+
     if map_chunks is not None and chunks:
         remote = list(map_chunks(_remote_chunk, [r for r, _ in chunks], [t for _, t in chunks], backend=backend))
         for res, (_r, t) in zip(remote, chunks):
-            # word forms are learnt per process: learn those of the words seen remotely here too
-            backend.learn(res.pieces, Morphemes(res.lengths, res.words, res.counts))
-            done(res, t)
+            done_remote(res, t)
+    elif processes:
+        backend.load()  # before forking, so the workers share the loaded dictionary
+        with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)),
+                                 mp_context=multiprocessing.get_context("fork")) as ex:
+            gc.freeze()  # the workers' collector then leaves this process's objects (and their pages) alone
+            try:
+                futures = [ex.submit(_remote_chunk, r, t, backend) for r, t in chunks]  # forks here
+            finally:
+                gc.unfreeze()
+            for (_r, t), fut in zip(chunks, futures):
+                done_remote(fut.result(), t)
     elif jobs == 1 or len(chunks) <= 1:
         for r, t in chunks:
             done(analyse_chunk(backend, r, t), t)
@@ -221,8 +276,8 @@ def run_chunks(backend, chunks, jobs: int, progress, map_chunks=None, *, keep_ra
 
 
 def analyse_cached(backend, utt, rows: list[int], texts: list[str], jobs: int, progress, cache,
-                   map_chunks=None) -> list[Chunk]:
-    """Like :func:`run_chunks` over all rows, but document by document through ``cache``.
+                   map_chunks=None, workers: str = DEFAULTS["workers"]) -> list[Chunk]:
+    """Like :func:`run_chunks` over all rows (with ``workers``), but document by document through ``cache``.
 
     ``cache`` is a :class:`cooccur.cache.TokenCache`; its entries are keyed by
     the backend's :meth:`~cooccur.tokenize.backend.Backend.identity`, so two
@@ -280,5 +335,5 @@ def analyse_cached(backend, utt, rows: list[int], texts: list[str], jobs: int, p
         for p in parts:
             p.drop_raw()
 
-    run_chunks(backend, chunks, jobs, progress, map_chunks, on_result=save_when_complete)
+    run_chunks(backend, chunks, jobs, progress, map_chunks, on_result=save_when_complete, workers=workers)
     return [res for group in per_group for res in group]
