@@ -37,15 +37,9 @@ CACHE_FORMAT = "cooccur-token-cache-1"
 
 
 def _versions() -> str:
-    from importlib import metadata
+    from .tokenize.sudachi import sudachi_versions
 
-    out = []
-    for dist in ("sudachipy", "sudachidict-core"):
-        try:
-            out.append(f"{dist}={metadata.version(dist)}")
-        except metadata.PackageNotFoundError:  # pragma: no cover - a custom dictionary install
-            out.append(f"{dist}=?")
-    return ";".join(out)
+    return sudachi_versions()
 
 
 @dataclass

@@ -28,7 +28,7 @@ from ..config import DEFAULTS, param_choices
 from ..errors import choices_message
 from .backend import Forms, Morphemes
 
-__all__ = ["SudachiBackend", "get_tokenizer", "load_dictionary", "SPLIT_MODES", "MAX_INPUT_BYTES"]
+__all__ = ["SudachiBackend", "get_tokenizer", "load_dictionary", "sudachi_versions", "SPLIT_MODES", "MAX_INPUT_BYTES"]
 
 #: Largest input (UTF-8 bytes) SudachiPy accepts in one ``tokenize()`` call (measured: 49149 ok, 49150 fails).
 MAX_INPUT_BYTES = 49149
@@ -79,7 +79,8 @@ def get_tokenizer(split_mode: Literal["A", "B", "C"] = DEFAULTS["split_mode"]):
     return cache[split_mode]
 
 
-def _versions() -> str:
+def sudachi_versions() -> str:
+    """``sudachipy=X;sudachidict-core=Y`` of the installed packages (``?`` where one is not found)."""
     from importlib import metadata
 
     out = []
@@ -111,7 +112,7 @@ class SudachiBackend:
             raise ValueError(choices_message("split_mode", self.split_mode, SPLIT_MODES))
 
     def identity(self) -> str:
-        return f"sudachi;split_mode={self.split_mode};{_versions()}"
+        return f"sudachi;split_mode={self.split_mode};{sudachi_versions()}"
 
     def load(self) -> None:
         load_dictionary()
