@@ -178,7 +178,8 @@ def test_a_parser_change_misses(corpus_dir, tmp_path, monkeypatch):
     monkeypatch.setattr(read_cache, "reader_digest", lambda: "another version of the reading code")
     read_corpus(corpus_dir, map_files=cache)
     assert (cache.hits, cache.misses) == (0, 8)
-    sources = {p.relative_to(ROOT / "cooccur").as_posix() for p in read_cache._reader_sources()}
+    package = Path(read_cache.__file__).resolve().parents[1]  # the installed cooccur, not the checkout's
+    sources = {p.relative_to(package).as_posix() for p in read_cache._reader_sources()}
     assert {"read/__init__.py", "read/formats/minutes.py", "read/cache.py", "errors.py"} <= sources
 
 
