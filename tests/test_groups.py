@@ -11,16 +11,7 @@ from scipy.stats import chi2
 
 from cooccur.errors import AnalysisError
 from cooccur.groups import (attribute_network, check_group_by, compare_groups, distinctive_terms, group_results)
-
-
-def make_tokens(units, *, utterance_of=None, doc="会議録.txt"):
-    rows = []
-    for p, terms in enumerate(units):
-        u = utterance_of[p] if utterance_of else 0
-        for k, t in enumerate(terms):
-            rows.append(dict(doc_id=doc, utterance_id=u, paragraph_id=p, sentence_id=p, position=100 * p + k,
-                             surface=t, term=t, pos="名詞"))
-    return pd.DataFrame(rows)
+from handmade import make_tokens
 
 
 @pytest.fixture

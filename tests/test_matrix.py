@@ -8,19 +8,7 @@ import pytest
 
 from cooccur.matrix import (UNIT_KEYS, UNITS, UnitTermMatrix, build_matrix, category_codes, check_unit, unit_codes,
                             unit_term_matrix)
-
-# Four Japanese terms; Python string order: 予算 < 市民 < 条例 < 議会 (U+4E88 < U+5E02 < U+6761 < U+8B70).
-A, B, C, D = "予算", "議会", "条例", "市民"
-
-
-def make_tokens(units: list[list[str | None]], *, doc="会議録.txt") -> pd.DataFrame:
-    """One paragraph per list (all in utterance 0); None = a token that is not counted."""
-    rows = []
-    for p, terms in enumerate(units):
-        for k, t in enumerate(terms):
-            rows.append(dict(doc_id=doc, utterance_id=0, paragraph_id=p, sentence_id=p, position=100 * p + k,
-                             surface=t or "の", term=t, pos="名詞" if t else "助詞"))
-    return pd.DataFrame(rows)
+from handmade import A, B, C, D, make_tokens
 
 
 @pytest.fixture

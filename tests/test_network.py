@@ -10,16 +10,7 @@ import pytest
 
 from cooccur.cooccurrence import MEASURES, count_cooccurrence
 from cooccur.network import EDGE_COLUMNS, NODE_COLUMNS, build_network, edges_frame, nodes_frame
-
-
-def make_tokens(units, *, utterance_of=None, doc="会議録.txt"):
-    rows = []
-    for p, terms in enumerate(units):
-        u = utterance_of[p] if utterance_of else 0
-        for k, t in enumerate(terms):
-            rows.append(dict(doc_id=doc, utterance_id=u, paragraph_id=p, sentence_id=p, position=100 * p + k,
-                             surface=t, term=t, pos="名詞"))
-    return pd.DataFrame(rows)
+from handmade import make_tokens
 
 
 def test_two_clusters_communities_numbered_by_size_then_frequency():
