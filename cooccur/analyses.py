@@ -27,7 +27,7 @@ import warnings as _warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["check_params", "run_analyses", "write_analyses", "render_analysis_figures", "report_sections",
+__all__ = ["check_params", "run_analyses", "write_analyses", "render_analysis_figures", "analysis_figures", "report_sections",
            "correspondence_analysis", "ANALYSIS_FIGURES"]
 
 #: Figures (PNG) and their headings, in report / slide order.
@@ -109,23 +109,48 @@ def _codes(corpus, tokens, params, warnings):
     return coding
 
 
-def _figures(analysis) -> list[tuple[str, Any]]:
+def analysis_figures(analysis) -> list[tuple[str, tuple, Any]]:
+    """(name, inputs, draw) of each analysis figure that ran, in :data:`ANALYSIS_FIGURES` order.
+
+    ``inputs`` are everything the figure is drawn from (what
+    :class:`cooccur.figure_cache.FigureCache` keys it by); ``draw()`` returns its PNG bytes.
+    """
     p = analysis.parameters
     from . import plot_analyses as pa
 
+    look = (p["dpi"], p["transparent"], p["size"])
     figs = []
     if analysis.clusters is not None:
-        figs.append(("dendrogram", lambda: pa.plot_dendrogram(analysis.clusters, size=p["size"])))
+        figs.append(("dendrogram", (analysis.clusters, look),
+                     lambda: pa.plot_dendrogram(analysis.clusters, size=p["size"])))
     if analysis.correspondence is not None:
-        figs.append(("correspondence", lambda: pa.plot_correspondence(
-            analysis.correspondence, zoom_origin=p["ca_zoom_origin"], label_top=p["ca_label_top"],
-            bubbles=p["ca_bubbles"], size=p["size"])))
+        figs.append(("correspondence", (analysis.correspondence, p["ca_zoom_origin"], p["ca_label_top"],
+                                        p["ca_bubbles"], look),
+                     lambda: pa.plot_correspondence(analysis.correspondence, zoom_origin=p["ca_zoom_origin"],
+                                                    label_top=p["ca_label_top"], bubbles=p["ca_bubbles"],
+                                                    size=p["size"])))
     c = analysis.codes
     if c is not None and c.crosstab is not None and len(c.crosstab_info["groups"]):
-        figs.append(("code_crosstab", lambda: pa.plot_code_crosstab(c.crosstab, c.crosstab_info, size=p["size"])))
+        figs.append(("code_crosstab", (c.crosstab, c.crosstab_info, look),
+                     lambda: pa.plot_code_crosstab(c.crosstab, c.crosstab_info, size=p["size"])))
     if c is not None and c.graph is not None:
-        figs.append(("code_network", lambda: pa.plot_code_network(c.graph, size=p["size"], seed=p["seed"])))
-    return figs
+        figs.append(("code_network", (c.graph, p["seed"], look),
+                     lambda: pa.plot_code_network(c.graph, size=p["size"], seed=p["seed"])))
+    return [(name, inputs, _png_of(make, p)) for name, inputs, make in figs]
+
+
+def _png_of(make, p: dict):
+    """A function drawing the figure ``make()`` gives as PNG bytes (closed once saved)."""
+    def draw() -> bytes:
+        import matplotlib.pyplot as plt
+
+        fig = make()
+        try:
+            return _png(fig, dpi=p["dpi"], transparent=p["transparent"])
+        finally:
+            plt.close(fig)
+
+    return draw
 
 
 def write_analyses(analysis, out: Path, formats: set, figures: dict[str, bytes]) -> dict[str, Path]:
@@ -162,17 +187,7 @@ def write_analyses(analysis, out: Path, formats: set, figures: dict[str, bytes])
 
 def render_analysis_figures(analysis) -> dict[str, bytes]:
     """The PNG bytes of the analyses' figures that ran (keys of :data:`ANALYSIS_FIGURES`), in that order."""
-    import matplotlib.pyplot as plt
-
-    p = analysis.parameters
-    rendered: dict[str, bytes] = {}
-    for name, draw in _figures(analysis):
-        fig = draw()
-        try:
-            rendered[name] = _png(fig, dpi=p["dpi"], transparent=p["transparent"])
-        finally:
-            plt.close(fig)
-    return rendered
+    return {name: draw() for name, _inputs, draw in analysis_figures(analysis)}
 
 
 def _png(fig, *, dpi: int, transparent: bool) -> bytes:

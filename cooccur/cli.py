@@ -333,6 +333,8 @@ def _print_summary(analysis, output: Path, *, quiet: bool = False) -> None:
                      f"token cache: {c['hits']} documents reused, {c['misses']} tokenized")
         if c.get("files_reused"):
             lines.insert(2, f"read cache: {c['files_reused']} transcripts not parsed again")
+        if c.get("figures_reused"):
+            lines.insert(-1, f"figure cache: {c['figures_reused']} figure files not drawn again")
     lines.extend(problems + warnings)
     click.echo("\n".join(lines), err=True)
 

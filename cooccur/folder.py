@@ -309,17 +309,31 @@ class OutputFolder:
         """Write every output of ``analysis`` and ``manifest.json`` (last); return name → path.
 
         The writer is :func:`cooccur.outputs.write_outputs`; the folder adds
-        its ledger (unchanged Parquet tables are left alone) and, when the
-        analysis streamed its tokens to this folder's tokens file, says that
-        file is already written.
+        its ledger (unchanged Parquet tables are left alone), its figure cache
+        (``.cache/figures``: figures whose inputs are unchanged are not drawn
+        again; the entries this write did not use are removed after it) and,
+        when the analysis streamed its tokens to this folder's tokens file,
+        says that file is already written. With a cache, the analysis's
+        ``cache_stats["figures_reused"]`` counts the figures taken from it.
         """
         from .outputs import write_outputs
 
         kind = analysis.parameters["tables"]
         streamed = analysis.tokens_file
         streamed = Path(streamed) if streamed is not None and Path(streamed) == self.tokens_path(kind) else None
-        return write_outputs(analysis, self.path, started_at=started_at, t_start=t_start,
-                             ledger=self.ledger if kind == "parquet" else None, tokens_written=streamed)
+        figures = None
+        if self.ledger is not None:
+            from .figure_cache import FigureCache
+
+            figures = FigureCache(self.cache_dir / "figures")
+        written = write_outputs(analysis, self.path, started_at=started_at, t_start=t_start,
+                                ledger=self.ledger if kind == "parquet" else None, tokens_written=streamed,
+                                figure_cache=figures)
+        if figures is not None:
+            figures.prune()
+            if analysis.cache_stats is not None:
+                analysis.cache_stats["figures_reused"] = figures.hits
+        return written
 
     def write_comparison(self, result, params: dict) -> dict[str, Path]:
         """Write a group comparison (:func:`cooccur.outputs.write_comparison`); return name → path."""

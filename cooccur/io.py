@@ -27,6 +27,7 @@ __all__ = [
     "write_table",
     "TableWriter",
     "file_digest",
+    "table_fingerprint",
     "trim_heap",
 ]
 
@@ -181,7 +182,7 @@ def write_table(df, path: str | Path, *, kind: str | None = None, ledger: "Table
 
         fingerprint = None
         if ledger is not None:
-            fingerprint = _table_fingerprint(pa.Table.from_pandas(df, preserve_index=False))
+            fingerprint = table_fingerprint(pa.Table.from_pandas(df, preserve_index=False))
             if ledger.unchanged(path, fingerprint):
                 return path
         with TableWriter(path, kind) as writer:
@@ -320,11 +321,11 @@ def file_digest(path: str | Path) -> str:
 _file_digest = file_digest  # the old private name, for code not yet merged (remove in the next release)
 
 
-#: Bumped whenever :func:`_table_fingerprint` or the Parquet writer settings change.
+#: Bumped whenever :func:`table_fingerprint` or the Parquet writer settings change.
 _LEDGER_FORMAT = "cooccur-table-ledger-1"
 
 
-def _table_fingerprint(table) -> str:
+def table_fingerprint(table) -> str:
     """SHA-256 over an Arrow table's schema and every buffer (dictionaries included).
 
     Equal fingerprints mean equal content; unequal ones may still be equal

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
+from typing import Callable, Iterable
 
-__all__ = ["FigureJob", "render_figures", "figures_wanted", "slide_ready"]
+__all__ = ["FigureJob", "Figure", "figure_plan", "render_figures", "figures_wanted", "slide_ready"]
 
 #: Draw in a forked child process where the platform can (tests switch it off to compare).
 FORK = True
@@ -47,12 +49,133 @@ def _keywords_title(params: dict) -> str:
     return f"キーワード上位20語（{SCORE_NAMES.get(params['keyword_score'], params['keyword_score'])}）"
 
 
-def render_figures(analysis, formats: set[str], *, into: dict | None = None) -> dict[str, bytes]:
+@dataclass
+class Figure:
+    """One drawing of a write: the bytes it gives (``names``), what it is drawn from, how.
+
+    ``inputs`` are every object and parameter the drawing reads (what
+    :class:`cooccur.figure_cache.FigureCache` keys each name by); ``draw()``
+    returns name → bytes for exactly ``names``.
+    """
+
+    names: tuple[str, ...]
+    inputs: tuple
+    draw: Callable[[], dict[str, bytes]]
+
+
+def figure_plan(analysis, formats: set[str]) -> list[Figure]:
+    """Every drawing a write of ``analysis`` with ``formats`` needs, in the order they are drawn.
+
+    The order is the one the files were always drawn in: the other analyses,
+    the network (PNG, SVG, PDF from one figure), the comparison, keywords,
+    attribute network, the slides' PNGs. Empty when no figure is wanted.
+    """
+    p = analysis.parameters
+    if not figures_wanted(p, formats):
+        return []
+    from .analyses import analysis_figures
+
+    look = (p["size"], p["dpi"], p["transparent"])
+    plan: list[Figure] = []
+    if formats & {"png", "report"} or p["pptx"]:
+        plan.extend(Figure((name,), inputs, lambda draw=draw, name=name: {name: draw()})
+                    for name, inputs, draw in analysis_figures(analysis))
+    if formats & {"png", "svg", "pdf", "report"}:
+        names = []
+        for fmt in ("png", "svg", "pdf"):
+            if fmt in formats or (fmt == "svg" and "report" in formats):
+                names.append(f"network.{fmt}")
+                if fmt == "svg" and fmt in formats and p["svg_text"] != "outlines":
+                    names.append("network.editable.svg")
+        inputs = (analysis.graph, analysis.positions, p["color_by"], p["edge_labels"], p["mst"], p["seed"],
+                  p["svg_text"], look)
+        plan.append(Figure(tuple(names), inputs, lambda names=tuple(names): _network(analysis, names)))
+    if "png" in formats:
+        if analysis.comparison is not None:  # the same bytes as `cooccur compare` with the same parameters
+            plan.append(Figure(("comparison.png",), (analysis.comparison, p["seed"], look),
+                               lambda: {"comparison.png": _comparison(analysis)}))
+        title = _keywords_title(p)
+        kw = analysis.keywords
+        plan.append(Figure(("keywords.png",), (kw[[c for c in ("term", "score") if c in kw.columns]], title, look),
+                           lambda: {"keywords.png": _png(lambda: _plot("keywords")(kw, size=p["size"], title=title),
+                                                         p)}))
+        ag = analysis.attribute_graph
+        if ag is not None and ag.number_of_nodes():
+            plan.append(Figure(("attribute_network.png",), (ag, p["seed"], look), lambda: {
+                "attribute_network.png": _png(lambda: _plot("attribute_network")(ag, size=p["size"], seed=p["seed"]),
+                                              p)}))
+    if p["pptx"]:
+        ready = slide_ready(p)
+        have = {n for f in plan for n in f.names}
+        slides = {
+            "network": ((analysis.graph, analysis.positions, p["color_by"], p["mst"], p["seed"], p["dpi"]),
+                        lambda: _plot("network")(analysis.graph, analysis.positions, color_by=p["color_by"],
+                                                 size="slide16x9", mst=p["mst"], seed=p["seed"])),
+            "keywords": ((kw[[c for c in ("term", "score") if c in kw.columns]], _keywords_title(p), p["dpi"]),
+                         lambda: _plot("keywords")(analysis.keywords, size="slide16x9", title=_keywords_title(p))),
+        }
+        for name, (inputs, make) in slides.items():
+            if ready and f"{name}.png" in have:
+                continue  # the folder's PNG is the slide's
+            plan.append(Figure((f"slide:{name}",), inputs, lambda name=name, make=make: {
+                f"slide:{name}": _png(make, {"dpi": p["dpi"], "transparent": False})}))
+    return plan
+
+
+def _plot(what: str):
+    from . import plot
+
+    return {"network": plot.plot_network, "keywords": plot.plot_keywords,
+            "attribute_network": plot.plot_attribute_network}[what]
+
+
+def _png(make, p: dict) -> bytes:
+    """The figure ``make()`` draws, as PNG with ``p``'s dpi and transparency, closed once saved."""
+    import matplotlib.pyplot as plt
+
+    from .plot import figure_bytes
+
+    fig = make()
+    try:
+        return figure_bytes(fig, "png", dpi=p["dpi"], transparent=p["transparent"])
+    finally:
+        plt.close(fig)
+
+
+def _network(analysis, names: tuple[str, ...]) -> dict[str, bytes]:
+    """The network figure drawn once and saved as each of ``names``."""
+    import matplotlib.pyplot as plt
+
+    from .plot import figure_bytes, plot_network
+
+    p = analysis.parameters
+    fig = plot_network(analysis.graph, analysis.positions, color_by=p["color_by"], size=p["size"],
+                       edge_labels=p["edge_labels"], mst=p["mst"], transparent=p["transparent"], seed=p["seed"])
+    out = {}
+    try:
+        for name in names:
+            fmt = name.rsplit(".", 1)[1]
+            text = {"svg_text": p["svg_text"]} if name == "network.editable.svg" else {}
+            out[name] = figure_bytes(fig, fmt, dpi=p["dpi"], transparent=p["transparent"], **text)
+    finally:
+        plt.close(fig)
+    return out
+
+
+def _comparison(analysis) -> bytes:
+    from .plot_groups import comparison_png
+
+    p = analysis.parameters
+    return comparison_png(analysis.comparison, size=p["size"], seed=p["seed"], dpi=p["dpi"],
+                          transparent=p["transparent"])
+
+
+def render_figures(analysis, formats: set[str], *, into: dict | None = None,
+                   only: Iterable[int] | None = None) -> dict[str, bytes]:
     """Draw every figure a write of ``analysis`` with ``formats`` needs; return name → bytes.
 
-    The figures are drawn in the order the files were always drawn in (the
-    other analyses, the network, the comparison, keywords, attribute network,
-    the slides' PNGs), each closed once saved.
+    The drawings are those of :func:`figure_plan`, in its order, each figure
+    closed once saved; the bytes of one do not depend on which others are drawn.
 
     Parameters
     ----------
@@ -62,67 +185,20 @@ def render_figures(analysis, formats: set[str], *, into: dict | None = None) -> 
     into : dict, optional
         Filled figure by figure and returned (so the figures drawn before an
         error are kept there).
+    only : iterable of int, optional
+        Draw only these drawings of the plan (by index); default all.
 
     Returns
     -------
     dict
         Name (see the module docstring) → bytes; empty when no figure is wanted.
     """
-    p = analysis.parameters
     data: dict[str, bytes] = {} if into is None else into
-    if not figures_wanted(p, formats):
-        return data
-    import matplotlib.pyplot as plt
-
-    from .analyses import render_analysis_figures
-    from .plot import figure_bytes, plot_attribute_network, plot_keywords, plot_network
-
-    if formats & {"png", "report"} or p["pptx"]:
-        data.update(render_analysis_figures(analysis))
-    if formats & {"png", "svg", "pdf", "report"}:
-        fig = plot_network(analysis.graph, analysis.positions, color_by=p["color_by"], size=p["size"],
-                           edge_labels=p["edge_labels"], mst=p["mst"], transparent=p["transparent"], seed=p["seed"])
-        try:
-            for fmt in ("png", "svg", "pdf"):
-                if fmt in formats or (fmt == "svg" and "report" in formats):
-                    data[f"network.{fmt}"] = figure_bytes(fig, fmt, dpi=p["dpi"], transparent=p["transparent"])
-                    if fmt == "svg" and fmt in formats and p["svg_text"] != "outlines":
-                        data["network.editable.svg"] = figure_bytes(fig, fmt, dpi=p["dpi"],
-                                                                    transparent=p["transparent"],
-                                                                    svg_text=p["svg_text"])
-        finally:
-            plt.close(fig)
-    if "png" in formats:
-        if analysis.comparison is not None:  # the same bytes as `cooccur compare` with the same parameters
-            from .plot_groups import comparison_png
-
-            data["comparison.png"] = comparison_png(analysis.comparison, size=p["size"], seed=p["seed"],
-                                                    dpi=p["dpi"], transparent=p["transparent"])
-        figures = [("keywords", lambda: plot_keywords(analysis.keywords, size=p["size"], title=_keywords_title(p)))]
-        if analysis.attribute_graph is not None and analysis.attribute_graph.number_of_nodes():
-            figures.append(("attribute_network",
-                            lambda: plot_attribute_network(analysis.attribute_graph, size=p["size"], seed=p["seed"])))
-        for name, draw in figures:
-            fig = draw()
-            try:
-                data[f"{name}.png"] = figure_bytes(fig, "png", dpi=p["dpi"], transparent=p["transparent"])
-            finally:
-                plt.close(fig)
-    if p["pptx"]:
-        ready = slide_ready(p)
-        draw = {
-            "network": lambda: plot_network(analysis.graph, analysis.positions, color_by=p["color_by"],
-                                            size="slide16x9", mst=p["mst"], seed=p["seed"]),
-            "keywords": lambda: plot_keywords(analysis.keywords, size="slide16x9", title=_keywords_title(p)),
-        }
-        for name, make in draw.items():
-            if ready and f"{name}.png" in data:
-                continue  # the folder's PNG is the slide's
-            fig = make()
-            try:
-                data[f"slide:{name}"] = figure_bytes(fig, "png", dpi=p["dpi"])
-            finally:
-                plt.close(fig)
+    plan = figure_plan(analysis, formats)
+    wanted = set(range(len(plan)) if only is None else only)
+    for i, fig in enumerate(plan):
+        if i in wanted:
+            data.update(fig.draw())
     return data
 
 
@@ -132,14 +208,17 @@ def _can_fork() -> bool:
 
 
 class FigureJob:
-    """The figures of one write: drawn in a forked child while the caller writes the rest, or here.
+    """The figures of one write: from the figure cache, drawn in a forked child while the caller writes the rest, or here.
 
-    :meth:`start` forks (where possible) a child that runs
-    :func:`render_figures` and sends the bytes back through a pipe;
-    :meth:`get` waits for them. If the child cannot be started or fails, or
+    :meth:`start` takes from ``cache`` (a :class:`cooccur.figure_cache.FigureCache`,
+    optional) every drawing of :func:`figure_plan` whose inputs are unchanged,
+    then forks (where possible) a child that runs :func:`render_figures` on
+    the others and sends their bytes back through a pipe; no child is
+    started when nothing is left to draw. :meth:`get` waits for them and puts
+    the new ones in the cache. If the child cannot be started or fails, or
     where there is no fork, :meth:`get` draws them in this process instead (so
     an error shows itself here, with its traceback). Start it before any
-    thread of the write is started.
+    thread of the write is started. The bytes are the same in every case.
 
     >>> class A:  # nothing to draw: no process is started
     ...     parameters = {"pptx": False}
@@ -148,16 +227,31 @@ class FigureJob:
     ({}, False)
     """
 
-    def __init__(self, analysis, formats: set[str]):
-        self.analysis, self.formats = analysis, set(formats)
+    def __init__(self, analysis, formats: set[str], cache=None):
+        self.analysis, self.formats, self.cache = analysis, set(formats), cache
         self.forked = False
         self.partial: dict[str, bytes] = {}  # drawn here before an error
+        self.reused: list[str] = []  # names taken from the cache
         self._conn = self._proc = self._data = None
+        self._plan: list[Figure] = []
+        self._keys: list[list] = []
+        self._cached: dict[str, bytes] = {}
+        self._todo: list[int] = []
 
     def start(self) -> "FigureJob":
-        """Fork the child that draws the figures (nothing when no figure is wanted, or without fork)."""
-        if not figures_wanted(self.analysis.parameters, self.formats):
-            self._data = {}
+        """Take what the cache has, fork the child that draws the rest (nothing when nothing is left, or without fork)."""
+        self._plan = figure_plan(self.analysis, self.formats)
+        for i, fig in enumerate(self._plan):
+            keys = [self.cache.key(n, fig.inputs) for n in fig.names] if self.cache is not None else []
+            self._keys.append(keys)
+            got = self.cache.load_all(keys) if self.cache is not None else None
+            if got is not None:
+                self._cached.update(zip(fig.names, got))
+            else:
+                self._todo.append(i)
+        self.reused = list(self._cached)
+        if not self._todo:
+            self._data = self._in_order({})
             return self
         if not _can_fork():
             return self
@@ -168,7 +262,7 @@ class FigureJob:
         reader, writer = ctx.Pipe(duplex=False)
         gc.freeze()  # the child's collector then leaves the parent's objects (and their pages) alone
         try:
-            proc = ctx.Process(target=_child, args=(writer, self.analysis, self.formats), daemon=True,
+            proc = ctx.Process(target=_child, args=(writer, self.analysis, self.formats, self._todo), daemon=True,
                                name="cooccur-figures")
             proc.start()
         except OSError:  # no memory or process left: draw here
@@ -179,6 +273,10 @@ class FigureJob:
             writer.close()
         self._conn, self._proc, self.forked = reader, proc, True
         return self
+
+    def _in_order(self, drawn: dict[str, bytes]) -> dict[str, bytes]:
+        have = {**self._cached, **drawn}
+        return {n: have[n] for fig in self._plan for n in fig.names if n in have}
 
     def get(self) -> dict[str, bytes]:
         """The figures' bytes (name → bytes), waiting for the child or drawing them here."""
@@ -195,8 +293,15 @@ class FigureJob:
                 self._conn = None
                 self._proc.join()  # it has sent everything and exits
                 self._proc = None
-            self._data = data if data is not None else render_figures(self.analysis, self.formats,
-                                                                          into=self.partial)
+            if data is None:
+                self.partial.update(self._cached)
+                data = render_figures(self.analysis, self.formats, into=self.partial, only=self._todo)
+            if self.cache is not None:
+                for i in self._todo:
+                    for name, key in zip(self._plan[i].names, self._keys[i]):
+                        if name in data:
+                            self.cache.save(key, data[name])
+            self._data = self._in_order(data)
         return self._data
 
     def close(self) -> None:
@@ -210,10 +315,10 @@ class FigureJob:
             self._proc = None
 
 
-def _child(conn, analysis, formats) -> None:
+def _child(conn, analysis, formats, only) -> None:
     """The forked child: draw, send ``("ok", bytes)`` or ``("failed", None)`` (the parent draws again)."""
     try:
-        result = ("ok", render_figures(analysis, formats))
+        result = ("ok", render_figures(analysis, formats, only=only))
     except BaseException:  # noqa: BLE001 - the parent draws again and raises the error itself
         result = ("failed", None)
     try:

@@ -58,10 +58,10 @@ def test_a_child_that_fails_is_replaced_by_drawing_here(analysed, monkeypatch):
     formats = {"png"}
     real = render.render_figures
 
-    def fails_in_child(analysis, formats, *, into=None):
+    def fails_in_child(analysis, formats, *, into=None, only=None):
         if os.getpid() != parent:
             raise RuntimeError("the child cannot draw")
-        return real(analysis, formats, into=into)
+        return real(analysis, formats, into=into, only=only)
 
     parent = os.getpid()
     monkeypatch.setattr(render, "render_figures", fails_in_child)
