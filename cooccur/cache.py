@@ -96,8 +96,12 @@ class TokenCache:
         self.hits_corpus = True
         return tokens
 
-    def save_tokens(self, key: str, tokens) -> None:
-        """Keep ``tokens`` as the corpus entry (the previous corpus entry, also ours, is replaced)."""
+    def save_tokens(self, key: str, tokens, *, flr=None) -> None:
+        """Keep ``tokens`` as the corpus entry (the previous corpus entry, also ours, is replaced).
+
+        ``flr`` (:class:`cooccur.keywords.FLRCounts` of these tokens) is kept
+        beside it, for :meth:`load_flr`.
+        """
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -110,32 +114,46 @@ class TokenCache:
         for old in self.folder.glob("corpus-*.parquet"):
             if old != path:
                 old.unlink(missing_ok=True)
+        if flr is not None:
+            self._save_extra(key, {"flr": _flr_fields(flr)})
 
-    def save_lean(self, key: str, tokens, counts: dict, flr) -> None:
-        """Keep a lean tokens table with the full table's row counts and FLR's part counts (JSON beside it)."""
+    def _save_extra(self, key: str, extra: dict) -> None:
         from .io import write_json
 
-        self.save_tokens(key, tokens)
-        write_json({"counts": counts, "flr": {"fl": flr.fl, "fr": flr.fr, "first": flr.first,
-                                              "usable": flr.usable, "rows": flr.rows}},
-                   self.folder / f"corpus-{key}.json")
+        write_json(extra, self.folder / f"corpus-{key}.json")
         for old in self.folder.glob("corpus-*.json"):
             if old.stem != f"corpus-{key}":
                 old.unlink(missing_ok=True)
 
-    def load_lean(self, key: str):
-        """(lean tokens, row counts, FLRCounts) stored by :meth:`save_lean`, or None."""
+    def _load_extra(self, key: str) -> dict | None:
         import json
-
-        from .keywords import FLRCounts
 
         try:
             extra = json.loads((self.folder / f"corpus-{key}.json").read_text(encoding="utf-8"))
-            flr = FLRCounts()
-            flr.fl, flr.fr, flr.first = extra["flr"]["fl"], extra["flr"]["fr"], extra["flr"]["first"]
-            flr.usable, flr.rows = bool(extra["flr"]["usable"]), int(extra["flr"]["rows"])
+        except (OSError, ValueError):
+            return None
+        return extra if isinstance(extra, dict) else None
+
+    def save_lean(self, key: str, tokens, counts: dict, flr) -> None:
+        """Keep a lean tokens table with the full table's row counts and FLR's part counts (JSON beside it)."""
+        self.save_tokens(key, tokens)
+        self._save_extra(key, {"counts": counts, "flr": _flr_fields(flr)})
+
+    def load_flr(self, key: str):
+        """The :class:`cooccur.keywords.FLRCounts` kept with the corpus entry ``key``, or None."""
+        extra = self._load_extra(key)
+        try:
+            return _flr_from(extra["flr"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def load_lean(self, key: str):
+        """(lean tokens, row counts, FLRCounts) stored by :meth:`save_lean`, or None."""
+        extra = self._load_extra(key)
+        try:
+            flr = _flr_from(extra["flr"])
             counts = {k: int(extra["counts"][k]) for k in ("tokens", "counted_tokens")}
-        except (OSError, ValueError, KeyError, TypeError):
+        except (KeyError, TypeError, ValueError):
             return None
         tokens = self.load_tokens(key)
         return None if tokens is None else (tokens, counts, flr)
@@ -188,3 +206,20 @@ class TokenCache:
         with atomic_path(path) as tmp:
             pq.write_table(table, tmp, compression="zstd")
         self.misses += 1
+
+
+def _flr_fields(flr) -> dict:
+    return {"fl": flr.fl, "fr": flr.fr, "first": flr.first, "usable": flr.usable, "rows": flr.rows}
+
+
+def _flr_from(fields: dict):
+    """:class:`cooccur.keywords.FLRCounts` from :func:`_flr_fields`' dict (TypeError/KeyError when malformed)."""
+    from .keywords import FLRCounts
+
+    flr = FLRCounts()
+    fl, fr, first = fields["fl"], fields["fr"], fields["first"]
+    if not all(isinstance(d, dict) for d in (fl, fr, first)):
+        raise TypeError("malformed FLR counts")
+    flr.fl, flr.fr, flr.first = fl, fr, first
+    flr.usable, flr.rows = bool(fields["usable"]), int(fields["rows"])
+    return flr

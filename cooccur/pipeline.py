@@ -385,8 +385,10 @@ class Tokenized:
 
     When ``counts`` (the full table's ``tokens`` and ``counted_tokens``) is
     set, ``tokens`` is the lean table of :func:`cooccur.tokenize.tokenize_to_file`;
-    ``file`` is the tokens file the full table went to, ``flr`` FLR's part
-    counts (:class:`cooccur.keywords.FLRCounts`), ``warnings`` the term rules'
+    ``file`` is the tokens file the full table went to. ``flr`` is FLR's part
+    counts (:class:`cooccur.keywords.FLRCounts`) when they were counted while
+    tokenizing (a lean table; a full one with a token cache, which keeps
+    them), else None (keywords counts them). ``warnings`` the term rules'
     when collected (forced terms not forced), ``timings`` the seconds of ``read`` and ``tokenize``.
     """
 
@@ -467,11 +469,16 @@ def tokenize_corpus(corpus, params: dict, *, engine=None, cache=None, folder=Non
                                     {k: v for k, v in tok_params.items() if k not in ("jobs", "workers")})
                    if cache is not None else None)
             got.tokens = cache.load_tokens(key) if cache is not None else None
-            if got.tokens is None:
+            if got.tokens is not None:
+                got.flr = cache.load_flr(key)  # None from an entry kept without them: counted in keywords
+            else:
                 got.tokens = tokenize_utterances(corpus.utterances, progress=progress, cache=cache,
                                                  map_chunks=engine.map_chunks, **tok_params)
-                if cache is not None:
-                    cache.save_tokens(key, got.tokens)
+                if cache is not None:  # FLR's part counts kept with the tokens: a re-run does not count again
+                    from .keywords import FLRCounts
+
+                    got.flr = FLRCounts().add(got.tokens)
+                    cache.save_tokens(key, got.tokens, flr=got.flr)
         elif keep_tokens:
             got.tokens, got.counts, got.flr = folder.stream_tokens(corpus.utterances, tok_params, kind=params["tables"],
                                                                    map_chunks=engine.map_chunks, progress=progress)

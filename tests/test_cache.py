@@ -54,7 +54,8 @@ def test_only_changed_documents_are_tokenized_again(tmp_path):
     (src / "第2回.txt").write_text(TALK["第2回.txt"] + "○司会　ありがとうございました。標準化の話も続けます。\n", encoding="utf-8")
     again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
     assert again.cache_stats == {"folder": str(out / ".cache" / "tokens"), "hits": 2, "misses": 1,
-                                 "tokens_reused": False, "files_reused": 2}  # the changed file was read again
+                                 "tokens_reused": False, "files_reused": 2,  # the changed file was read again
+                                 "figures_reused": 0}  # formats=("graphml",) draws none
     fresh = cooccur.analyze(src, min_frequency=2, cache=False)
     pd.testing.assert_frame_equal(fresh.tokens, again.tokens)
 
@@ -96,3 +97,19 @@ def test_cached_and_uncached_tokens_agree_for_a_document_of_many_chunks(tmp_path
     fresh = cooccur.analyze(src, min_frequency=2, cache=False, jobs=2)
     pd.testing.assert_frame_equal(first.tokens, again.tokens)
     pd.testing.assert_frame_equal(fresh.tokens, again.tokens)
+
+
+def test_flr_counts_are_kept_with_the_tokens_and_give_the_same_keywords(tmp_path):
+    src = _corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    first = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
+    (entry,) = (out / ".cache" / "tokens").glob("corpus-*.json")
+    again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
+    assert again.cache_stats["tokens_reused"] is True
+    uncached = cooccur.analyze(src, min_frequency=2, cache=False)
+    assert (first.keywords["flr"] > first.keywords["frequency"]).any()  # compounds and neighbours scored
+    pd.testing.assert_frame_equal(again.keywords, uncached.keywords)
+    pd.testing.assert_frame_equal(first.keywords, uncached.keywords)
+    entry.write_text("{not json", encoding="utf-8")  # damaged: FLR is counted from the tokens again
+    damaged = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
+    pd.testing.assert_frame_equal(damaged.keywords, uncached.keywords)
