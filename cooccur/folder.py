@@ -239,6 +239,7 @@ class OutputFolder:
         self.cache = open_token_cache(cache, self.path)
         self.ledger = TableLedger(self.cache_dir / "tables.json") if cache is not False else None
         self.read_cache = None
+        self.figure_worker = None
         if cache is not False:
             from .read.cache import ReadCache
 
@@ -259,6 +260,24 @@ class OutputFolder:
             return map_files
         self.read_cache.map_files = map_files
         return self.read_cache
+
+    def start_figure_worker(self, params: dict) -> None:
+        """Fork the process that will draw this run's figures (:class:`cooccur.render.FigureWorker`), if any are due.
+
+        Called at the start of a run, so matplotlib is imported there while
+        the run reads and tokenizes; :meth:`write` hands it the figures and
+        :meth:`close` ends it if the run stops before.
+        """
+        from .render import FigureWorker, figures_wanted
+
+        if self.figure_worker is None and figures_wanted(params, set(params["formats"])):
+            self.figure_worker = FigureWorker().start()
+
+    def close(self) -> None:
+        """End the figure worker if the run did not get as far as its figures."""
+        if self.figure_worker is not None:
+            self.figure_worker.close()
+            self.figure_worker = None
 
     def tokens_path(self, kind: str = "parquet") -> Path:
         """The tokens table of this folder (``tokens.parquet`` or ``tokens.csv``)."""
@@ -313,7 +332,8 @@ class OutputFolder:
         (``.cache/figures``: figures whose inputs are unchanged are not drawn
         again; the entries this write did not use are removed after it) and,
         when the analysis streamed its tokens to this folder's tokens file,
-        says that file is already written. With a cache, the analysis's
+        says that file is already written; the figure worker started by
+        :meth:`start_figure_worker`, if any, draws. With a cache, the analysis's
         ``cache_stats["figures_reused"]`` counts the figures taken from it.
         """
         from .outputs import write_outputs
@@ -328,7 +348,7 @@ class OutputFolder:
             figures = FigureCache(self.cache_dir / "figures")
         written = write_outputs(analysis, self.path, started_at=started_at, t_start=t_start,
                                 ledger=self.ledger if kind == "parquet" else None, tokens_written=streamed,
-                                figure_cache=figures)
+                                figure_cache=figures, figure_worker=self.figure_worker)
         if figures is not None:
             figures.prune()
             if analysis.cache_stats is not None:

@@ -30,7 +30,7 @@ def _table_name(stem: str, kind: str) -> str:
 
 def write_outputs(analysis, output: str | Path, *, started_at: float | None = None,
                   t_start: float | None = None, ledger=None, tokens_written: Path | None = None,
-                  figure_cache=None) -> dict[str, Path]:
+                  figure_cache=None, figure_worker=None) -> dict[str, Path]:
     """Write tables, network files, figures and ``manifest.json`` into ``output``.
 
     Called by :meth:`cooccur.folder.OutputFolder.write`, which owns the folder
@@ -59,6 +59,9 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
     figure_cache : cooccur.figure_cache.FigureCache, optional
         Figures whose inputs are unchanged since the cache stored them are
         taken from it instead of drawn; the bytes are the same either way.
+    figure_worker : cooccur.render.FigureWorker, optional
+        A process forked earlier that has matplotlib imported: it draws the
+        figures instead of a child forked now (same bytes).
 
     Returns
     -------
@@ -90,7 +93,7 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
         return done
 
     formats = set(p["formats"])
-    figures = FigureJob(analysis, formats, cache=figure_cache).start()  # drawn in a forked child meanwhile (before any thread starts)
+    figures = FigureJob(analysis, formats, cache=figure_cache, worker=figure_worker).start()  # drawn in a forked child meanwhile (before any thread starts)
     written: dict[str, Path] = {}
     try:
         trim_heap()  # memory freed by the earlier stages, so the table-writing thread can reuse it

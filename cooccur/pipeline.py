@@ -343,7 +343,20 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
 
     check_params(resolved)  # bad counts or a syntax error in the coding rules stop the run before tokenizing
     folder, token_cache = _open_folder(output, force=force, cache=cache)
+    try:
+        if folder is not None:
+            folder.start_figure_worker(resolved)  # matplotlib is imported there while this process reads
+        analysis = _analyze_into(input, resolved, folder, token_cache, progress)
+        if folder is not None:
+            folder.write(analysis, started_at=started, t_start=t_start)
+    finally:
+        if folder is not None:
+            folder.close()
+    return analysis
 
+
+def _analyze_into(input, resolved: dict, folder, token_cache, progress) -> Analysis:
+    """Read, tokenize and run every stage for :func:`analyze`, with the cache statistics set."""
     from .engine import get_engine
 
     engine = get_engine(resolved["engine"], resolved["scheduler"])
@@ -354,14 +367,11 @@ def analyze(input: str | Path, *, output: str | Path | None = None, config: str 
         analysis = run(got.corpus, resolved, tokens=got, engine=engine)
     finally:
         engine.close()
-
     if token_cache is not None:
         analysis.cache_stats = {"folder": str(token_cache.folder), "hits": token_cache.hits,
                                 "misses": token_cache.misses, "tokens_reused": token_cache.hits_corpus}
         if folder is not None and folder.read_cache is not None:
             analysis.cache_stats["files_reused"] = folder.read_cache.hits
-    if folder is not None:
-        folder.write(analysis, started_at=started, t_start=t_start)
     return analysis
 
 

@@ -207,6 +207,121 @@ def _can_fork() -> bool:
     return FORK and hasattr(os, "fork") and sys.platform != "darwin"
 
 
+#: The attributes of an :class:`~cooccur.pipeline.Analysis` that :func:`figure_plan` draws from.
+FIGURE_INPUTS = ("parameters", "graph", "positions", "keywords", "comparison", "attribute_graph", "clusters",
+                 "correspondence", "codes")
+
+
+@dataclass
+class FigureInputs:
+    """What the figures of an analysis are drawn from (:data:`FIGURE_INPUTS`), without its tokens and texts.
+
+    Small enough to send to a :class:`FigureWorker`; :func:`figure_plan` and
+    :func:`render_figures` take it in place of the analysis.
+    """
+
+    parameters: dict
+    graph: object
+    positions: dict
+    keywords: object
+    comparison: object = None
+    attribute_graph: object = None
+    clusters: object = None
+    correspondence: object = None
+    codes: object = None
+
+    @classmethod
+    def of(cls, analysis) -> "FigureInputs":
+        return cls(**{name: getattr(analysis, name, None) for name in FIGURE_INPUTS})
+
+
+class FigureWorker:
+    """A process forked at the start of a run that imports matplotlib while the run reads and tokenizes.
+
+    Importing matplotlib and registering the font take about half a second;
+    the worker does it on the other core before the figures are due, then
+    waits for one job (:meth:`submit`: the :class:`FigureInputs`, formats and
+    drawings of :func:`render_figures`), draws and sends the bytes back.
+    :meth:`start` forks only where :class:`FigureJob` would (and in a process
+    running a single thread, since forking with other threads is unsafe);
+    otherwise, or if the worker is gone, :class:`FigureJob` forks or draws as
+    it does without one. The bytes are the same either way.
+    """
+
+    def __init__(self):
+        self._conn = self._proc = None
+        self.submitted = False
+
+    def start(self) -> "FigureWorker":
+        import threading
+
+        if not _can_fork() or threading.active_count() != 1:
+            return self
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        mine, theirs = ctx.Pipe(duplex=True)
+        try:
+            proc = ctx.Process(target=_worker, args=(theirs,), daemon=True, name="cooccur-figures")
+            proc.start()
+        except OSError:
+            mine.close()
+            return self
+        finally:
+            theirs.close()
+        self._conn, self._proc = mine, proc
+        return self
+
+    @property
+    def alive(self) -> bool:
+        """True while the worker waits for its job."""
+        return self._proc is not None and not self.submitted and self._proc.is_alive()
+
+    def submit(self, inputs: FigureInputs, formats: set[str], only: list[int]) -> bool:
+        """Send the job; False (the worker is closed) when it cannot be sent."""
+        try:
+            self._conn.send((inputs, set(formats), list(only)))
+        except Exception:  # noqa: BLE001 - an input that does not pickle, a worker gone: draw another way
+            self.close()
+            return False
+        self.submitted = True
+        return True
+
+    def connection(self):
+        """The pipe the worker answers on, then owned by the caller (:class:`FigureJob`)."""
+        conn, self._conn = self._conn, None
+        return conn, self._proc
+
+    def close(self) -> None:
+        """End the worker (nothing when it has been handed to a :class:`FigureJob`)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._proc is not None and not self.submitted:
+            self._proc.terminate()
+            self._proc.join()
+            self._proc = None
+
+
+def _worker(conn) -> None:
+    """The early child: import the drawing code, wait for a job, draw, send ``("ok", bytes)`` or ``("failed", None)``."""
+    try:
+        import matplotlib.pyplot  # noqa: F401 - imported now, while the parent reads and tokenizes
+
+        from . import analyses, plot, plot_analyses  # noqa: F401
+        from .plot import setup_japanese_font
+
+        setup_japanese_font()
+    except BaseException:  # noqa: BLE001 - the job then fails here too and the parent draws
+        pass
+    try:
+        job = conn.recv()
+    except (EOFError, OSError):  # the run ended before its figures (an error, or nothing to draw)
+        conn.close()
+        return
+    _child(conn, *job)
+
+
 class FigureJob:
     """The figures of one write: from the figure cache, drawn in a forked child while the caller writes the rest, or here.
 
@@ -227,8 +342,8 @@ class FigureJob:
     ({}, False)
     """
 
-    def __init__(self, analysis, formats: set[str], cache=None):
-        self.analysis, self.formats, self.cache = analysis, set(formats), cache
+    def __init__(self, analysis, formats: set[str], cache=None, worker: FigureWorker | None = None):
+        self.analysis, self.formats, self.cache, self.worker = analysis, set(formats), cache, worker
         self.forked = False
         self.partial: dict[str, bytes] = {}  # drawn here before an error
         self.reused: list[str] = []  # names taken from the cache
@@ -253,6 +368,11 @@ class FigureJob:
         if not self._todo:
             self._data = self._in_order({})
             return self
+        if self.worker is not None and self.worker.alive:
+            if self.worker.submit(FigureInputs.of(self.analysis), self.formats, self._todo):
+                self._conn, self._proc = self.worker.connection()
+                self.forked = True
+                return self
         if not _can_fork():
             return self
         import gc

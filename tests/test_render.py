@@ -76,3 +76,42 @@ def test_close_without_get_ends_the_child(analysed):
     job.close()
     assert proc is not None and not proc.is_alive()
     assert job._proc is None
+
+
+def test_the_early_worker_draws_the_same_bytes(analysed):
+    formats = set(analysed.parameters["formats"])
+    worker = render.FigureWorker().start()
+    assert worker.alive
+    job = render.FigureJob(analysed, formats, worker=worker).start()
+    assert job.forked and worker.submitted and not worker.alive
+    drawn = job.get()
+    here = render.render_figures(analysed, formats)
+    assert sorted(drawn) == sorted(here)
+    for name in here:
+        assert drawn[name] == here[name], name
+
+
+def test_a_job_the_worker_cannot_take_is_forked_as_before(analysed, monkeypatch):
+    formats = {"png"}
+    worker = render.FigureWorker().start()
+    proc = worker._proc
+
+    class Unpicklable:
+        def __reduce__(self):
+            raise TypeError("not picklable")
+
+    real = render.FigureInputs.of
+    monkeypatch.setattr(render.FigureInputs, "of", classmethod(lambda cls, a: Unpicklable()))
+    job = render.FigureJob(analysed, formats, worker=worker).start()
+    assert not worker.alive and not proc.is_alive()  # the worker was ended
+    assert job.forked  # a child forked now draws instead
+    monkeypatch.setattr(render.FigureInputs, "of", real)
+    assert job.get() == render.render_figures(analysed, formats)
+
+
+def test_a_worker_never_given_a_job_ends_with_close():
+    worker = render.FigureWorker().start()
+    proc = worker._proc
+    assert proc is not None and proc.is_alive()
+    worker.close()
+    assert not proc.is_alive()
