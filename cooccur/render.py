@@ -212,7 +212,6 @@ FIGURE_INPUTS = ("parameters", "graph", "positions", "keywords", "comparison", "
                  "correspondence", "codes")
 
 
-@dataclass
 class FigureInputs:
     """What the figures of an analysis are drawn from (:data:`FIGURE_INPUTS`), without its tokens and texts.
 
@@ -220,15 +219,11 @@ class FigureInputs:
     :func:`render_figures` take it in place of the analysis.
     """
 
-    parameters: dict
-    graph: object
-    positions: dict
-    keywords: object
-    comparison: object = None
-    attribute_graph: object = None
-    clusters: object = None
-    correspondence: object = None
-    codes: object = None
+    __slots__ = FIGURE_INPUTS
+
+    def __init__(self, **values):
+        for name in FIGURE_INPUTS:
+            setattr(self, name, values.get(name))
 
     @classmethod
     def of(cls, analysis) -> "FigureInputs":
