@@ -144,15 +144,17 @@ def _kwic_data(kwic, index) -> dict:
     missing = [c for c in need if c not in kwic.columns]
     if missing:
         raise ValueError(f"kwic lacks columns {missing}; it needs {need} (see cooccur.kwic.concordance)")
+    # each column as str once ("" for a missing value, as _s gives), then each term's first lines
+    text = {c: ["" if gone else str(v) for v, gone in zip(kwic[c].tolist(), kwic[c].isna().tolist())]
+            for c in need[1:]}
+    totals = kwic["total"].tolist() if "total" in kwic.columns else None
     out: dict[str, dict] = {}
-    for term, grp in kwic.groupby("term", sort=True):
+    for term, at in sorted(kwic.groupby("term", sort=True).indices.items()):
         if term not in index:
             continue
-        total = int(grp["total"].iloc[0]) if "total" in grp.columns else len(grp)
-        rows = grp.head(KWIC_LINES)
-        lines = [[_s(r.doc_id), _s(r.speaker), _s(r.left), _s(r.keyword), _s(r.right)]
-                 for r in rows.itertuples(index=False)]
-        out[str(index[term])] = {"total": max(total, len(grp)), "lines": lines}
+        total = int(totals[at[0]]) if totals is not None else len(at)
+        lines = [[text[c][i] for c in need[1:]] for i in at[:KWIC_LINES].tolist()]
+        out[str(index[term])] = {"total": max(total, len(at)), "lines": lines}
     return out
 
 
