@@ -5,7 +5,12 @@ A theme is often written in several forms — 感染, 感染症, 感染拡大,
 while together they would pass. :func:`term_families` groups the counted
 terms by a shorter counted term they contain (the family's stem: 感染 in
 感染症 and 感染拡大防止協力金; 協力金 in 感染拡大防止協力金) and gives each
-family's combined frequency. :func:`family_synonyms` writes a family as the
+family's combined frequency. Stems and members are nominal terms only
+(:data:`NOMINAL_POS`: nouns, the compounds joined from them, and 形状詞, the
+na-adjective stems such as 透明 in 透明性, which never change their form): verbs
+and adjectives conjugate, so one containing another says nothing of a common
+theme (新しい and 厳しい only share the letters しい, 組む and 取り組む are two
+verbs). :func:`family_synonyms` writes a family as the
 ``variant, canonical`` table that ``--synonyms`` reads back, for the analyst to
 edit (keep the rows that are one theme, delete the others) and rerun with.
 
@@ -18,25 +23,35 @@ edit (keep the rows that are one theme, delete the others) and rerun with.
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import pandas as pd
 
-__all__ = ["term_families", "family_synonyms", "families_below_cutoff"]
+__all__ = ["term_families", "family_synonyms", "families_below_cutoff", "NOMINAL_POS"]
+
+#: Values of the tokens' ``pos`` column that make a term nominal (a possible stem or member of a family).
+NOMINAL_POS: tuple[str, ...] = ("名詞", "複合名詞", "形状詞")
 
 
 def term_families(tokens: pd.DataFrame, *, min_stem_length: int = 2, min_members: int = 2,
-                  candidates=()) -> pd.DataFrame:
+                  candidates=(), pos: Sequence[str] | None = NOMINAL_POS) -> pd.DataFrame:
     """Families of counted terms sharing a stem (a counted term contained in the others).
 
     Parameters
     ----------
     tokens : DataFrame
-        Tokens contract (``term``); a lean table will do.
+        Tokens contract (``term``, and ``pos`` if there is one); a lean table will do.
     min_stem_length : int
         Shortest stem, in characters (one-character stems such as 市 would join everything).
     min_members : int
         Families with fewer terms (the stem included) are not listed.
     candidates : collection of str
         The network's candidate terms, marked in the ``candidate`` column.
+    pos : sequence of str or None
+        Values of ``pos`` that make a term nominal: only nominal terms are
+        stems or members. A term is nominal when at least half of its counted
+        tokens are (the display form of a term may gather tokens of several
+        parts of speech). None, or a table without ``pos``: every term.
 
     Returns
     -------
@@ -44,8 +59,14 @@ def term_families(tokens: pd.DataFrame, *, min_stem_length: int = 2, min_members
         ``family`` (the stem), ``term``, ``frequency``, ``family_frequency``
         (the sum over the family's terms), ``members``, ``candidate``; families
         by combined frequency, terms by frequency.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"term": ["組む", "取り組む", "感染", "感染症"], "pos": ["動詞", "動詞", "名詞", "名詞"]})
+    >>> term_families(t)["term"].tolist(), term_families(t, pos=None)["family"].tolist()
+    (['感染', '感染症'], ['感染', '感染', '組む', '組む'])
     """
-    freq = tokens["term"].dropna().astype(str).value_counts()
+    freq = _nominal_frequencies(tokens, pos)
     if freq.empty:
         return pd.DataFrame(columns=["family", "term", "frequency", "family_frequency", "members", "candidate"])
     known = set(freq.index)
@@ -69,6 +90,18 @@ def term_families(tokens: pd.DataFrame, *, min_stem_length: int = 2, min_members
     out["candidate"] = out["term"].isin(cand)
     return out.sort_values(["family_frequency", "family", "frequency", "term"],
                            ascending=[False, True, False, True], kind="mergesort", ignore_index=True)
+
+
+def _nominal_frequencies(tokens: pd.DataFrame, pos) -> pd.Series:
+    """Frequency of each counted term that is nominal (see :func:`term_families`), most frequent first."""
+    counted = tokens["term"].notna()
+    terms = tokens.loc[counted, "term"].astype(str)
+    freq = terms.value_counts()
+    if pos is None or "pos" not in tokens.columns or freq.empty:
+        return freq
+    nominal = tokens.loc[counted, "pos"].isin(set(pos)).to_numpy()
+    share = pd.Series(nominal, index=terms.to_numpy()).groupby(level=0, sort=False).mean()
+    return freq[share.reindex(freq.index).to_numpy() >= 0.5]
 
 
 def family_synonyms(families: pd.DataFrame, *, only=None) -> pd.DataFrame:
