@@ -205,3 +205,19 @@ def test_forced_term_occurrences_that_cut_a_word_are_counted_aloud():
         t2 = tokenize_utterances(text, forced_terms=["予算特別委員会", "予算特別委員会議案審査報告書"],
                                  stopwords="none")
     assert "予算特別委員会議案審査報告書" in t2["term"].astype(str).tolist()
+
+
+def test_an_adjectives_ending_written_twice_is_not_a_term():
+    """おいししい: SudachiPy gives the stem おいし and the noun しい; the noun is the adjective's ending."""
+    text = "おいししい弁当を買った。すばらししい景色だ。"
+    tok = tokenize_utterances(text, jobs=1, compounds="all")
+    row = tok[tok["surface"] == "しい"]
+    assert row["pos"].astype(str).tolist() == ["名詞", "名詞"]  # what SudachiPy says …
+    assert row["term"].isna().all() and row["reason"].astype(str).tolist() == ["pos", "pos"]  # … not counted
+    assert tok["term"].dropna().tolist() == ["おいしい", "弁当", "買う", "すばらしい", "景色"]  # not しい弁当
+
+
+def test_a_noun_after_an_adjectives_stem_stays_a_term():
+    tok = tokenize_utterances("課題の深掘りを行う。しいの実を拾う。", jobs=1)
+    assert tok.loc[tok["surface"] == "深", "pos_detail"].astype(str).tolist() == ["形容詞-一般-形容詞-語幹-一般"]
+    assert tok["term"].dropna().tolist() == ["課題", "深い", "掘り", "しい", "実", "拾う"]

@@ -46,13 +46,13 @@ _POS_FLAGS: dict[tuple, tuple] = {}
 
 
 def _pos_flags(pos: tuple[str, ...], p: tuple) -> tuple:
-    """(pos, pos_detail, counted, compound kind, counter, numeral, conjugates) of the POS tuple ``p``."""
+    """(pos, pos_detail, counted, compound kind, counter, numeral, conjugates, adjective stem) of the POS tuple ``p``."""
     flags = _POS_FLAGS.get((pos, p))
     if flags is None:
         flags = _POS_FLAGS[(pos, p)] = (
             p[0], "-".join(x for x in p if x != "*"), _terms.pos_is_counted(p, pos=pos),
             _KINDS[_terms.compound_kind(p)], _terms.is_counter_pos(p), p[:2] == ("名詞", "数詞"),
-            p[0] in ("動詞", "形容詞"))
+            p[0] in ("動詞", "形容詞"), _terms.is_adjective_stem_pos(p))
     return flags
 
 
@@ -123,8 +123,9 @@ class Assembler:
         self.forced_missed: dict[str, int] = {}
         phrases = rules.get("phrases") or ()
         self.matcher = PhraseMatcher(phrases) if phrases else None
-        # per type (grown as types are added): numeral, counter after a numeral, compound role, breaks runs
-        self._flags: dict[str, list] = {"numeral": [], "counter": [], "kind": [], "breaks": []}
+        # per type (grown as types are added): numeral, counter after a numeral, compound role, breaks runs,
+        # an adjective's stem (おいし of おいしい)
+        self._flags: dict[str, list] = {"numeral": [], "counter": [], "kind": [], "breaks": [], "adj_stem": []}
         self._runs: dict[tuple, list[int]] = {}  # (type ids, kinds) -> [run id, occurrences]
         self._segs: list | None = None
         self._made: dict[tuple, int] = {}
@@ -144,7 +145,7 @@ class Assembler:
         sw = self.rules["stopwords"]
         base = self.rules.get("base_stopwords", sw)
         dform, norm, reading, p = check_forms(self.backend.forms(w, s), w, s, self.backend)
-        pos, detail, pos_counted, kind, counter, pos_numeral, conj = _pos_flags(self.rules["pos"], p)
+        pos, detail, pos_counted, kind, counter, pos_numeral, conj, adj_stem = _pos_flags(self.rules["pos"], p)
         if not _terms.same_word(dform, norm):  # 応える is not 答える: merge spellings, never words
             norm = dform
         key = self.keyof(norm, s)
@@ -154,6 +155,7 @@ class Assembler:
         f = self._flags
         f["numeral"].append(numeral)
         f["counter"].append(counter)
+        f["adj_stem"].append(adj_stem)
         f["kind"].append(0 if numeral else kind)
         # a stopword noun removes whole terms after compounding (it does not cut デジタル版子供白書); stopword
         # prefixes and suffixes (君, 様, 第, 等 …) and speakers' names still cut runs (山田 | 委員)
@@ -266,8 +268,12 @@ class Assembler:
                         self.forced_missed[term] = self.forced_missed.get(term, 0) + 1
                 pos_ = text.find(term, pos_ + 1)
         del starts, ends, row, text
-        # function expressions and formulas: not counted, never part of a compound
+        # an adjective's ending written again after its stem (おいし|しい): part of the adjective, not a term
+        ending = self._adjective_endings(tt, same_piece) & ~taken
         reason = np.where(not_counted, np.int8(REASON_CODES["numeral"]), np.int8(0)).astype(np.int8)
+        reason[ending] = REASON_CODES["pos"]
+        not_counted |= ending
+        # function expressions and formulas: not counted, never part of a compound
         if self.matcher is not None:
             m = self.matcher
             anchor = np.fromiter((m.is_anchor(t) for t in range(len(self.types))), dtype=bool,
@@ -280,12 +286,31 @@ class Assembler:
             not_counted = reason > 0
         # compounds
         kind = self._flag("kind", np.int8)[tt]
-        kind[taken | after_num | self._flag("breaks", bool)[tt]] = 0
-        del taken, after_num
+        kind[taken | after_num | ending | self._flag("breaks", bool)[tt]] = 0  # ending: never in a compound (しい|料理)
+        del taken, after_num, ending
         run_start, run_id = (self._collect_runs(kind, same_piece, tt) if self.rules["compounds"] != "off"
                              else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)))
         return dict(N=N, prow=prow, ppara=ppara, psent=psent, tt=tt, offset=offset, not_counted=not_counted,
                     reason=reason, merged_into=merged_into, span_end=span_end, run_start=run_start, run_id=run_id)
+
+    def _adjective_endings(self, tt, same_piece) -> np.ndarray:
+        """Counted tokens right after an adjective's stem that spell the end of that adjective.
+
+        A syllable written twice (おいししい) leaves SudachiPy the stem おいし and
+        the noun しい; the noun is the adjective's ending (おいしい ends with
+        しい), not a word of its own. Decided once per distinct (stem, token) pair.
+        """
+        out = np.zeros(len(tt), dtype=bool)
+        after = np.flatnonzero(self._flag("adj_stem", bool)[tt[:-1]] & same_piece[1:]) + 1
+        if not len(after):
+            return out
+        pair = tt[after - 1].astype(np.int64) * len(self.types) + tt[after]
+        uniq, inv = np.unique(pair, return_inverse=True)
+        col, counted, nt = self.types.cols, self.types.counted, len(self.types)
+        hit = np.array([counted[b] and _terms.is_adjective_ending(col["surface"][b], col["dictionary_form"][a])
+                        for a, b in zip((uniq // nt).tolist(), (uniq % nt).tolist())], dtype=bool)
+        out[after] = hit[inv.ravel()]
+        return out
 
     def _collect_runs(self, kind, same_piece, tt) -> tuple[np.ndarray, np.ndarray]:
         """Runs of nouns/prefixes/suffixes (``same_piece``: token continues its sentence piece).

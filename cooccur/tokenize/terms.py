@@ -21,6 +21,11 @@ Stopwords (:func:`load_stopwords`)
 Numerals (:func:`is_numeral`)
     Digits, kanji numerals and counters right after a numeral (令和5年 → 年, 第3回 →
     回) are never counted, and they break compounds.
+Adjective endings (:func:`is_adjective_ending`)
+    A token right after an adjective's stem (形容詞, conjugation form 語幹) that
+    spells the end of that adjective is never counted (``reason`` pos) and
+    breaks compounds: a syllable written twice (おいししい) leaves SudachiPy the
+    stem おいし and the noun しい, which is the adjective's ending, not a word.
 Forced terms (:func:`load_word_list`)
     Tokens whose surfaces concatenate to a forced term are merged into one token
     (longest term first), counted whatever the other rules say, and never joined
@@ -67,6 +72,8 @@ __all__ = [
     "compound_kind",
     "is_numeral",
     "is_counter_pos",
+    "is_adjective_stem_pos",
+    "is_adjective_ending",
     "load_word_list",
     "load_stopwords",
     "load_synonyms",
@@ -166,6 +173,27 @@ def is_counter_pos(pos_tuple: Sequence[str]) -> bool:
     """
     p = _split_pos(pos_tuple)
     return p[:3] == ("名詞", "普通名詞", "助数詞可能") or p[:3] == ("接尾辞", "名詞的", "助数詞")
+
+
+def is_adjective_stem_pos(pos_tuple: Sequence[str]) -> bool:
+    """Whether a POS is the stem (語幹) of an adjective or adjective-like suffix (おいし of おいしい, らし).
+
+    >>> is_adjective_stem_pos(("形容詞", "一般", "*", "*", "形容詞", "語幹-一般"))
+    True
+    >>> is_adjective_stem_pos("形容詞-一般-形容詞-連体形-一般"), is_adjective_stem_pos("形状詞-助動詞語幹")
+    (False, False)
+    """
+    p = _split_pos(pos_tuple)
+    return bool(p) and (p[0] == "形容詞" or p[:2] == ("接尾辞", "形容詞的")) and any(x.startswith("語幹") for x in p)
+
+
+def is_adjective_ending(surface: str, adjective: str) -> bool:
+    """Whether ``surface``, right after the stem of ``adjective`` (its dictionary form), spells its ending again.
+
+    >>> is_adjective_ending("しい", "おいしい"), is_adjective_ending("掘り", "深い"), is_adjective_ending("い", "い")
+    (True, False, False)
+    """
+    return bool(surface) and surface != adjective and adjective.endswith(surface)
 
 
 def is_numeral(surface: str) -> bool:
