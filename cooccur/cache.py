@@ -8,8 +8,8 @@ so changing them — or any network, keyword or figure parameter — never needs
 re-tokenizing, and a cached run gives exactly the tokens a fresh run gives.
 
 On top of that, the finished tokens table of the whole corpus is kept (one
-Parquet file, the latest only), keyed by the analysed utterances and every
-tokenize parameter: a re-run that changes only network, keyword or figure
+Parquet file, the latest only), keyed by the analysed utterances, every
+tokenize parameter and the term rules' code (:func:`rules_digest`): a re-run that changes only network, keyword or figure
 parameters loads it and skips tokenizing and the term rules altogether.
 
 An entry is keyed by a SHA-256 over the cache format, the backend's identity
@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["TokenCache", "CACHE_FORMAT"]
+__all__ = ["TokenCache", "CACHE_FORMAT", "rules_digest"]
 
 #: Bumped whenever the stored layout or the meaning of its fields changes.
 CACHE_FORMAT = "cooccur-token-cache-1"
@@ -39,7 +40,27 @@ CACHE_FORMAT = "cooccur-token-cache-1"
 def _versions() -> str:
     from .tokenize.sudachi import sudachi_versions
 
-    return sudachi_versions()
+    return f"{sudachi_versions()};rules={rules_digest()}"
+
+
+def _rules_sources() -> list[Path]:
+    """The files the term rules are made of: cooccur/tokenize's code and cooccur/data's word lists."""
+    package = Path(__file__).resolve().parent
+    return sorted((package / "tokenize").rglob("*.py")) + sorted(p for p in (package / "data").iterdir() if p.is_file())
+
+
+@lru_cache(maxsize=1)
+def rules_digest() -> str:
+    """SHA-256 of the term rules' code and word lists, part of the whole tokens table's key.
+
+    The per-document analyses do not depend on the term rules, but the
+    finished tokens table does: a changed rule (a new cooccur) must not reuse it.
+    """
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in _rules_sources():
+        h.update(path.relative_to(package).as_posix().encode("utf-8") + b"\x00" + path.read_bytes() + b"\x00")
+    return h.hexdigest()
 
 
 @dataclass

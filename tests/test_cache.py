@@ -113,3 +113,20 @@ def test_flr_counts_are_kept_with_the_tokens_and_give_the_same_keywords(tmp_path
     entry.write_text("{not json", encoding="utf-8")  # damaged: FLR is counted from the tokens again
     damaged = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
     pd.testing.assert_frame_equal(damaged.keywords, uncached.keywords)
+
+
+def test_changed_term_rules_do_not_reuse_the_tokens_table(tmp_path, monkeypatch):
+    """The whole tokens table is keyed by the term rules' code too (a new cooccur counts anew)."""
+    from pathlib import Path
+
+    from cooccur import cache as token_cache
+
+    src = _corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
+    monkeypatch.setattr(token_cache, "rules_digest", lambda: "other term rules")
+    again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
+    assert again.cache_stats["hits"] == 3 and again.cache_stats["tokens_reused"] is False
+    package = Path(token_cache.__file__).resolve().parent  # the installed cooccur, not the checkout's
+    sources = {p.relative_to(package).as_posix() for p in token_cache._rules_sources()}
+    assert {"tokenize/assemble.py", "tokenize/terms.py", "data/stopwords_minutes.txt"} <= sources
