@@ -28,13 +28,14 @@ leaves whole files or the previous ones, never a part of one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 from typing import Callable
 
 from .errors import OutputError
-from .io import atomic_write_text, file_digest, write_json
+from .io import TABLE_LAYOUT, atomic_write_text, file_digest, write_json
 
 __all__ = [
     "OutputFolder",
@@ -308,7 +309,8 @@ class OutputFolder:
         cache, key = self.cache, None
         if cache is not None:
             key = cache.corpus_key(utterances,
-                                   {k: v for k, v in params.items() if k not in ("jobs", "workers")}) + "-lean"
+                                   {k: v for k, v in params.items() if k not in ("jobs", "workers")})
+            key += "-lean-" + hashlib.sha256(TABLE_LAYOUT.encode()).hexdigest()[:12]  # the file's layout too
             if self.ledger.unchanged(target, key):
                 reused = cache.load_lean(key)
                 if reused is not None:
@@ -316,6 +318,7 @@ class OutputFolder:
                     return reused
         flr = FLRCounts()
         streamed = tokenize_to_file(utterances, target, kind=kind, spill_dir=self.spill_dir(), on_batch=flr.add,
+                                    on_compounds=flr.prepare,
                                     progress=progress, cache=cache, map_chunks=map_chunks, **params)
         counts = {"tokens": streamed.n_tokens, "counted_tokens": streamed.n_counted}
         if cache is not None:

@@ -28,6 +28,7 @@ __all__ = [
     "TableWriter",
     "file_digest",
     "table_fingerprint",
+    "TABLE_LAYOUT",
     "trim_heap",
 ]
 
@@ -303,8 +304,13 @@ class TableWriter:
                 pass
 
 
-#: Rows per Parquet row group: pyarrow's default for ``pq.write_table`` (the files stay byte-identical).
-_ROW_GROUP_ROWS = 1024 * 1024
+#: Rows per Parquet row group, for :func:`write_table` and :class:`TableWriter` alike (so their files are the
+#: same bytes). A quarter of pyarrow's default: writing a row group decodes its categorical columns to plain
+#: strings, and at 1M rows that took 300 MB while streaming a large tokens table (peak RSS at 10M characters
+#: of minutes 1,021 → 839 MB); readers are as fast with row groups of this size.
+_ROW_GROUP_ROWS = 256 * 1024
+#: Names the layout of the Parquet files written here; part of every key that stands for such a file.
+TABLE_LAYOUT = f"parquet-zstd-rg{_ROW_GROUP_ROWS}"
 
 
 def file_digest(path: str | Path) -> str:
@@ -322,7 +328,7 @@ _file_digest = file_digest  # the old private name, for code not yet merged (rem
 
 
 #: Bumped whenever :func:`table_fingerprint` or the Parquet writer settings change.
-_LEDGER_FORMAT = "cooccur-table-ledger-1"
+_LEDGER_FORMAT = "cooccur-table-ledger-2"
 
 
 def table_fingerprint(table) -> str:

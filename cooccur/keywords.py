@@ -224,6 +224,19 @@ class FLRCounts:
             self.first.setdefault(t, comp)
         return self
 
+    def prepare(self, compounds) -> "FLRCounts":
+        """Split these compound surfaces now and keep the parts, so the splitter's dictionary can be let go.
+
+        The splitter then drops its tokenizer; a surface not split here
+        loads it again when met.
+        """
+        for s in compounds:
+            self.split(s)
+        forget = getattr(self.split, "forget", None)
+        if callable(forget):
+            forget()
+        return self
+
 
 def flr_scores(tokens: pd.DataFrame, vocabulary, frequency, *, split=None,
                counts: FLRCounts | None = None) -> np.ndarray:
@@ -374,4 +387,9 @@ def _part_splitter():
             cache[s] = parts
         return cache[s]
 
+    def forget() -> None:
+        """Drop the tokenizer (and so the hold on its dictionary); the parts found so far are kept."""
+        state.pop("tokenize", None)
+
+    split.forget = forget
     return split

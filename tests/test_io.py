@@ -45,19 +45,20 @@ def test_outputs_get_ordinary_permissions(tmp_path):
 
 
 def test_streamed_parquet_matches_pyarrow_over_row_groups(tmp_path):
-    """write_table converts categoricals row group by row group; bytes equal one pq.write_table call."""
+    """write_table converts categoricals row group by row group (of 256Ki rows); bytes equal one pq.write_table call."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    n = 1_048_576 + 1_000  # two row groups
+    n = 262_144 + 1_000  # two row groups
     rng = np.random.default_rng(0)
     terms = np.array(["標準化", "情報共有", "ICT人材", "区市町村"])
     df = pd.DataFrame({"term": pd.Categorical(terms[rng.integers(0, 4, n)], categories=sorted(terms)),
                        "position": np.arange(n, dtype=np.int64)})
     write_table(df, tmp_path / "ours.parquet")
     plain = df.astype({"term": "str"})
-    pq.write_table(pa.Table.from_pandas(plain, preserve_index=False), tmp_path / "ref.parquet", compression="zstd")
+    pq.write_table(pa.Table.from_pandas(plain, preserve_index=False), tmp_path / "ref.parquet", compression="zstd",
+                   row_group_size=262_144)
     assert pq.ParquetFile(tmp_path / "ours.parquet").metadata.num_row_groups == 2
     assert (tmp_path / "ours.parquet").read_bytes() == (tmp_path / "ref.parquet").read_bytes()
 

@@ -92,6 +92,23 @@ def test_flr_counts_summed_over_batches_equal_the_whole_table(tmp_path, utteranc
     np.testing.assert_array_equal(summed, whole)
 
 
+def test_compounds_split_before_the_dictionary_goes_give_the_same_flr(tmp_path, utterances):
+    """The dictionary is let go before the full table is written; FLR's splits were made while it was loaded."""
+    from cooccur.tokenize import sudachi
+
+    tokens = tokenize_utterances(utterances)
+    counts = FLRCounts()
+    tokenize_to_file(utterances, tmp_path / "t.parquet", batch_chars=6000, on_batch=counts.add,
+                     on_compounds=counts.prepare)
+    assert "dict" not in sudachi._STATE  # released, and nothing needed it again while writing
+    vocab = sorted(tokens["term"].dropna().unique())
+    freq = tokens["term"].value_counts().reindex(vocab).to_numpy()
+    assert (tokens["pos"] == "複合名詞").sum() > 50  # compounds were split
+    np.testing.assert_array_equal(flr_scores(None, vocab, freq, counts=counts), flr_scores(tokens, vocab, freq))
+    again = tokenize_utterances(utterances)  # the next use maps the dictionary again
+    pd.testing.assert_frame_equal(again, tokens)
+
+
 def test_lean_analysis_writes_the_same_files(tmp_path):
     opts = dict(formats=("png", "graphml", "json", "html", "report"), keyword_score="flr", group_by="区分", cache=False)
     a = analyze(SAMPLE, output=tmp_path / "all", tokens_in_memory="all", **opts)
@@ -139,13 +156,13 @@ def test_table_writer_leaves_nothing_when_interrupted(tmp_path):
 def test_table_writer_row_groups_do_not_depend_on_the_parts(tmp_path):
     import pyarrow.parquet as pq
 
-    n = 2_300_000
+    n = 600_000  # three row groups of 256Ki rows, the last short
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"a": rng.integers(0, 9, n),
                        "s": pd.Categorical.from_codes(rng.integers(0, 3, n), categories=pd.Index(["議会", "区", "市"], dtype="str"))})
     write_table(df, tmp_path / "whole.parquet")
     with TableWriter(tmp_path / "parts.parquet", "parquet") as w:
-        for lo, hi in [(0, 10), (10, 1_500_000), (1_500_000, 1_500_000), (1_500_000, n)]:
+        for lo, hi in [(0, 10), (10, 400_000), (400_000, 400_000), (400_000, n)]:
             w.write(df.iloc[lo:hi])
     assert _digest(tmp_path / "parts.parquet") == _digest(tmp_path / "whole.parquet")
     assert pq.ParquetFile(tmp_path / "parts.parquet").metadata.num_row_groups == 3

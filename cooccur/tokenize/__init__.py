@@ -188,7 +188,8 @@ class StreamedTokens:
 
 def tokenize_to_file(utterances, path: str | Path | None, *, kind: Literal["parquet", "csv"] = "parquet",
                      batch_chars: int = BATCH_CHARS, spill_dir: str | Path | None = None,
-                     on_batch: Callable[["pd.DataFrame"], object] | None = None, include_excluded: bool = False,
+                     on_batch: Callable[["pd.DataFrame"], object] | None = None,
+                     on_compounds: Callable[[list[str]], object] | None = None, include_excluded: bool = False,
                      progress: Callable[[int], object] | None = None, cache=None, map_chunks=None,
                      backend: Backend | None = None, **params) -> StreamedTokens:
     """Tokenize like :func:`tokenize_utterances`, writing the tokens table to ``path`` batch by batch.
@@ -216,6 +217,12 @@ def tokenize_to_file(utterances, path: str | Path | None, *, kind: Literal["parq
     on_batch : callable, optional
         Called with each batch's full tokens rows in order (to sum counts that
         need every row, such as :class:`cooccur.keywords.FLRCounts`).
+    on_compounds : callable, optional
+        Called once, before any batch goes to ``on_batch``, with the surfaces
+        of every compound joined (:meth:`cooccur.keywords.FLRCounts.prepare`
+        splits them then). After it, a backend with a ``release()`` method
+        (SudachiPy: its memory-mapped dictionary) is asked to give its memory
+        back, since writing the full table is the peak of the run.
     **params
         The term rules, ``jobs`` and ``workers``, as keywords of :func:`tokenize_utterances`.
 
@@ -269,6 +276,11 @@ def tokenize_to_file(utterances, path: str | Path | None, *, kind: Literal["parq
             f.unlink()
             np.savez(spill / f"rows{b}.npz", **finished)
             del finished
+        if on_compounds is not None:
+            on_compounds(asm.compound_surfaces())
+        release = getattr(backend, "release", None)  # optional (Backend has no such method): the analyser's
+        if callable(release):  # memory goes back before the full table is written
+            release()
         asm.finalize()
         with TableWriter(path, kind) if path is not None else contextlib.nullcontext() as writer:
             if not done and writer is not None:

@@ -418,6 +418,11 @@ class Assembler:
                     paragraph_id=np.repeat(batch["ppara"], N)[keep], sentence_id=np.repeat(batch["psent"], N)[keep],
                     offset=batch["offset"][keep])
 
+    def compound_surfaces(self) -> list[str]:
+        """The surfaces of the compounds joined so far (every one, once every batch went through :meth:`finish`)."""
+        col = self.types.cols
+        return [col["surface"][t] for t in self._made.values()]
+
     # ------------------------------------------------------------------ between steps 2 and 3
     def finalize(self) -> None:
         """Display forms (most frequent written form per key among counted rows) and sorted categories."""
