@@ -7,14 +7,17 @@ gets no offset and its context falls back to the neighbouring surfaces. A lean
 tokens table (only some rows of each utterance, see
 :func:`cooccur.tokenize.tokenize_to_file`) carries the offsets in its ``offset``
 column instead, since its surfaces no longer tile the text. Offsets are
-cached per tokens DataFrame (weakly), so asking for the KWIC of every node of a
-network scans each utterance once. Line breaks inside contexts are shown as a
-space. ``line`` is the line where the utterance (turn) starts in its file.
+cached per tokens DataFrame (weakly), so the edges' evidence scans each
+utterance once; :func:`concordances` (the KWIC of every node of a network)
+reads only the utterances that hold its lines, once for all terms. Line breaks
+inside contexts are shown as a space. ``line`` is the line where the utterance
+(turn) starts in its file.
 """
 
 from __future__ import annotations
 
-import unicodedata
+import bisect
+import functools
 import weakref
 
 import numpy as np
@@ -22,7 +25,7 @@ import pandas as pd
 
 from .config import DEFAULTS
 from .matrix import UNIT_KEYS, build_matrix, category_codes, check_unit
-from .kwic_search import check_width_limit, fast_spans, unknown_term
+from .kwic_search import check_width_limit, nfkc_text, unknown_term, utterance_spans
 
 __all__ = ["concordance", "concordances", "edge_evidence"]
 
@@ -70,27 +73,9 @@ class _Index:
                     rows = rows[np.argsort(p, kind="stable")]
             surfaces = (self.surface[rows].tolist() if "surface" in self.tokens.columns
                         else [""] * len(rows))
-            known = not (raw is None or (isinstance(raw, float) and np.isnan(raw)) or raw is pd.NA)
-            if not known:
-                text = "".join(str(s) for s in surfaces)
-            else:
-                text = unicodedata.normalize("NFKC", str(raw))
-            if self.offset is not None and known:  # a lean table says where each token starts
-                spans = {r: (o, o + len(str(s))) for r, o, s in zip(rows.tolist(), self.offset[rows].tolist(), surfaces)}
-            else:
-                spans = fast_spans(text, rows, surfaces)
-            if spans is None:
-                spans, cursor = {}, 0
-                for r, s in zip(rows, surfaces):
-                    s = str(s)
-                    k = text.find(s, cursor) if s else -1
-                    if k >= 0:
-                        spans[int(r)] = (k, k + len(s))
-                        cursor = k + len(s)
+            text, spans = utterance_spans(raw, rows, surfaces, None if self.offset is None else self.offset[rows])
             self.offsets[key] = (text, spans, rows)
         return self.offsets[key]
-
-
 
 
 def _index(tokens, utterances) -> _Index:
@@ -207,10 +192,7 @@ def _concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, w
             s, e = spans[int(r)]
             left, kw, right = text[max(0, s - width):s], text[s:e], text[e:e + width]
         else:
-            k = int(np.flatnonzero(urows == r)[0])
-            left = "".join(str(x) for x in surf[urows[:k]])[-width:] if width else ""
-            kw = str(surf[r])
-            right = "".join(str(x) for x in surf[urows[k + 1:]])[:width]
+            left, kw, right = _surface_context(surf, urows, r, width)
         _, speaker, line = idx.info.get(key, (None, pd.NA, pd.NA))
         records.append((key[0], key[1], pos[r], speaker, left.replace("\n", " "), kw,
                         right.replace("\n", " "), line))
@@ -220,6 +202,14 @@ def _concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, w
     out = out.reset_index(drop=True)
     out.attrs["total"] = total
     return out
+
+
+def _surface_context(surf: np.ndarray, urows: np.ndarray, r, width: int) -> tuple[str, str, str]:
+    """(left, keyword, right) of row ``r`` from the neighbouring surfaces, for a token with no span."""
+    k = int(np.flatnonzero(urows == r)[0])
+    left = "".join(str(x) for x in surf[urows[:k]])[-width:] if width else ""
+    right = "".join(str(x) for x in surf[urows[k + 1:]])[:width]
+    return left, str(surf[r]), right
 
 
 def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width: int = 30,
@@ -235,10 +225,12 @@ def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width
     for a term with no line shown, ``limit=0``).
 
     The first ``limit`` occurrences (all without ``limit``) of every term are
-    found first on integer columns, and :func:`concordance` then runs on only
-    the utterances that hold them (all their rows), so the per-utterance
-    lookups are built for those utterances instead of the whole corpus. The
-    lines are the same as those of an index of the whole table, term by term.
+    found first on integer columns; then only the utterances that hold them
+    are read, once for all terms, and where their surfaces tile the text (as
+    the tokenizer makes them) a token's offset is the sum of the lengths
+    before it. The frame (rows, values, dtypes) is the one an index of the
+    whole table gives term by term, which is also the path taken for the
+    tables the shortcut does not cover (see ``_picked``) and for ``limit=0``.
 
     >>> import pandas as pd
     >>> u = pd.DataFrame({"doc_id": ["d", "d"], "utterance_id": [0, 1], "text": ["予算の話。", "予算です。"]})
@@ -250,6 +242,10 @@ def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width
     """
     check_width_limit(width, limit)
     terms = list(terms)
+    if limit != 0:
+        picked = _picked(tokens, utterances, terms, limit)
+        if picked is not None:
+            return _lines(tokens, utterances, terms, picked, width)
     sub_tokens, sub_utterances = tokens, utterances
     if terms and len(tokens):
         picked = _first_rows(tokens, terms, limit)
@@ -270,6 +266,236 @@ def concordances(tokens: pd.DataFrame, utterances: pd.DataFrame, terms, *, width
         out = pd.concat(frames, ignore_index=True)
     out.attrs = {"totals": all_totals}
     return out
+
+
+def _picked(tokens: pd.DataFrame, utterances, terms: list, limit: int | None):
+    """What :func:`_lines` needs: each term's first ``limit`` rows in line order, its total, utterance keys.
+
+    Lines are ordered by doc_id, utterance_id, position (row order without
+    position), then row, as :func:`_concordance` sorts them. Returns None, so
+    that the term-by-term path decides (and raises for a term that does not
+    occur), unless every term is a string that occurs, every doc_id is a
+    string (then this order is also that of :func:`_first_rows`) and
+    utterance_id and position are integers.
+    """
+    if not terms or not len(tokens) or utterances is None or not all(isinstance(t, str) for t in terms):
+        return None
+    utt = tokens["utterance_id"].to_numpy()
+    pos = tokens["position"].to_numpy() if "position" in tokens.columns else None
+    if utt.dtype.kind not in "iu" or (pos is not None and pos.dtype.kind not in "iu") \
+            or utterances["utterance_id"].to_numpy().dtype.kind not in "iu":
+        return None
+    doc_codes, docs = category_codes(tokens["doc_id"])
+    docs = np.asarray(docs, dtype=object)
+    if not all(isinstance(d, str) for d in docs):
+        return None
+    names = list(dict.fromkeys(terms))
+    column = tokens["term"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        want = column.cat.categories.get_indexer(names)
+        if (want < 0).any():
+            return None
+        lut = np.full(len(column.cat.categories) + 1, -1, dtype=np.int64)  # code -1 (NA) reads the last
+        lut[want] = np.arange(len(names))
+        code = lut[column.cat.codes.to_numpy()]
+    else:
+        code = np.full(len(tokens), -1, dtype=np.int64)
+        hit = np.flatnonzero(column.isin(names).to_numpy(dtype=bool))
+        code[hit] = pd.Index(names).get_indexer(column.iloc[hit])
+    rows = np.flatnonzero(code >= 0)
+    utt = utt.astype(np.int64)
+    umin, span = int(utt.min()), int(utt.max()) - int(utt.min()) + 1
+    if (doc_codes[rows] < 0).any() or len(docs) * span >= 2 ** 62:
+        return None
+    rank = np.empty(len(docs), dtype=np.int64)
+    rank[np.argsort(docs, kind="stable")] = np.arange(len(docs))
+    c = code[rows]
+    order = np.lexsort((rows if pos is None else pos[rows], utt[rows], rank[doc_codes[rows]], c))
+    rows = rows[order]
+    counts = np.bincount(c, minlength=len(names))
+    if not counts.all():
+        return None
+    starts = np.cumsum(counts) - counts
+    first = {n: rows[s:s + (k if limit is None else min(k, limit))]
+             for n, s, k in zip(names, starts.tolist(), counts.tolist())}
+    return first, dict(zip(names, counts.tolist())), doc_codes * span + (utt - umin), (docs, umin, span)
+
+
+def _lines(tokens: pd.DataFrame, utterances: pd.DataFrame, terms: list, picked, width: int) -> pd.DataFrame:
+    """:func:`concordances`' frame for the rows :func:`_picked` chose, all terms at once.
+
+    Only the utterances that hold a line are looked at. Where an utterance's
+    surfaces tile its text (without line breaks), as the tokenizer makes them,
+    a token's span is the sum of the surface lengths before it; elsewhere the
+    spans come from :func:`cooccur.kwic_search.utterance_spans`, which :func:`_concordance` uses
+    too. The frame is the one the term-by-term path builds: the same rows,
+    values and dtypes.
+    """
+    first, totals, key, (docs, umin, span) = picked
+    sel = np.concatenate([first[t] for t in terms])
+    need = np.unique(key[sel])
+    rows = np.flatnonzero(np.isin(key, need))  # every row of those utterances
+    k = key[rows]
+    p = tokens["position"].to_numpy()[rows] if "position" in tokens.columns else rows
+    if not ((k[1:] > k[:-1]) | ((k[1:] == k[:-1]) & (p[1:] > p[:-1]))).all():  # as tokenize writes them
+        rows = rows[np.lexsort((p, k))]  # by utterance, then position, then row
+        k = key[rows]
+    lo = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    at = np.empty(len(tokens), dtype=np.int64)
+    at[rows] = np.arange(len(rows))
+    j = at[sel]
+    group = np.searchsorted(lo, j, side="right") - 1
+    strings, ok, lengths = _surface_strings(tokens, rows)
+    cum = np.r_[0, np.cumsum(lengths)]
+    into = (cum[j] - cum[lo[group]]).tolist()  # characters of the utterance's surfaces before each line's token
+    info = _utterance_info(utterances, docs, need, umin, span)
+    values = _LazyValues(tokens)
+    bounds = np.r_[lo, len(rows)]
+    texts = _utterance_texts(tokens, values, info, rows, bounds.tolist(), cum[bounds].tolist(), "".join(strings),
+                             np.logical_and.reduceat(ok, lo).tolist())
+    utt = tokens["utterance_id"].to_numpy()
+    labels = [t for t in terms for _ in range(len(first[t]))]
+    records = []
+    for r, g, before, n, term in zip(sel.tolist(), group.tolist(), into, lengths[j].tolist(), labels):
+        text, mode, extra = texts[g]
+        if mode == "spans" and r not in extra[0]:
+            left, kw, right = _surface_context(values.surface, extra[1], r, width)
+        else:
+            if mode == "spans":
+                s, e = extra[0][r]
+            elif mode == "offset":
+                s = values.offset[r:r + 1].tolist()[0]
+                e = s + len(str(values.surface[r] if "surface" in tokens.columns else ""))
+            else:  # the surfaces tile the text: past the line breaks before the token
+                s = before + bisect.bisect_right(extra, before) if mode == "breaks" else before
+                e = s + n
+            left, kw, right = text[max(0, s - width):s], text[s:e], text[e:e + width]
+        _, speaker, line = info[g]
+        records.append((docs[key[r] // span], utt[r], speaker, left.replace("\n", " "), kw, right.replace("\n", " "),
+                        line, term, totals[term]))
+    out = pd.DataFrame(records, columns=[*_LINE_COLUMNS, "term", "total"])
+    bounds = np.cumsum([0, *(len(first[t]) for t in terms)]).tolist()
+    for name in ("speaker", "line"):
+        _as_concatenated(out, name, [rec[_LINE_COLUMNS.index(name)] for rec in records], bounds)
+    out.attrs = {"totals": totals}
+    return out
+
+
+def _utterance_texts(tokens, values, info, rows, bounds, chars, joined, tiles) -> list:
+    """Per utterance (``rows[bounds[g]:bounds[g + 1]]``): (NFKC text, how spans are found, what that needs).
+
+    ``joined`` holds the surfaces of ``rows`` (``chars``: where each utterance's
+    start), ``tiles`` says whether they are all non-empty strings. Modes:
+    ``tile``, the surfaces are the text; ``breaks``, the text without its line
+    breaks (with the characters before each break); ``offset``, a lean table's
+    offsets; ``spans``, ({row: span}, rows) from :func:`cooccur.kwic_search.utterance_spans`.
+    """
+    has_offset, out = "offset" in tokens.columns, []
+    for g, (raw, _, _) in enumerate(info):
+        text = nfkc_text(raw)
+        a, b = bounds[g], bounds[g + 1]
+        if has_offset and text is not None:
+            out.append((text, "offset", None))
+            continue
+        if tiles[g]:
+            surfaces = joined[chars[g]:chars[g + 1]]
+            text = surfaces if text is None else text
+            if surfaces == text:
+                out.append((text, "tile", None))
+                continue
+            if "\n" in text and surfaces == text.replace("\n", ""):
+                out.append((text, "breaks", [k - i for i, k in enumerate(_newlines(text))]))
+                continue
+        urows = rows[a:b]
+        surfaces = values.surface[urows].tolist() if "surface" in tokens.columns else [""] * len(urows)
+        text, spans = utterance_spans(raw, urows, surfaces, values.offset[urows] if has_offset else None)
+        out.append((text, "spans", (spans, urows)))
+    return out
+
+
+def _as_concatenated(out: pd.DataFrame, name: str, values: list, bounds: list) -> None:
+    """Make ``out[name]`` what concatenating one frame per term (rows ``bounds[i]:bounds[i + 1]``) gives.
+
+    A frame's column dtype depends on the types in it: a term whose lines all
+    lack a speaker gets an object column, and concatenating it with a term's
+    str column gives object. One frame per distinct mixture of types says
+    whether the whole column's dtype is that of every term's frame.
+    """
+    def frame(x, y):
+        return pd.DataFrame([(v,) for v in values[x:y]], columns=[name])
+
+    kinds = {}
+    for x, y in zip(bounds[:-1], bounds[1:]):
+        kinds.setdefault(frozenset(map(type, values[x:y])), (x, y))
+    if len(kinds) == 1 or {frame(x, y)[name].dtype for x, y in kinds.values()} == {out[name].dtype}:
+        return
+    out[name] = pd.concat([frame(x, y) for x, y in zip(bounds[:-1], bounds[1:])], ignore_index=True)[name]
+
+
+class _LazyValues:
+    """A tokens table's surface (term without one) and offset columns as numpy arrays, converted when asked."""
+
+    def __init__(self, tokens):
+        self.tokens = tokens
+
+    @functools.cached_property
+    def surface(self):
+        return self.tokens["surface" if "surface" in self.tokens.columns else "term"].to_numpy()
+
+    @functools.cached_property
+    def offset(self):
+        return self.tokens["offset"].to_numpy()
+
+
+def _utterance_info(utterances: pd.DataFrame, docs: np.ndarray, keys: np.ndarray, umin: int, span: int) -> list:
+    """(text, speaker, line) of the first utterance row of each key (doc code × span + utterance_id − umin).
+
+    (None, NA, NA) for a key no row has, as :class:`_Index` looks them up.
+    """
+    code = pd.Index(docs).get_indexer(utterances["doc_id"])
+    uu = utterances["utterance_id"].to_numpy().astype(np.int64)
+    ok = np.flatnonzero((code >= 0) & (uu >= umin) & (uu < umin + span))
+    ukey = code[ok] * span + (uu[ok] - umin)
+    order = np.argsort(ukey, kind="stable")  # the first row of a key comes first
+    ukey, ok = ukey[order], ok[order]
+    i = np.minimum(np.searchsorted(ukey, keys), max(len(ukey) - 1, 0))
+    found = (ukey[i] == keys) if len(ukey) else np.zeros(len(keys), dtype=bool)
+    take = ok[i[found]]
+    speaker, line = ([pd.NA] * len(take) if c not in utterances.columns else list(utterances[c].iloc[take])
+                     for c in ("speaker", "line"))
+    held = iter(zip(list(utterances["text"].iloc[take]), speaker, line))
+    return [next(held) if f else (None, pd.NA, pd.NA) for f in found.tolist()]
+
+
+def _newlines(text: str) -> list:
+    at, k = [], text.find("\n")
+    while k >= 0:
+        at.append(k)
+        k = text.find("\n", k + 1)
+    return at
+
+
+def _surface_strings(tokens: pd.DataFrame, rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
+    """The surfaces of ``rows`` ("" where not a non-empty string), which are, and their lengths."""
+    if "surface" not in tokens.columns:
+        return [""] * len(rows), np.zeros(len(rows), dtype=bool), np.zeros(len(rows), dtype=np.int64)
+    column = tokens["surface"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        cats = np.asarray(column.cat.categories, dtype=object)
+        if isinstance(column.cat.categories.dtype, pd.StringDtype):  # no NA among categories
+            size = column.cat.categories.str.len().to_numpy(dtype=np.int64)
+            good = size > 0
+        else:
+            good = np.fromiter((isinstance(c, str) and c != "" for c in cats), dtype=bool, count=len(cats))
+            size = np.fromiter((len(c) if g else 0 for c, g in zip(cats, good)), dtype=np.int64, count=len(cats))
+        codes = column.cat.codes.to_numpy()[rows]
+        ok = (codes >= 0) & good[codes]
+        strings = np.where(ok, cats[codes], "")
+        return strings.tolist(), ok, np.where(ok, size[codes], 0)
+    values = column.iloc[rows].to_numpy(dtype=object)
+    ok = np.fromiter((isinstance(v, str) and v != "" for v in values), dtype=bool, count=len(values))
+    strings = [v if g else "" for v, g in zip(values.tolist(), ok.tolist())]
+    return strings, ok, np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
 
 
 def _first_rows(tokens: pd.DataFrame, terms: list, limit: int | None):

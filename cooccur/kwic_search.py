@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["find_lines", "folder_concordance", "is_output_folder", "read_folder_tables", "LINE_COLUMNS",
-           "check_width_limit", "fast_spans", "unknown_term"]
+           "check_width_limit", "fast_spans", "unknown_term", "utterance_spans", "nfkc_text"]
 
 #: Columns of a concordance line.
 LINE_COLUMNS = ["doc_id", "utterance_id", "speaker", "left", "keyword", "right", "line", "term", "match"]
@@ -353,6 +353,40 @@ def fast_spans(text: str, rows, surfaces: list) -> dict | None:
     else:
         return None
     return {r: (e - len(s), e) for r, e, s in zip(rows.tolist(), bounds, surfaces)}
+
+
+def nfkc_text(raw) -> str | None:
+    """An utterance's ``text`` value NFKC normalised, as the tokenizer saw it; None when missing (None, NaN, NA)."""
+    if raw is None or (isinstance(raw, float) and np.isnan(raw)) or raw is pd.NA:
+        return None
+    return unicodedata.normalize("NFKC", str(raw))
+
+
+def utterance_spans(raw, rows: np.ndarray, surfaces: list, offset) -> tuple[str, dict]:
+    """(normalised text, {row: (start, end)}) of one utterance's ``rows`` (in position order).
+
+    ``raw`` is the utterance's text (None or NA when unknown: the surfaces are
+    joined instead); ``offset`` the lean table's offsets of ``rows`` (None for
+    a full table). A surface that cannot be located gets no span.
+    """
+    text = nfkc_text(raw)
+    known = text is not None
+    if not known:
+        text = "".join(str(s) for s in surfaces)
+    if offset is not None and known:  # a lean table says where each token starts
+        spans = {r: (o, o + len(str(s))) for r, o, s in zip(rows.tolist(), offset.tolist(), surfaces)}
+    else:
+        spans = fast_spans(text, rows, surfaces)
+    if spans is None:
+        spans, cursor = {}, 0
+        for r, s in zip(rows, surfaces):
+            s = str(s)
+            k = text.find(s, cursor) if s else -1
+            if k >= 0:
+                spans[int(r)] = (k, k + len(s))
+                cursor = k + len(s)
+    return text, spans
+
 
 def unknown_term(term, names):
     close = difflib.get_close_matches(str(term), [str(k) for k in names], n=3)
