@@ -230,14 +230,19 @@ class TokenCache:
 
 
 def _flr_fields(flr) -> dict:
-    return {"fl": flr.fl, "fr": flr.fr, "first": flr.first, "usable": flr.usable, "rows": flr.rows}
+    """FLR's counts and the compound splits made for them (so a re-run needs no tokenizer for FLR)."""
+    return {"fl": flr.fl, "fr": flr.fr, "first": flr.first, "usable": flr.usable, "rows": flr.rows,
+            "parts": dict(getattr(flr.split, "parts", {}))}
 
 
 def _flr_from(fields: dict):
     """:class:`cooccur.keywords.FLRCounts` from :func:`_flr_fields`' dict (TypeError/KeyError when malformed)."""
-    from .keywords import FLRCounts
+    from .keywords import FLRCounts, part_splitter
 
-    flr = FLRCounts()
+    parts = fields.get("parts") or {}
+    if not isinstance(parts, dict) or not all(isinstance(v, list) for v in parts.values()):
+        raise TypeError("malformed compound splits")
+    flr = FLRCounts(part_splitter(parts))
     fl, fr, first = fields["fl"], fields["fr"], fields["first"]
     if not all(isinstance(d, dict) for d in (fl, fr, first)):
         raise TypeError("malformed FLR counts")

@@ -58,7 +58,7 @@ from .errors import choices_message
 from .matrix import build_matrix, category_codes, check_unit
 from .validate import check_int
 
-__all__ = ["rank_keywords", "flr_scores", "FLRCounts", "tfidf_sums", "KEYWORD_SCORES"]
+__all__ = ["part_splitter", "rank_keywords", "flr_scores", "FLRCounts", "tfidf_sums", "KEYWORD_SCORES"]
 
 KEYWORD_SCORES: tuple[str, ...] = param_choices("keyword_score")
 _NOUNISH = ("名詞", "複合名詞", "接頭辞", "接尾辞")
@@ -202,7 +202,7 @@ class FLRCounts:
     """
 
     def __init__(self, split=None):
-        self.split = split or _part_splitter()
+        self.split = split or part_splitter()
         self.fl: dict[str, int] = {}
         self.fr: dict[str, int] = {}
         self.first: dict[str, bool] = {}
@@ -360,13 +360,15 @@ def _first_is_compound(tokens: pd.DataFrame, order) -> dict[str, bool]:
     return {str(term_u[t]): c for t, c in zip(tc.tolist(), is_comp)}
 
 
-def _part_splitter():
+def part_splitter(parts: dict[str, list[str]] | None = None):
     """A function str → list of parts (SudachiPy mode C when available, else the whole string).
 
-    The tokenizer is created on the first call only, so corpora without joined
-    compounds never load the dictionary here.
+    The tokenizer is created on the first call that needs it, so corpora
+    without joined compounds never load the dictionary here. ``parts`` are
+    splits made before (the function's ``parts`` attribute: every split it
+    made, to keep and pass again), so those need no tokenizer.
     """
-    cache: dict[str, list[str]] = {}
+    cache: dict[str, list[str]] = dict(parts or {})
     state: dict = {}
 
     def split(s: str) -> list[str]:
@@ -392,4 +394,5 @@ def _part_splitter():
         state.pop("tokenize", None)
 
     split.forget = forget
+    split.parts = cache
     return split

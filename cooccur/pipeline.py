@@ -431,6 +431,9 @@ def read_and_tokenize(input, params: dict, *, group_by: str | None = None, engin
     t0 = time.perf_counter()
     map_files = folder.map_files(engine.map_files) if folder is not None else engine.map_files
     corpus = _set_aside_speakers(read_corpus(input, map_files=map_files, **pick_params(params, "read")), params)
+    from .tokenize.sudachi import release_dictionary
+
+    release_dictionary()  # speaker labels were split with it; tokenizing maps it again, a cached re-run need not
     read_seconds = time.perf_counter() - t0
     if group_by is not None:  # fail before the expensive stages
         _check_group_by(corpus.utterances, group_by)

@@ -130,3 +130,26 @@ def test_changed_term_rules_do_not_reuse_the_tokens_table(tmp_path, monkeypatch)
     package = Path(token_cache.__file__).resolve().parent  # the installed cooccur, not the checkout's
     sources = {p.relative_to(package).as_posix() for p in token_cache._rules_sources()}
     assert {"tokenize/assemble.py", "tokenize/terms.py", "data/stopwords_minutes.txt"} <= sources
+
+
+def test_kept_flr_counts_carry_their_compound_splits(tmp_path, monkeypatch):
+    from cooccur.cache import TokenCache
+    from cooccur.keywords import FLRCounts
+    from cooccur.tokenize import tokenize_utterances
+
+    tokens = tokenize_utterances(["ICT人材育成計画の策定と情報共有基盤の整備を進めます。", "情報共有基盤は区市町村で使います。"])
+    compounds = sorted(set(tokens.loc[tokens["pos"] == "複合名詞", "surface"]))
+    assert compounds  # joined compounds such as 情報共有基盤
+    counts = FLRCounts().add(tokens)
+    cache = TokenCache(tmp_path / "tokens")
+    cache.save_tokens("k", tokens, flr=counts)
+    import cooccur.tokenize as tk
+
+    def no_tokenizer(*a, **k):
+        raise AssertionError("the splits were kept: no tokenizer is needed")
+
+    monkeypatch.setattr(tk, "get_tokenizer", no_tokenizer)
+    loaded = cache.load_flr("k")
+    assert {c: loaded.split(c) for c in compounds} == {c: counts.split(c) for c in compounds}
+    assert all(len(loaded.split(c)) > 1 for c in compounds)
+    assert (loaded.fl, loaded.fr, loaded.first) == (counts.fl, counts.fr, counts.first)
