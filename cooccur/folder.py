@@ -272,7 +272,10 @@ class OutputFolder:
         from .render import FigureWorker, figures_wanted
 
         if self.figure_worker is None and figures_wanted(params, set(params["formats"])):
-            self.figure_worker = FigureWorker().start()
+            import os
+
+            # two lanes on two cores or more: the network's files drawn beside the other figures
+            self.figure_worker = FigureWorker(lanes=min(2, os.cpu_count() or 1)).start()
 
     def close(self) -> None:
         """End the figure worker if the run did not get as far as its figures."""

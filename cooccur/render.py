@@ -231,20 +231,25 @@ class FigureInputs:
 
 
 class FigureWorker:
-    """A process forked at the start of a run that imports matplotlib while the run reads and tokenizes.
+    """Processes forked at the start of a run that import matplotlib while the run reads and tokenizes.
 
     Importing matplotlib and registering the font take about half a second;
-    the worker does it on the other core before the figures are due, then
-    waits for one job (:meth:`submit`: the :class:`FigureInputs`, formats and
-    drawings of :func:`render_figures`), draws and sends the bytes back.
-    :meth:`start` forks only where :class:`FigureJob` would (and in a process
-    running a single thread, since forking with other threads is unsafe);
-    otherwise, or if the worker is gone, :class:`FigureJob` forks or draws as
-    it does without one. The bytes are the same either way.
+    one process does it on the other core before the figures are due, then
+    forks itself once per further lane (so the import is made once), and each
+    lane waits for one job (:meth:`submit`: the :class:`FigureInputs`, the
+    formats and its share of the drawings of :func:`render_figures`), draws
+    and sends the bytes back. With two lanes, the network (PNG, SVG, PDF) is
+    drawn beside the other figures. :meth:`start` forks only where
+    :class:`FigureJob` would (and in a process running a single thread, since
+    forking with other threads is unsafe); otherwise, or if the worker is
+    gone, :class:`FigureJob` forks or draws as it does without one. The bytes
+    are the same either way.
     """
 
-    def __init__(self):
-        self._conn = self._proc = None
+    def __init__(self, lanes: int = 1):
+        self.lanes = max(1, int(lanes))
+        self._conns: list = []
+        self._proc = None
         self.submitted = False
 
     def start(self) -> "FigureWorker":
@@ -255,16 +260,19 @@ class FigureWorker:
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
-        mine, theirs = ctx.Pipe(duplex=True)
+        pairs = [ctx.Pipe(duplex=True) for _ in range(self.lanes)]
+        mine, theirs = [m for m, _ in pairs], [t for _, t in pairs]
         try:
-            proc = ctx.Process(target=_worker, args=(theirs,), daemon=True, name="cooccur-figures")
+            proc = ctx.Process(target=_worker, args=(theirs, mine), daemon=True, name="cooccur-figures")
             proc.start()
         except OSError:
-            mine.close()
+            for c in mine:
+                c.close()
             return self
         finally:
-            theirs.close()
-        self._conn, self._proc = mine, proc
+            for c in theirs:
+                c.close()
+        self._conns, self._proc = mine, proc
         return self
 
     @property
@@ -272,34 +280,47 @@ class FigureWorker:
         """True while the worker waits for its job."""
         return self._proc is not None and not self.submitted and self._proc.is_alive()
 
-    def submit(self, inputs: FigureInputs, formats: set[str], only: list[int]) -> bool:
-        """Send the job; False (the worker is closed) when it cannot be sent."""
+    def submit(self, inputs: FigureInputs, formats: set[str], shares: list[list[int]]) -> bool:
+        """Send each lane its share of the drawings (at most one share a lane; lanes left over end).
+
+        False (the worker is then closed) when the job cannot be sent.
+        """
+        import pickle
+
         try:
-            self._conn.send((inputs, set(formats), list(only)))
+            blob = pickle.dumps((inputs, set(formats)), protocol=pickle.HIGHEST_PROTOCOL)
+            for conn, only in zip(self._conns, shares):
+                conn.send_bytes(blob)
+                conn.send(list(only))
         except Exception:  # noqa: BLE001 - an input that does not pickle, a worker gone: draw another way
             self.close()
             return False
+        for conn in self._conns[len(shares):]:  # no share: that lane ends
+            conn.close()
+        self._conns = self._conns[:len(shares)]
         self.submitted = True
         return True
 
-    def connection(self):
-        """The pipe the worker answers on, then owned by the caller (:class:`FigureJob`)."""
-        conn, self._conn = self._conn, None
-        return conn, self._proc
+    def connections(self):
+        """(the pipes the lanes answer on, the worker process), then owned by the caller (:class:`FigureJob`)."""
+        conns, self._conns = self._conns, []
+        return conns, self._proc
 
     def close(self) -> None:
         """End the worker (nothing when it has been handed to a :class:`FigureJob`)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        for conn in self._conns:
+            conn.close()
+        self._conns = []
         if self._proc is not None and not self.submitted:
             self._proc.terminate()
             self._proc.join()
             self._proc = None
 
 
-def _worker(conn) -> None:
-    """The early child: import the drawing code, wait for a job, draw, send ``("ok", bytes)`` or ``("failed", None)``."""
+def _worker(lanes: list, parents_ends: list) -> None:
+    """The early child: import the drawing code, fork once per further lane, serve each lane's one job."""
+    for c in parents_ends:  # inherited copies: closed, so a lane the parent closes ends here
+        c.close()
     try:
         import matplotlib.pyplot  # noqa: F401 - imported now, while the parent reads and tokenizes
 
@@ -309,12 +330,52 @@ def _worker(conn) -> None:
         setup_japanese_font()
     except BaseException:  # noqa: BLE001 - the job then fails here too and the parent draws
         pass
+    mine, kids = [lanes[0]], []
+    for k, lane in enumerate(lanes[1:], start=1):
+        try:
+            pid = os.fork()
+        except OSError:  # served here after the first, one after the other
+            mine.append(lane)
+            continue
+        if pid == 0:  # this lane's own process
+            for j, other in enumerate(lanes):
+                if j != k:
+                    other.close()
+            try:
+                _serve(lane)
+            finally:
+                os._exit(0)
+        kids.append(pid)
+        lane.close()
+    for lane in mine:
+        _serve(lane)
+    for pid in kids:
+        os.waitpid(pid, 0)
+
+
+def _serve(conn) -> None:
+    """Wait for one job on ``conn`` (the pickled inputs and formats, then the drawings), draw, answer."""
+    import pickle
+
     try:
-        job = conn.recv()
-    except (EOFError, OSError):  # the run ended before its figures (an error, or nothing to draw)
+        inputs, formats = pickle.loads(conn.recv_bytes())
+        only = conn.recv()
+    except (EOFError, OSError):  # the run ended before its figures (an error, or nothing to draw here)
         conn.close()
         return
-    _child(conn, *job)
+    _child(conn, inputs, formats, only)
+
+
+def _shares(plan: list, todo: list[int], lanes: int) -> list[list[int]]:
+    """``todo`` split over at most ``lanes`` lanes by a rough cost (the network's formats weigh most)."""
+    cost = {i: 1 + len(plan[i].names) if plan[i].names[0].startswith("network.") else 1 for i in todo}
+    load = [0] * max(1, min(lanes, len(todo)))
+    out: list[list[int]] = [[] for _ in load]
+    for i in sorted(todo, key=lambda i: -cost[i]):  # stable: plan order among equal costs
+        k = load.index(min(load))
+        out[k].append(i)
+        load[k] += cost[i]
+    return [sorted(share) for share in out if share]
 
 
 class FigureJob:
@@ -342,7 +403,8 @@ class FigureJob:
         self.forked = False
         self.partial: dict[str, bytes] = {}  # drawn here before an error
         self.reused: list[str] = []  # names taken from the cache
-        self._conn = self._proc = self._data = None
+        self._lanes: list[tuple] = []  # (pipe, drawings) of each lane at work
+        self._proc = self._data = None
         self._plan: list[Figure] = []
         self._keys: list[list] = []
         self._cached: dict[str, bytes] = {}
@@ -364,8 +426,10 @@ class FigureJob:
             self._data = self._in_order({})
             return self
         if self.worker is not None and self.worker.alive:
-            if self.worker.submit(FigureInputs.of(self.analysis), self.formats, self._todo):
-                self._conn, self._proc = self.worker.connection()
+            shares = _shares(self._plan, self._todo, self.worker.lanes)
+            if self.worker.submit(FigureInputs.of(self.analysis), self.formats, shares):
+                conns, self._proc = self.worker.connections()
+                self._lanes = list(zip(conns, shares))
                 self.forked = True
                 return self
         if not _can_fork():
@@ -386,7 +450,7 @@ class FigureJob:
         finally:
             gc.unfreeze()
             writer.close()
-        self._conn, self._proc, self.forked = reader, proc, True
+        self._lanes, self._proc, self.forked = [(reader, self._todo)], proc, True
         return self
 
     def _in_order(self, drawn: dict[str, bytes]) -> dict[str, bytes]:
@@ -396,21 +460,26 @@ class FigureJob:
     def get(self) -> dict[str, bytes]:
         """The figures' bytes (name → bytes), waiting for the child or drawing them here."""
         if self._data is None:
-            data = None
-            if self._conn is not None:
+            data: dict[str, bytes] = {}
+            here = [] if self._lanes or self._proc is not None else list(self._todo)
+            for conn, only in self._lanes:
                 try:
-                    status, data = self._conn.recv()
+                    status, got = conn.recv()
                 except (EOFError, OSError):
-                    status = "failed"
-                if status != "ok":
-                    data = None
-                self._conn.close()
-                self._conn = None
+                    status, got = "failed", None
+                conn.close()
+                if status == "ok":
+                    data.update(got)
+                else:
+                    here.extend(only)
+            self._lanes = []
+            if self._proc is not None:
                 self._proc.join()  # it has sent everything and exits
                 self._proc = None
-            if data is None:
+            if here:
                 self.partial.update(self._cached)
-                data = render_figures(self.analysis, self.formats, into=self.partial, only=self._todo)
+                self.partial.update(data)
+                data = render_figures(self.analysis, self.formats, into=self.partial, only=sorted(here))
             if self.cache is not None:
                 for i in self._todo:
                     for name, key in zip(self._plan[i].names, self._keys[i]):
@@ -421,9 +490,9 @@ class FigureJob:
 
     def close(self) -> None:
         """End the child if its figures were never asked for (the write failed); nothing after :meth:`get`."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        for conn, _only in self._lanes:
+            conn.close()
+        self._lanes = []
         if self._proc is not None:
             self._proc.terminate()
             self._proc.join()

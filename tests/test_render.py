@@ -115,3 +115,27 @@ def test_a_worker_never_given_a_job_ends_with_close():
     assert proc is not None and proc.is_alive()
     worker.close()
     assert not proc.is_alive()
+
+
+def test_two_lanes_draw_the_same_bytes_and_a_failed_lane_is_drawn_here(analysed, monkeypatch):
+    formats = set(analysed.parameters["formats"])
+    here = render.render_figures(analysed, formats)
+    worker = render.FigureWorker(lanes=2).start()
+    job = render.FigureJob(analysed, formats, worker=worker).start()
+    assert len(job._lanes) == 2  # the network in one lane, the other figures in the other
+    network = next(only for _conn, only in job._lanes if "network.png" in job._plan[only[0]].names)
+    assert all(job._plan[i].names[0].startswith("network.") for i in network)
+    assert job.get() == here
+    parent = os.getpid()
+    real = render.render_figures
+
+    def fails_in_lanes(analysis, formats, *, into=None, only=None):
+        if os.getpid() != parent:
+            raise RuntimeError("a lane cannot draw")
+        return real(analysis, formats, into=into, only=only)
+
+    monkeypatch.setattr(render, "render_figures", fails_in_lanes)
+    worker = render.FigureWorker(lanes=2).start()
+    job = render.FigureJob(analysed, formats, worker=worker).start()
+    assert job.forked
+    assert job.get() == here
