@@ -19,6 +19,14 @@ TEXT = ("○議長（山田太郎君）　ただいまから防災委員会を�
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the forked path needs os.fork")
 
 
+@pytest.fixture()
+def one_thread(monkeypatch):
+    """The worker forks only in a process running one thread; earlier tests may leave an idle daemon thread."""
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("minutes")
@@ -78,7 +86,7 @@ def test_close_without_get_ends_the_child(analysed):
     assert job._proc is None
 
 
-def test_the_early_worker_draws_the_same_bytes(analysed):
+def test_the_early_worker_draws_the_same_bytes(analysed, one_thread):
     formats = set(analysed.parameters["formats"])
     worker = render.FigureWorker().start()
     assert worker.alive
@@ -91,7 +99,7 @@ def test_the_early_worker_draws_the_same_bytes(analysed):
         assert drawn[name] == here[name], name
 
 
-def test_a_job_the_worker_cannot_take_is_forked_as_before(analysed, monkeypatch):
+def test_a_job_the_worker_cannot_take_is_forked_as_before(analysed, monkeypatch, one_thread):
     formats = {"png"}
     worker = render.FigureWorker().start()
     proc = worker._proc
@@ -109,7 +117,7 @@ def test_a_job_the_worker_cannot_take_is_forked_as_before(analysed, monkeypatch)
     assert job.get() == render.render_figures(analysed, formats)
 
 
-def test_a_worker_never_given_a_job_ends_with_close():
+def test_a_worker_never_given_a_job_ends_with_close(one_thread):
     worker = render.FigureWorker().start()
     proc = worker._proc
     assert proc is not None and proc.is_alive()
@@ -117,7 +125,7 @@ def test_a_worker_never_given_a_job_ends_with_close():
     assert not proc.is_alive()
 
 
-def test_two_lanes_draw_the_same_bytes_and_a_failed_lane_is_drawn_here(analysed, monkeypatch):
+def test_two_lanes_draw_the_same_bytes_and_a_failed_lane_is_drawn_here(analysed, monkeypatch, one_thread):
     formats = set(analysed.parameters["formats"])
     here = render.render_figures(analysed, formats)
     worker = render.FigureWorker(lanes=2).start()
@@ -139,3 +147,11 @@ def test_two_lanes_draw_the_same_bytes_and_a_failed_lane_is_drawn_here(analysed,
     job = render.FigureJob(analysed, formats, worker=worker).start()
     assert job.forked
     assert job.get() == here
+
+
+def test_no_worker_is_forked_beside_other_threads(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    worker = render.FigureWorker(lanes=2).start()
+    assert not worker.alive and worker._proc is None
