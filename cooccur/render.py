@@ -76,6 +76,9 @@ def figure_plan(analysis, formats: set[str]) -> list[Figure]:
     from .analyses import analysis_figures
 
     look = (p["size"], p["dpi"], p["transparent"])
+    kw = analysis.keywords
+    kw_drawn = kw[[c for c in ("term", "score") if c in kw.columns]]  # what the keyword charts show
+    title = _keywords_title(p)
     plan: list[Figure] = []
     if formats & {"png", "report"} or p["pptx"]:
         plan.extend(Figure((name,), inputs, lambda draw=draw, name=name: {name: draw()})
@@ -94,9 +97,7 @@ def figure_plan(analysis, formats: set[str]) -> list[Figure]:
         if analysis.comparison is not None:  # the same bytes as `cooccur compare` with the same parameters
             plan.append(Figure(("comparison.png",), (analysis.comparison, p["seed"], look),
                                lambda: {"comparison.png": _comparison(analysis)}))
-        title = _keywords_title(p)
-        kw = analysis.keywords
-        plan.append(Figure(("keywords.png",), (kw[[c for c in ("term", "score") if c in kw.columns]], title, look),
+        plan.append(Figure(("keywords.png",), (kw_drawn, title, look),
                            lambda: {"keywords.png": _png(lambda: _plot("keywords")(kw, size=p["size"], title=title),
                                                          p)}))
         ag = analysis.attribute_graph
@@ -111,8 +112,8 @@ def figure_plan(analysis, formats: set[str]) -> list[Figure]:
             "network": ((analysis.graph, analysis.positions, p["color_by"], p["mst"], p["seed"], p["dpi"]),
                         lambda: _plot("network")(analysis.graph, analysis.positions, color_by=p["color_by"],
                                                  size="slide16x9", mst=p["mst"], seed=p["seed"])),
-            "keywords": ((kw[[c for c in ("term", "score") if c in kw.columns]], _keywords_title(p), p["dpi"]),
-                         lambda: _plot("keywords")(analysis.keywords, size="slide16x9", title=_keywords_title(p))),
+            "keywords": ((kw_drawn, title, p["dpi"]),
+                         lambda: _plot("keywords")(kw, size="slide16x9", title=title)),
         }
         for name, (inputs, make) in slides.items():
             if ready and f"{name}.png" in have:

@@ -155,3 +155,20 @@ def test_no_worker_is_forked_beside_other_threads(monkeypatch):
     monkeypatch.setattr(threading, "active_count", lambda: 2)
     worker = render.FigureWorker(lanes=2).start()
     assert not worker.alive and worker._proc is None
+
+
+def test_slides_alone_are_drawn_without_the_folder_figures(analysed, tmp_path):
+    """pptx without png/svg/pdf/report: the analyses' figures and the slides' PNGs, which are the folder's PNGs."""
+    plan = render.figure_plan(analysed, {"graphml"})
+    assert [f.names for f in plan] == [("dendrogram",), ("slide:network",), ("slide:keywords",)]
+    alone = render.render_figures(analysed, {"graphml"})
+    assert render.slide_ready(analysed.parameters)  # so the folder's PNGs are the slides'
+    folder = render.render_figures(analysed, {"png"})
+    assert alone["slide:network"] == folder["network.png"]
+    assert alone["slide:keywords"] == folder["keywords.png"]
+    assert alone["dendrogram"] == folder["dendrogram"]
+    folder_in = tmp_path / "minutes"
+    folder_in.mkdir()
+    (folder_in / "防災委員会.txt").write_text(TEXT, encoding="utf-8")
+    slides_only = cooccur.analyze(folder_in, output=tmp_path / "out", min_frequency=2, formats=("graphml",), pptx=True)
+    assert (tmp_path / "out" / "slides.pptx").stat().st_size > 0 and slides_only.graph.number_of_nodes()
