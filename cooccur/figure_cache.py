@@ -30,7 +30,7 @@ from pathlib import Path
 __all__ = ["FigureCache", "digest", "drawing_digest", "Uncacheable", "FIGURE_CACHE_FORMAT"]
 
 #: Bumped whenever the keys or the stored layout change.
-FIGURE_CACHE_FORMAT = "cooccur-figure-cache-1"
+FIGURE_CACHE_FORMAT = "cooccur-figure-cache-2"
 _SOURCES = ("plot.py", "plot_analyses.py", "plot_groups.py", "render.py", "analyses.py", "labels.py", "texts.py",
             "layout.py")
 _LIBRARIES = ("matplotlib", "numpy", "scipy", "networkx", "pillow")
@@ -181,10 +181,15 @@ class FigureCache:
 
     def key(self, name: str, inputs) -> str | None:
         """The key of figure ``name`` drawn from ``inputs``; None when an input cannot be fingerprinted."""
+        return self.keys((name,), inputs)[0]
+
+    def keys(self, names, inputs) -> list[str | None]:
+        """The keys of the figures ``names`` drawn together from ``inputs`` (fingerprinted once)."""
         try:
-            return digest(drawing_digest(), name, inputs)
+            drawn_from = digest(drawing_digest(), inputs)
         except Uncacheable:
-            return None
+            return [None for _ in names]
+        return [digest(drawn_from, name) for name in names]
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.bin"

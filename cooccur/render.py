@@ -415,7 +415,7 @@ class FigureJob:
         """Take what the cache has, fork the child that draws the rest (nothing when nothing is left, or without fork)."""
         self._plan = figure_plan(self.analysis, self.formats)
         for i, fig in enumerate(self._plan):
-            keys = [self.cache.key(n, fig.inputs) for n in fig.names] if self.cache is not None else []
+            keys = self.cache.keys(fig.names, fig.inputs) if self.cache is not None else []
             self._keys.append(keys)
             got = self.cache.load_all(keys) if self.cache is not None else None
             if got is not None:
