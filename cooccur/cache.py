@@ -34,7 +34,7 @@ import numpy as np
 __all__ = ["TokenCache", "CACHE_FORMAT", "rules_digest"]
 
 #: Bumped whenever the stored layout or the meaning of its fields changes.
-CACHE_FORMAT = "cooccur-token-cache-1"
+CACHE_FORMAT = "cooccur-token-cache-2"
 
 
 def _versions() -> str:
@@ -107,11 +107,11 @@ class TokenCache:
         """The cached tokens table for ``key``, or None."""
         import pandas as pd
 
-        path = self.folder / f"corpus-{key}.parquet"
+        path = self.folder / f"corpus-{key}.arrow"
         if not path.is_file():
             return None
         try:
-            tokens = pd.read_parquet(path)
+            tokens = _read_ipc(path).to_pandas()
         except Exception:  # damaged: tokenize again
             return None
         self.hits_corpus = True
@@ -124,16 +124,12 @@ class TokenCache:
         beside it, for :meth:`load_flr`.
         """
         import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        from .io import atomic_path
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"corpus-{key}.parquet"
-        with atomic_path(path) as tmp:
-            pq.write_table(pa.Table.from_pandas(tokens, preserve_index=False), tmp, compression="zstd")
-        for old in self.folder.glob("corpus-*.parquet"):
-            if old != path:
+        path = self.folder / f"corpus-{key}.arrow"
+        _write_ipc(pa.Table.from_pandas(tokens, preserve_index=False), path)
+        for old in [*self.folder.glob("corpus-*.arrow"), *self.folder.glob("corpus-*.parquet")]:
+            if old != path:  # .parquet: the entry of an older cache format
                 old.unlink(missing_ok=True)
         if flr is not None:
             self._save_extra(key, {"flr": _flr_fields(flr)})
@@ -223,10 +219,40 @@ class TokenCache:
             "L": pa.ListArray.from_arrays(pa.array(offsets), pa.array(np.asarray(L, dtype=np.int32))),
             "W": pa.ListArray.from_arrays(pa.array(offsets), pa.array(np.asarray(W, dtype=np.int64))),
         })
-        path = self._path(key)
-        with atomic_path(path) as tmp:
+        with atomic_path(self._path(key)) as tmp:
             pq.write_table(table, tmp, compression="zstd")
         self.misses += 1
+
+
+_BATCH_ROWS = 256 * 1024
+
+
+def _write_ipc(table, path: Path) -> None:
+    """``table`` as an Arrow IPC file (LZ4 frames), atomically: the corpus entry.
+
+    The whole tokens table is read back only by the next run, so it is kept in
+    Arrow's own format: writing and reading it cost a fraction of Parquet with
+    zstd (1M characters of minutes, 640k token rows: write 0.17 → 0.04 s, read
+    0.16-0.22 → 0.06 s) for about the same size. The per-document entries stay
+    Parquet: written as IPC, their many small LZ4 buffers raised the peak RSS
+    of a 10M-character run by 40-50 MB.
+    """
+    import pyarrow as pa
+
+    from .io import atomic_path
+
+    with atomic_path(path) as tmp:
+        with pa.ipc.new_file(str(tmp), table.schema,
+                             options=pa.ipc.IpcWriteOptions(compression="lz4")) as writer:
+            writer.write_table(table, max_chunksize=_BATCH_ROWS)  # compressed batch by batch: bounded memory
+
+
+def _read_ipc(path: Path):
+    """The table of an Arrow IPC file written by :func:`_write_ipc`."""
+    import pyarrow as pa
+
+    with pa.OSFile(str(path)) as source:  # read into memory (a map would pin the file on Windows)
+        return pa.ipc.open_file(source).read_all()
 
 
 def _flr_fields(flr) -> dict:

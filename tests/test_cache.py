@@ -70,12 +70,24 @@ def test_term_rules_apply_to_cached_analyses(tmp_path):
     assert "研修" in set(again.tokens["surface"])
 
 
+def test_the_corpus_entry_of_an_older_cache_format_is_removed(tmp_path):
+    src = _corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
+    old = out / ".cache" / "tokens" / "corpus-0123.parquet"
+    old.write_bytes(b"a table of cache format 1")
+    again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",),
+                            compound_min_frequency=2)  # another tokenize parameter: a new corpus entry
+    assert not again.cache_stats["tokens_reused"] and not old.exists()
+    assert len(list((out / ".cache" / "tokens").glob("corpus-*.arrow"))) == 1
+
+
 def test_a_damaged_entry_is_a_miss_not_a_crash(tmp_path):
     src = _corpus(tmp_path / "in")
     out = tmp_path / "out"
     cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
-    for entry in (out / ".cache" / "tokens").rglob("*.parquet"):
-        entry.write_bytes(b"not parquet")
+    for entry in [*(out / ".cache" / "tokens").rglob("*.parquet"), *(out / ".cache" / "tokens").glob("*.arrow")]:
+        entry.write_bytes(b"not an Arrow file")
     again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
     assert again.cache_stats["hits"] == 0 and again.cache_stats["misses"] == 3
     assert again.cache_stats["tokens_reused"] is False
@@ -90,7 +102,7 @@ def test_cached_and_uncached_tokens_agree_for_a_document_of_many_chunks(tmp_path
     (src / "長い会議.txt").write_text(long_talk + TALK["第1回.txt"], encoding="utf-8")
     out = tmp_path / "out"
     first = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",), jobs=2)
-    for entry in (out / ".cache" / "tokens").glob("corpus-*.parquet"):
+    for entry in (out / ".cache" / "tokens").glob("corpus-*.arrow"):
         entry.unlink()
     again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",), jobs=1)
     assert again.cache_stats["hits"] == 1 and again.cache_stats["tokens_reused"] is False

@@ -116,7 +116,7 @@ def _no_sudachi(monkeypatch):
 def test_compare_with_an_output_folder_reuses_its_token_cache(corpus, tmp_path, monkeypatch):
     out = tmp_path / "out"
     first = cooccur.compare(corpus, group_by="doc_id", output=out, min_frequency=1)
-    assert list((out / ".cache" / "tokens").glob("corpus-*.parquet"))  # the whole table, for the next run
+    assert list((out / ".cache" / "tokens").glob("corpus-*.arrow"))  # the whole table, for the next run
     assert len(list((out / ".cache" / "tokens").glob("*/*.parquet"))) == 2  # and SudachiPy's analysis per document
     files = {n: (out / n).read_bytes() for n in ("comparison_edges.csv", "comparison_terms.csv", "comparison.png")}
     _no_sudachi(monkeypatch)
