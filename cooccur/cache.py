@@ -105,8 +105,6 @@ class TokenCache:
 
     def load_tokens(self, key: str):
         """The cached tokens table for ``key``, or None."""
-        import pandas as pd
-
         path = self.folder / f"corpus-{key}.arrow"
         if not path.is_file():
             return None
@@ -219,12 +217,10 @@ class TokenCache:
             "L": pa.ListArray.from_arrays(pa.array(offsets), pa.array(np.asarray(L, dtype=np.int32))),
             "W": pa.ListArray.from_arrays(pa.array(offsets), pa.array(np.asarray(W, dtype=np.int64))),
         })
-        with atomic_path(self._path(key)) as tmp:
+        path = self._path(key)
+        with atomic_path(path) as tmp:
             pq.write_table(table, tmp, compression="zstd")
         self.misses += 1
-
-
-_BATCH_ROWS = 256 * 1024
 
 
 def _write_ipc(table, path: Path) -> None:
@@ -239,12 +235,12 @@ def _write_ipc(table, path: Path) -> None:
     """
     import pyarrow as pa
 
-    from .io import atomic_path
+    from .io import _ROW_GROUP_ROWS, atomic_path
 
     with atomic_path(path) as tmp:
         with pa.ipc.new_file(str(tmp), table.schema,
                              options=pa.ipc.IpcWriteOptions(compression="lz4")) as writer:
-            writer.write_table(table, max_chunksize=_BATCH_ROWS)  # compressed batch by batch: bounded memory
+            writer.write_table(table, max_chunksize=_ROW_GROUP_ROWS)  # compressed batch by batch
 
 
 def _read_ipc(path: Path):
