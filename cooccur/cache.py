@@ -8,9 +8,10 @@ so changing them — or any network, keyword or figure parameter — never needs
 re-tokenizing, and a cached run gives exactly the tokens a fresh run gives.
 
 On top of that, the finished tokens table of the whole corpus is kept (one
-Parquet file, the latest only), keyed by the analysed utterances, every
-tokenize parameter and the term rules' code (:func:`rules_digest`): a re-run that changes only network, keyword or figure
-parameters loads it and skips tokenizing and the term rules altogether.
+Arrow IPC file, the latest only), keyed by the analysed utterances, every
+tokenize parameter and the term rules' code (:func:`rules_digest`): a re-run
+that changes only network, keyword or figure parameters loads it and skips
+tokenizing and the term rules altogether.
 
 An entry is keyed by a SHA-256 over the cache format, the backend's identity
 (:meth:`cooccur.tokenize.backend.Backend.identity`: its name, versions and
@@ -18,8 +19,8 @@ settings such as SudachiPy's split mode, so two backends never share an
 analysis), the document id and the exact utterance ids and texts that were
 tokenized (which covers the file's content and every
 read setting that changes the text). A changed file or setting therefore misses
-only for the documents it changes. Entries are Parquet files written
-atomically; nothing is ever unpickled.
+only for the documents it changes. Entries are Parquet (per document) and
+Arrow IPC (the corpus) files written atomically; nothing is ever unpickled.
 """
 
 from __future__ import annotations
