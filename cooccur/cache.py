@@ -236,12 +236,12 @@ def _write_ipc(table, path: Path) -> None:
     """
     import pyarrow as pa
 
-    from .io import _ROW_GROUP_ROWS, atomic_path
+    from .io import ROW_GROUP_ROWS, atomic_path
 
     with atomic_path(path) as tmp:
         with pa.ipc.new_file(str(tmp), table.schema,
                              options=pa.ipc.IpcWriteOptions(compression="lz4")) as writer:
-            writer.write_table(table, max_chunksize=_ROW_GROUP_ROWS)  # compressed batch by batch
+            writer.write_table(table, max_chunksize=ROW_GROUP_ROWS)  # compressed batch by batch
 
 
 def _read_ipc(path: Path):
