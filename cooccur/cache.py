@@ -34,8 +34,10 @@ import numpy as np
 
 __all__ = ["TokenCache", "CACHE_FORMAT", "rules_digest"]
 
-#: Bumped whenever the stored layout or the meaning of its fields changes.
-CACHE_FORMAT = "cooccur-token-cache-2"
+#: Bumped whenever the stored layout or the meaning of its fields changes. (The corpus entry went from
+#: Parquet to Arrow IPC under the same format: its suffix tells the two apart, and the per-document entries,
+#: unchanged, stay valid.)
+CACHE_FORMAT = "cooccur-token-cache-1"
 
 
 def _versions() -> str:
