@@ -329,6 +329,7 @@ def _worker(lanes: list, parents_ends: list) -> None:
         from .plot import setup_japanese_font
 
         setup_japanese_font()
+        _warm_up()
     except BaseException:  # noqa: BLE001 - the job then fails here too and the parent draws
         pass
     mine, kids = [lanes[0]], []
@@ -352,6 +353,38 @@ def _worker(lanes: list, parents_ends: list) -> None:
         _serve(lane)
     for pid in kids:
         os.waitpid(pid, 0)
+
+
+def _warm_up() -> None:
+    """Do, before the job arrives, the one-off work of a process's first drawing.
+
+    The job's inputs hold pandas and networkx objects, whose unpickling would
+    otherwise import both on the way to the figures; and the first PNG, SVG
+    and PDF a process saves load the font's glyphs, the backends and
+    fontTools (which subsets the font into the PDF). A small figure with
+    Japanese text saved in the three formats does that here, while the parent
+    is still reading and tokenizing. Nothing of it reaches the figures' bytes
+    (matplotlib's caches hold font metrics and glyphs, which are the same
+    however they were first loaded).
+    """
+    import networkx  # noqa: F401
+    import pandas  # noqa: F401
+    from matplotlib import patheffects
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from .plot import figure_bytes
+
+    fig = Figure(figsize=(2, 1), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.scatter([0.2, 0.8], [0.5, 0.5], s=[40, 80], edgecolors="#333333")
+    ax.plot([0.2, 0.8], [0.5, 0.5], linestyle="--")
+    ax.text(0.5, 0.5, "情報共有・ICT人材", fontfamily="IPAexGothic",
+            path_effects=[patheffects.withStroke(linewidth=3.0, foreground="white")])
+    ax.set_axis_off()
+    for fmt in ("png", "svg", "pdf"):
+        figure_bytes(fig, fmt)
 
 
 def _serve(conn) -> None:

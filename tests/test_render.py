@@ -99,6 +99,18 @@ def test_the_early_worker_draws_the_same_bytes(analysed, one_thread):
         assert drawn[name] == here[name], name
 
 
+def test_the_workers_warm_up_draws_japanese_and_changes_no_figure(analysed):
+    """The worker swallows errors of its warm-up (the job then runs cold): it must run cleanly, glyphs found."""
+    import warnings
+
+    formats = set(analysed.parameters["formats"])
+    cold = render.render_figures(analysed, formats)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph is a UserWarning
+        render._warm_up()
+    assert render.render_figures(analysed, formats) == cold
+
+
 def test_a_job_the_worker_cannot_take_is_forked_as_before(analysed, monkeypatch, one_thread):
     formats = {"png"}
     worker = render.FigureWorker().start()
