@@ -152,17 +152,23 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures)
         written["gexf"] = gexport.write_gexf(G, out / "network.gexf", pos=pos)
     if "json" in formats:
         written["json"] = gexport.write_json(G, out / "network.json", pos=pos)
+    page = None
     if "html" in formats:
-        from .export.html import write_network_html
+        from .export import fonts
+        from .export.html import render_network_html
 
-        written["html"] = write_network_html(G, out / "network.html", pos, kwic=_kwic_for_nodes(analysis),
-                                             measure=p["measure"])
+        page = render_network_html(G, pos, kwic=_kwic_for_nodes(analysis), measure=p["measure"], font=False)
+        fonts.prefetch(page)  # its font subset is built while the figures are waited for
 
     try:
         drawn = figures.get()
     except Exception:  # the figures drawn before the error are whole: write them
         _network_figures(out, formats, figures.partial, p["svg_text"] != "outlines")
         raise
+    if page is not None:
+        from .io import write_text
+
+        written["html"] = write_text(out / "network.html", fonts.embed_font(page))
     from .analyses import write_analyses
 
     written.update(write_analyses(analysis, out, formats, drawn))  # clusters, CA, codes

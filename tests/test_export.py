@@ -342,6 +342,44 @@ def test_the_embedded_subset_keeps_the_outlines_and_sound_bounds():
     assert font_face_css(text + "。") == font_face_css(text)  # same characters: the same subset
 
 
+def test_a_prefetched_subset_is_the_one_built_on_demand():
+    """prefetch() builds on a thread what font_face_css would build; the page that takes it is byte-identical."""
+    from cooccur.export import fonts
+
+    page = '<html><style>body{font-family:"IPAexGothic"}</style><p>防災無線のデジタル化と避難所の情報共有</p></html>'
+    fonts._font_face_css.cache_clear()
+    direct = fonts.embed_font(page)
+    fonts._font_face_css.cache_clear()
+    fonts.prefetch(page)
+    fonts.prefetch(page)  # asked twice: built once
+    assert len(fonts._PENDING) == 1
+    assert fonts.embed_font(page) == direct
+    assert not fonts._PENDING  # taken by the page that asked for it
+
+
+def test_a_failed_prefetch_raises_where_the_font_is_asked_for(monkeypatch):
+    from cooccur.export import fonts
+
+    def broken(characters, family):
+        raise OSError("font file unreadable")
+
+    monkeypatch.setattr(fonts, "_font_face_css", broken)
+    fonts.prefetch("<style></style>議会の会議録")
+    with pytest.raises(OSError, match="font file unreadable"):
+        fonts.embed_font("<style></style>議会の会議録")
+
+
+def test_the_network_page_without_its_font_takes_the_same_font_later(G):
+    from cooccur.export.fonts import embed_font
+    from cooccur.export.html import render_network_html
+    from cooccur.layout import network_layout
+
+    pos = network_layout(G, seed=1)
+    bare = render_network_html(G, pos, font=False)
+    assert "@font-face" not in bare
+    assert embed_font(bare) == render_network_html(G, pos)
+
+
 def test_writers_take_the_graph_then_a_path_or_an_open_file(G, tmp_path):
     import io
 

@@ -13,14 +13,17 @@ from __future__ import annotations
 import base64
 import io
 import re
+import threading
 from functools import lru_cache
 
-__all__ = ["FONT_FAMILY", "font_face_css", "embed_font"]
+__all__ = ["FONT_FAMILY", "font_face_css", "embed_font", "prefetch"]
 
 #: CSS family name of the embedded font.
 FONT_FAMILY = "cooccur-ja"
 
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_LOCK = threading.Lock()
+_PENDING: dict = {}  # (characters, family) -> Future of a subset prefetch() started
 
 
 def _characters(page: str) -> str:
@@ -34,9 +37,38 @@ def font_face_css(text: str, *, family: str = FONT_FAMILY) -> str:
     """An ``@font-face`` rule with IPAex Gothic subset to the characters of ``text``.
 
     The bytes are the same on every run for the same text (no timestamps).
-    Pages with the same characters share one subset (built once per process).
+    Pages with the same characters share one subset (built once per process);
+    one that :func:`prefetch` started is waited for.
     """
-    return _font_face_css(_characters(text), family)
+    key = (_characters(text), family)
+    with _LOCK:
+        pending = _PENDING.pop(key, None)
+    return pending.result() if pending is not None else _font_face_css(*key)
+
+
+def prefetch(text: str, *, family: str = FONT_FAMILY) -> None:
+    """Start building the subset for ``text`` on a thread; :func:`font_face_css` (and :func:`embed_font`) take it.
+
+    fontTools is pure Python, so the thread only gains while the caller waits
+    (for figures drawn in another process, for a table written by Arrow);
+    the subset is the one :func:`font_face_css` would build.
+    """
+    from concurrent.futures import Future
+
+    key = (_characters(text), family)
+    with _LOCK:
+        if key in _PENDING:
+            return
+        future: Future = Future()
+        _PENDING[key] = future
+
+    def build() -> None:
+        try:
+            future.set_result(_font_face_css(*key))
+        except BaseException as e:  # noqa: BLE001 - raised where the subset is asked for
+            future.set_exception(e)
+
+    threading.Thread(target=build, name="cooccur-font", daemon=True).start()
 
 
 @lru_cache(maxsize=8)

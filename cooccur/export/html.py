@@ -31,7 +31,8 @@ _W, _H, _M = 1600, 900, 40
 _MEASURES = MEASURE_NAMES
 
 
-def render_network_html(G, pos, *, kwic=None, title: str = "共起ネットワーク", measure: str = "jaccard") -> str:
+def render_network_html(G, pos, *, kwic=None, title: str = "共起ネットワーク", measure: str = "jaccard",
+                        font: bool = True) -> str:
     """The interactive page as a string.
 
     Parameters
@@ -47,6 +48,10 @@ def render_network_html(G, pos, *, kwic=None, title: str = "共起ネットワ�
     title : str
     measure : str
         Name of the edge measure, shown in the legend and tooltips.
+    font : bool
+        Embed the subset Japanese font (:func:`cooccur.export.fonts.embed_font`);
+        ``False`` gives the page without it, for a caller that embeds it
+        later (the bytes are then the same).
 
     Returns
     -------
@@ -103,9 +108,10 @@ def render_network_html(G, pos, *, kwic=None, title: str = "共起ネットワ�
                               "community": _int(d.get("community", -1)), "degree": G.degree(v)})
     from .fonts import embed_font
 
-    return embed_font(_fill(_PAGE, title=html.escape(title), svg="\n".join(parts), data=_json_for_script(data),
-                            measure=html.escape(_MEASURES.get(measure, measure)), n=str(len(nodes)),
-                            m=str(len(edges)), css=_CSS, js=_JS))
+    page = _fill(_PAGE, title=html.escape(title), svg="\n".join(parts), data=_json_for_script(data),
+                 measure=html.escape(_MEASURES.get(measure, measure)), n=str(len(nodes)), m=str(len(edges)),
+                 css=_CSS, js=_JS)
+    return embed_font(page) if font else page
 
 
 def write_network_html(G, path, pos, **kwargs) -> Path | None:
