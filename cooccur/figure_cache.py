@@ -216,6 +216,10 @@ class FigureCache:
         self.hits += len(data)
         return data
 
+    def has(self, keys: list) -> bool:
+        """True when every one of ``keys`` is stored (nothing is read or counted)."""
+        return bool(keys) and None not in keys and all(self._path(k).is_file() for k in keys)
+
     def save(self, key: str | None, data: bytes) -> None:
         """Store ``data`` under ``key`` (atomically; nothing when ``key`` is None)."""
         if key is None:

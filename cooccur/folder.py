@@ -263,19 +263,45 @@ class OutputFolder:
         return self.read_cache
 
     def start_figure_worker(self, params: dict) -> None:
-        """Fork the process that will draw this run's figures (:class:`cooccur.render.FigureWorker`), if any are due.
+        """Fork the process that will draw this run's figures (:class:`cooccur.render_worker.FigureWorker`), if any are due.
 
         Called at the start of a run, so matplotlib is imported there while
         the run reads and tokenizes; :meth:`write` hands it the figures and
         :meth:`close` ends it if the run stops before.
         """
-        from .render import FigureWorker, figures_wanted
+        from .render import figures_wanted
+        from .render_worker import FigureWorker
 
         if self.figure_worker is None and figures_wanted(params, set(params["formats"])):
             import os
 
             # two lanes on two cores or more: the network's files drawn beside the other figures
             self.figure_worker = FigureWorker(lanes=min(2, os.cpu_count() or 1)).start()
+
+    def draw_network(self, graph, positions, params: dict) -> None:
+        """Have the figure worker draw the network now, unless the figure cache has it (see :meth:`write`).
+
+        Called by :func:`cooccur.pipeline.run` once the layout is done; the
+        write takes the bytes if its network drawing has the same inputs
+        (:meth:`cooccur.render_worker.FigureWorker.submit_network`).
+        """
+        from .render import FigureInputs, network_figure
+
+        worker = self.figure_worker
+        if worker is None or not worker.alive:
+            return
+        formats = set(params["formats"])
+        inputs = FigureInputs(parameters=params, graph=graph, positions=positions)
+        fig = network_figure(inputs, formats)
+        if fig is None:
+            return
+        if self.ledger is not None:  # write() takes the figures from this cache
+            from .figure_cache import FigureCache
+
+            cache = FigureCache(self.cache_dir / "figures")
+            if cache.has(cache.keys(fig.names, fig.inputs)):
+                return
+        worker.submit_network(inputs, formats)
 
     def close(self) -> None:
         """End the figure worker if the run did not get as far as its figures."""

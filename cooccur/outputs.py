@@ -59,7 +59,7 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
     figure_cache : cooccur.figure_cache.FigureCache, optional
         Figures whose inputs are unchanged since the cache stored them are
         taken from it instead of drawn; the bytes are the same either way.
-    figure_worker : cooccur.render.FigureWorker, optional
+    figure_worker : cooccur.render_worker.FigureWorker, optional
         A process forked earlier that has matplotlib imported: it draws the
         figures instead of a child forked now (same bytes).
 

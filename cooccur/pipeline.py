@@ -161,7 +161,8 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     :func:`tokenize_corpus` with ``cache`` (a :class:`cooccur.cache.TokenCache`),
     ``engine`` (a :class:`cooccur.engine.Engine`, default local), ``folder``
     (an :class:`cooccur.folder.OutputFolder`: a lean table may then stream the
-    full one to its tokens file) and ``progress``. Every result is the same.
+    full one to its tokens file; its figure worker starts drawing the network
+    as soon as the layout is done) and ``progress``. Every result is the same.
     """
     from .engine import Engine
 
@@ -198,6 +199,15 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     timings["cooccurrence_network"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    from .plot import SIZES
+
+    width, height = SIZES[params["size"]]
+    positions = network_layout(graph, seed=params["seed"], aspect=width / height)
+    timings["layout"] = time.perf_counter() - t0
+    if folder is not None:  # drawn in the figure worker while the keywords and the other analyses are computed
+        folder.draw_network(graph, positions, params)
+
+    t0 = time.perf_counter()
     keywords = rank_keywords(tokens, score=params["keyword_score"], unit=params["unit"], graph=graph,
                              flr_counts=flr_counts, dispersion=dispersion)
     timings["keywords"] = time.perf_counter() - t0
@@ -216,13 +226,6 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     from .analyses import run_analyses
 
     extra = run_analyses(corpus, tokens, cooc, params, warnings, timings)
-
-    t0 = time.perf_counter()
-    from .plot import SIZES
-
-    width, height = SIZES[params["size"]]
-    positions = network_layout(graph, seed=params["seed"], aspect=width / height)
-    timings["layout"] = time.perf_counter() - t0
 
     applied = dict(params)
     applied["min_frequency"] = int(cooc.min_frequency_)
@@ -364,7 +367,7 @@ def _analyze_into(input, resolved: dict, folder, token_cache, progress) -> Analy
         got = read_and_tokenize(input, resolved, group_by=resolved["group_by"] or None, engine=engine,
                                 cache=token_cache, folder=folder, progress=progress if callable(progress) else None,
                                 keep_tokens=True, collect_warnings=True, require_text=True)
-        analysis = run(got.corpus, resolved, tokens=got, engine=engine)
+        analysis = run(got.corpus, resolved, tokens=got, engine=engine, folder=folder)
     finally:
         engine.close()
     if token_cache is not None:

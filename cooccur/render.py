@@ -6,9 +6,10 @@ the other analyses' PNGs, the slides' PNGs) and returns their bytes; it
 writes nothing. :class:`FigureJob` runs it in a child process forked at the
 start of the write, so matplotlib's import and its drawing (which hold the
 GIL) use the other core while the parent writes tables, KWIC lines and HTML;
-the parent never imports matplotlib. Where forking is not available (or the
-child fails), the figures are drawn in the parent on first use: the bytes
-are the same either way, since the same function draws them.
+the parent never imports matplotlib; or it hands them to the worker forked
+at the start of the run (:mod:`cooccur.render_worker`). Where forking is not
+available (or the child fails), the figures are drawn in the parent on first
+use: the bytes are the same either way, since the same function draws them.
 
 Names of the bytes returned: ``network.png``, ``network.svg`` (glyphs as
 outlines, also what report.html embeds), ``network.editable.svg``
@@ -26,7 +27,8 @@ import sys
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-__all__ = ["FigureJob", "Figure", "figure_plan", "render_figures", "figures_wanted", "slide_ready"]
+__all__ = ["FigureJob", "Figure", "FigureInputs", "figure_plan", "network_figure", "render_figures", "figures_wanted",
+           "slide_ready", "can_fork", "answer", "NETWORK_ONLY"]
 
 #: Draw in a forked child process where the platform can (tests switch it off to compare).
 FORK = True
@@ -83,16 +85,9 @@ def figure_plan(analysis, formats: set[str]) -> list[Figure]:
     if formats & {"png", "report"} or p["pptx"]:
         plan.extend(Figure((name,), inputs, lambda draw=draw, name=name: {name: draw()})
                     for name, inputs, draw in analysis_figures(analysis))
-    if formats & {"png", "svg", "pdf", "report"}:
-        names = []
-        for fmt in ("png", "svg", "pdf"):
-            if fmt in formats or (fmt == "svg" and "report" in formats):
-                names.append(f"network.{fmt}")
-                if fmt == "svg" and fmt in formats and p["svg_text"] != "outlines":
-                    names.append("network.editable.svg")
-        inputs = (analysis.graph, analysis.positions, p["color_by"], p["edge_labels"], p["mst"], p["seed"],
-                  p["svg_text"], look)
-        plan.append(Figure(tuple(names), inputs, lambda names=tuple(names): _network(analysis, names)))
+    network = network_figure(analysis, formats)
+    if network is not None:
+        plan.append(network)
     if "png" in formats:
         if analysis.comparison is not None:  # the same bytes as `cooccur compare` with the same parameters
             plan.append(Figure(("comparison.png",), (analysis.comparison, p["seed"], look),
@@ -121,6 +116,34 @@ def figure_plan(analysis, formats: set[str]) -> list[Figure]:
             plan.append(Figure((f"slide:{name}",), inputs, lambda name=name, make=make: {
                 f"slide:{name}": _png(make, {"dpi": p["dpi"], "transparent": False})}))
     return plan
+
+
+def network_figure(analysis, formats: set[str]) -> Figure | None:
+    """The network's drawing of :func:`figure_plan` (PNG, SVG, PDF from one figure), or None when none is wanted.
+
+    It reads only ``parameters``, ``graph`` and ``positions`` of ``analysis``,
+    so it can be drawn before the keywords and the other analyses exist
+    (:meth:`cooccur.render_worker.FigureWorker.submit_network`).
+    """
+    p = analysis.parameters
+    if not formats & {"png", "svg", "pdf", "report"}:
+        return None
+    names = []
+    for fmt in ("png", "svg", "pdf"):
+        if fmt in formats or (fmt == "svg" and "report" in formats):
+            names.append(f"network.{fmt}")
+            if fmt == "svg" and fmt in formats and p["svg_text"] != "outlines":
+                names.append("network.editable.svg")
+    look = (p["size"], p["dpi"], p["transparent"])
+    inputs = (analysis.graph, analysis.positions, p["color_by"], p["edge_labels"], p["mst"], p["seed"],
+              p["svg_text"], look)
+    return Figure(tuple(names), inputs, lambda names=tuple(names): _network(analysis, names))
+
+
+def _same_inputs(a: tuple, b: tuple) -> bool:
+    """True when two drawings' inputs are the same objects and equal settings (no fingerprinting)."""
+    return len(a) == len(b) and all(x is y or (isinstance(x, (str, int, float, bool, tuple, type(None)))
+                                               and type(x) is type(y) and x == y) for x, y in zip(a, b))
 
 
 def _plot(what: str):
@@ -203,7 +226,7 @@ def render_figures(analysis, formats: set[str], *, into: dict | None = None,
     return data
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     """Forking is used on Linux and the other POSIX systems but macOS (where system libraries may not survive it)."""
     return FORK and hasattr(os, "fork") and sys.platform != "darwin"
 
@@ -216,7 +239,7 @@ FIGURE_INPUTS = ("parameters", "graph", "positions", "keywords", "comparison", "
 class FigureInputs:
     """What the figures of an analysis are drawn from (:data:`FIGURE_INPUTS`), without its tokens and texts.
 
-    Small enough to send to a :class:`FigureWorker`; :func:`figure_plan` and
+    Small enough to send to a :class:`cooccur.render_worker.FigureWorker`; :func:`figure_plan` and
     :func:`render_figures` take it in place of the analysis.
     """
 
@@ -231,185 +254,20 @@ class FigureInputs:
         return cls(**{name: getattr(analysis, name, None) for name in FIGURE_INPUTS})
 
 
-class FigureWorker:
-    """Processes forked at the start of a run that import matplotlib while the run reads and tokenizes.
-
-    Importing matplotlib and registering the font take about half a second;
-    one process does it on the other core before the figures are due, then
-    forks itself once per further lane (so the import is made once), and each
-    lane waits for one job (:meth:`submit`: the :class:`FigureInputs`, the
-    formats and its share of the drawings of :func:`render_figures`), draws
-    and sends the bytes back. With two lanes, the network (PNG, SVG, PDF) is
-    drawn beside the other figures. :meth:`start` forks only where
-    :class:`FigureJob` would (and in a process running a single thread, since
-    forking with other threads is unsafe); otherwise, or if the worker is
-    gone, :class:`FigureJob` forks or draws as it does without one. The bytes
-    are the same either way.
-    """
-
-    def __init__(self, lanes: int = 1):
-        self.lanes = max(1, int(lanes))
-        self._conns: list = []
-        self._proc = None
-        self.submitted = False
-
-    def start(self) -> "FigureWorker":
-        import threading
-
-        if not _can_fork() or threading.active_count() != 1:
-            return self
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("fork")
-        pairs = [ctx.Pipe(duplex=True) for _ in range(self.lanes)]
-        mine, theirs = [m for m, _ in pairs], [t for _, t in pairs]
-        try:
-            proc = ctx.Process(target=_worker, args=(theirs, mine), daemon=True, name="cooccur-figures")
-            proc.start()
-        except OSError:
-            for c in mine:
-                c.close()
-            return self
-        finally:
-            for c in theirs:
-                c.close()
-        self._conns, self._proc = mine, proc
-        return self
-
-    @property
-    def alive(self) -> bool:
-        """True while the worker waits for its job."""
-        return self._proc is not None and not self.submitted and self._proc.is_alive()
-
-    def submit(self, inputs: FigureInputs, formats: set[str], shares: list[list[int]]) -> bool:
-        """Send each lane its share of the drawings (at most one share a lane; lanes left over end).
-
-        False (the worker is then closed) when the job cannot be sent.
-        """
-        import pickle
-
-        try:
-            blob = pickle.dumps((inputs, set(formats)), protocol=pickle.HIGHEST_PROTOCOL)
-            for conn, only in zip(self._conns, shares):
-                conn.send_bytes(blob)
-                conn.send(list(only))
-        except Exception:  # noqa: BLE001 - an input that does not pickle, a worker gone: draw another way
-            self.close()
-            return False
-        for conn in self._conns[len(shares):]:  # no share: that lane ends
-            conn.close()
-        self._conns = self._conns[:len(shares)]
-        self.submitted = True
-        return True
-
-    def connections(self):
-        """(the pipes the lanes answer on, the worker process), then owned by the caller (:class:`FigureJob`)."""
-        conns, self._conns = self._conns, []
-        return conns, self._proc
-
-    def close(self) -> None:
-        """End the worker (nothing when it has been handed to a :class:`FigureJob`)."""
-        for conn in self._conns:
-            conn.close()
-        self._conns = []
-        if self._proc is not None and not self.submitted:
-            self._proc.terminate()
-            self._proc.join()
-            self._proc = None
-
-
-def _worker(lanes: list, parents_ends: list) -> None:
-    """The early child: import the drawing code, fork once per further lane, serve each lane's one job."""
-    for c in parents_ends:  # inherited copies: closed, so a lane the parent closes ends here
-        c.close()
-    try:
-        import matplotlib.pyplot  # noqa: F401 - imported now, while the parent reads and tokenizes
-
-        from . import analyses, plot, plot_analyses  # noqa: F401
-        from .plot import setup_japanese_font
-
-        setup_japanese_font()
-        _warm_up()
-    except BaseException:  # noqa: BLE001 - the job then fails here too and the parent draws
-        pass
-    mine, kids = [lanes[0]], []
-    for k, lane in enumerate(lanes[1:], start=1):
-        try:
-            pid = os.fork()
-        except OSError:  # served here after the first, one after the other
-            mine.append(lane)
-            continue
-        if pid == 0:  # this lane's own process
-            for j, other in enumerate(lanes):
-                if j != k:
-                    other.close()
-            try:
-                _serve(lane)
-            finally:
-                os._exit(0)
-        kids.append(pid)
-        lane.close()
-    for lane in mine:
-        _serve(lane)
-    for pid in kids:
-        os.waitpid(pid, 0)
-
-
-def _warm_up() -> None:
-    """Do, before the job arrives, the one-off work of a process's first drawing.
-
-    The job's inputs hold pandas and networkx objects, whose unpickling would
-    otherwise import both on the way to the figures; and the first PNG, SVG
-    and PDF a process saves load the font's glyphs, the backends and
-    fontTools (which subsets the font into the PDF). A small figure with
-    Japanese text saved in the three formats does that here, while the parent
-    is still reading and tokenizing. Nothing of it reaches the figures' bytes
-    (matplotlib's caches hold font metrics and glyphs, which are the same
-    however they were first loaded).
-    """
-    import networkx  # noqa: F401
-    import pandas  # noqa: F401
-    from matplotlib import patheffects
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from .plot import figure_bytes
-
-    fig = Figure(figsize=(2, 1), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.scatter([0.2, 0.8], [0.5, 0.5], s=[40, 80], edgecolors="#333333")
-    ax.plot([0.2, 0.8], [0.5, 0.5], linestyle="--")
-    ax.text(0.5, 0.5, "情報共有・ICT人材", fontfamily="IPAexGothic",
-            path_effects=[patheffects.withStroke(linewidth=3.0, foreground="white")])
-    ax.set_axis_off()
-    for fmt in ("png", "svg", "pdf"):
-        figure_bytes(fig, fmt)
-
-
-def _serve(conn) -> None:
-    """Wait for one job on ``conn`` (the pickled inputs and formats, then the drawings), draw, answer."""
-    import pickle
-
-    try:
-        inputs, formats = pickle.loads(conn.recv_bytes())
-        only = conn.recv()
-    except (EOFError, OSError):  # the run ended before its figures (an error, or nothing to draw here)
-        conn.close()
-        return
-    _child(conn, inputs, formats, only)
+def _cost(fig: Figure) -> int:
+    """A rough cost of a drawing: the network's formats weigh most."""
+    return 1 + len(fig.names) if fig.names[0].startswith("network.") else 1
 
 
 def _shares(plan: list, todo: list[int], lanes: int) -> list[list[int]]:
-    """``todo`` split over at most ``lanes`` lanes by a rough cost (the network's formats weigh most)."""
-    cost = {i: 1 + len(plan[i].names) if plan[i].names[0].startswith("network.") else 1 for i in todo}
-    load = [0] * max(1, min(lanes, len(todo)))
+    """``todo`` split over ``lanes`` lanes by :func:`_cost`; lane ``k`` gets item ``k``."""
+    load = [0] * max(1, lanes)
     out: list[list[int]] = [[] for _ in load]
-    for i in sorted(todo, key=lambda i: -cost[i]):  # stable: plan order among equal costs
+    for i in sorted(todo, key=lambda i: -_cost(plan[i])):  # stable: plan order among equal costs
         k = load.index(min(load))
         out[k].append(i)
-        load[k] += cost[i]
-    return [sorted(share) for share in out if share]
+        load[k] += _cost(plan[i])
+    return [sorted(share) for share in out]
 
 
 class FigureJob:
@@ -432,12 +290,12 @@ class FigureJob:
     ({}, False)
     """
 
-    def __init__(self, analysis, formats: set[str], cache=None, worker: FigureWorker | None = None):
+    def __init__(self, analysis, formats: set[str], cache=None, worker=None):
         self.analysis, self.formats, self.cache, self.worker = analysis, set(formats), cache, worker
         self.forked = False
         self.partial: dict[str, bytes] = {}  # drawn here before an error
         self.reused: list[str] = []  # names taken from the cache
-        self._lanes: list[tuple] = []  # (pipe, drawings) of each lane at work
+        self._lanes: list[tuple] = []  # (pipe, [drawings of each job sent]) of each lane at work
         self._proc = self._data = None
         self._plan: list[Figure] = []
         self._keys: list[list] = []
@@ -460,13 +318,25 @@ class FigureJob:
             self._data = self._in_order({})
             return self
         if self.worker is not None and self.worker.alive:
-            shares = _shares(self._plan, self._todo, self.worker.lanes)
+            early, ahead = self.worker.early, None  # the network drawing sent ahead to lane 0, if it is this one
+            if early is not None:
+                ahead = next((i for i in self._todo if self._plan[i].names == early[0]
+                              and _same_inputs(self._plan[i].inputs, early[1])), None)
+            rest = [i for i in self._todo if i != ahead]
+            # lane 0 answers the drawing sent ahead and takes no other job (see render_worker.FigureWorker.submit_network)
+            shares = ([[]] + _shares(self._plan, rest, self.worker.lanes - 1) if early is not None
+                      else _shares(self._plan, rest, self.worker.lanes))
             if self.worker.submit(FigureInputs.of(self.analysis), self.formats, shares):
                 conns, self._proc = self.worker.connections()
-                self._lanes = list(zip(conns, shares))
+                for k, conn in enumerate(conns):
+                    # lane 0's answer to the drawing sent ahead: [] when it is not this write's (dropped)
+                    jobs = [[ahead] if ahead is not None else []] if k == 0 and early is not None else []
+                    jobs += [shares[k]] if k < len(shares) and shares[k] else []
+                    if conn is not None and jobs:
+                        self._lanes.append((conn, jobs))
                 self.forked = True
                 return self
-        if not _can_fork():
+        if not can_fork():
             return self
         import gc
         import multiprocessing
@@ -484,7 +354,7 @@ class FigureJob:
         finally:
             gc.unfreeze()
             writer.close()
-        self._lanes, self._proc, self.forked = [(reader, self._todo)], proc, True
+        self._lanes, self._proc, self.forked = [(reader, [self._todo])], proc, True
         return self
 
     def _in_order(self, drawn: dict[str, bytes]) -> dict[str, bytes]:
@@ -496,16 +366,18 @@ class FigureJob:
         if self._data is None:
             data: dict[str, bytes] = {}
             here = [] if self._lanes or self._proc is not None else list(self._todo)
-            for conn, only in self._lanes:
-                try:
-                    status, got = conn.recv()
-                except (EOFError, OSError):
-                    status, got = "failed", None
+            for conn, jobs in self._lanes:
+                for only in jobs:  # one answer per job, in the order sent
+                    try:
+                        status, got = conn.recv()
+                    except (EOFError, OSError):
+                        status, got = "failed", None
+                    if status == "ok":
+                        if only:
+                            data.update(got)
+                    else:
+                        here.extend(only)
                 conn.close()
-                if status == "ok":
-                    data.update(got)
-                else:
-                    here.extend(only)
             self._lanes = []
             if self._proc is not None:
                 self._proc.join()  # it has sent everything and exits
@@ -524,7 +396,7 @@ class FigureJob:
 
     def close(self) -> None:
         """End the child if its figures were never asked for (the write failed); nothing after :meth:`get`."""
-        for conn, _only in self._lanes:
+        for conn, _jobs in self._lanes:
             conn.close()
         self._lanes = []
         if self._proc is not None:
@@ -533,15 +405,29 @@ class FigureJob:
             self._proc = None
 
 
-def _child(conn, analysis, formats, only) -> None:
-    """The forked child: draw, send ``("ok", bytes)`` or ``("failed", None)`` (the parent draws again)."""
+#: A job's drawings when it is the network's alone (:func:`network_figure`), not indexes of :func:`figure_plan`.
+NETWORK_ONLY = "network"
+
+
+def answer(conn, analysis, formats, only) -> bool:
+    """Draw ``only`` (plan indexes, or :data:`NETWORK_ONLY`) and send ``("ok", bytes)``, or ``("failed", None)``
+    when drawing fails (the parent then draws again and raises the error itself); False when the parent stopped waiting."""
     try:
-        result = ("ok", render_figures(analysis, formats, only=only))
+        drawn = network_figure(analysis, formats).draw() if only == NETWORK_ONLY else \
+            render_figures(analysis, formats, only=only)
+        result = ("ok", drawn)
     except BaseException:  # noqa: BLE001 - the parent draws again and raises the error itself
         result = ("failed", None)
     try:
         conn.send(result)
-    except (OSError, ValueError):  # the parent stopped waiting
-        pass
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _child(conn, analysis, formats, only) -> None:
+    """The child forked at write time: one job, answered (:func:`answer`)."""
+    try:
+        answer(conn, analysis, formats, only)
     finally:
         conn.close()

@@ -8,6 +8,7 @@ import pytest
 
 import cooccur
 import cooccur.render as render
+import cooccur.render_worker as render_worker
 from cooccur.outputs import write_outputs
 
 TEXT = ("○議長（山田太郎君）　ただいまから防災委員会を開会します。\n"
@@ -88,7 +89,7 @@ def test_close_without_get_ends_the_child(analysed):
 
 def test_the_early_worker_draws_the_same_bytes(analysed, one_thread):
     formats = set(analysed.parameters["formats"])
-    worker = render.FigureWorker().start()
+    worker = render_worker.FigureWorker().start()
     assert worker.alive
     job = render.FigureJob(analysed, formats, worker=worker).start()
     assert job.forked and worker.submitted and not worker.alive
@@ -107,13 +108,13 @@ def test_the_workers_warm_up_draws_japanese_and_changes_no_figure(analysed):
     cold = render.render_figures(analysed, formats)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph is a UserWarning
-        render._warm_up()
+        render_worker._warm_up()
     assert render.render_figures(analysed, formats) == cold
 
 
 def test_a_job_the_worker_cannot_take_is_forked_as_before(analysed, monkeypatch, one_thread):
     formats = {"png"}
-    worker = render.FigureWorker().start()
+    worker = render_worker.FigureWorker().start()
     proc = worker._proc
 
     class Unpicklable:
@@ -130,7 +131,7 @@ def test_a_job_the_worker_cannot_take_is_forked_as_before(analysed, monkeypatch,
 
 
 def test_a_worker_never_given_a_job_ends_with_close(one_thread):
-    worker = render.FigureWorker().start()
+    worker = render_worker.FigureWorker().start()
     proc = worker._proc
     assert proc is not None and proc.is_alive()
     worker.close()
@@ -140,10 +141,10 @@ def test_a_worker_never_given_a_job_ends_with_close(one_thread):
 def test_two_lanes_draw_the_same_bytes_and_a_failed_lane_is_drawn_here(analysed, monkeypatch, one_thread):
     formats = set(analysed.parameters["formats"])
     here = render.render_figures(analysed, formats)
-    worker = render.FigureWorker(lanes=2).start()
+    worker = render_worker.FigureWorker(lanes=2).start()
     job = render.FigureJob(analysed, formats, worker=worker).start()
     assert len(job._lanes) == 2  # the network in one lane, the other figures in the other
-    network = next(only for _conn, only in job._lanes if "network.png" in job._plan[only[0]].names)
+    network = next(jobs[0] for _conn, jobs in job._lanes if "network.png" in job._plan[jobs[0][0]].names)
     assert all(job._plan[i].names[0].startswith("network.") for i in network)
     assert job.get() == here
     parent = os.getpid()
@@ -155,9 +156,66 @@ def test_two_lanes_draw_the_same_bytes_and_a_failed_lane_is_drawn_here(analysed,
         return real(analysis, formats, into=into, only=only)
 
     monkeypatch.setattr(render, "render_figures", fails_in_lanes)
-    worker = render.FigureWorker(lanes=2).start()
+    worker = render_worker.FigureWorker(lanes=2).start()
     job = render.FigureJob(analysed, formats, worker=worker).start()
     assert job.forked
+    assert job.get() == here
+
+
+def _network_inputs(analysed):
+    return render.FigureInputs(parameters=analysed.parameters, graph=analysed.graph, positions=analysed.positions)
+
+
+def test_the_network_sent_ahead_is_taken_and_the_rest_shared(analysed, one_thread):
+    """The network drawn before the keywords exist (lane 0) gives the bytes a write would draw."""
+    formats = set(analysed.parameters["formats"])
+    here = render.render_figures(analysed, formats)
+    worker = render_worker.FigureWorker(lanes=2).start()
+    assert worker.submit_network(_network_inputs(analysed), formats)
+    assert worker.alive and worker.early is not None  # still waiting for the rest of the job
+    assert not worker.submit_network(_network_inputs(analysed), formats)  # one drawing ahead at most
+    job = render.FigureJob(analysed, formats, worker=worker).start()
+    jobs = [jobs for _c, jobs in job._lanes]
+    assert len(jobs) == 2 and len(jobs[0]) == 1  # lane 0: the network alone (a second job could deadlock the pipes)
+    assert job._plan[jobs[0][0][0]].names[0] == "network.png"
+    assert jobs[1] and all("network.png" not in job._plan[i].names for i in jobs[1][0])
+    assert job.get() == here
+
+
+def test_one_lane_sends_nothing_ahead(analysed, one_thread):
+    worker = render_worker.FigureWorker(lanes=1).start()
+    assert not worker.submit_network(_network_inputs(analysed), set(analysed.parameters["formats"]))
+    worker.close()
+
+
+def test_a_network_sent_ahead_for_other_inputs_is_dropped(analysed, one_thread):
+    """A drawing sent ahead that is not the write's (another layout) is received and thrown away, not used."""
+    formats = set(analysed.parameters["formats"])
+    here = render.render_figures(analysed, formats)
+    other = _network_inputs(analysed)
+    other.positions = {v: (1.0 - x, y) for v, (x, y) in analysed.positions.items()}  # mirrored: other bytes
+    worker = render_worker.FigureWorker(lanes=2).start()
+    assert worker.submit_network(other, formats)
+    job = render.FigureJob(analysed, formats, worker=worker).start()
+    assert [] in [jobs[0] for _c, jobs in job._lanes]
+    assert job.get() == here
+
+
+def test_a_network_sent_ahead_that_fails_is_drawn_here(analysed, monkeypatch, one_thread):
+    formats = set(analysed.parameters["formats"])
+    here = render.render_figures(analysed, formats)
+    parent = os.getpid()
+    real = render._network
+
+    def fails_in_lanes(analysis, names):
+        if os.getpid() != parent:
+            raise RuntimeError("a lane cannot draw the network")
+        return real(analysis, names)
+
+    monkeypatch.setattr(render, "_network", fails_in_lanes)
+    worker = render_worker.FigureWorker(lanes=2).start()
+    assert worker.submit_network(_network_inputs(analysed), formats)
+    job = render.FigureJob(analysed, formats, worker=worker).start()
     assert job.get() == here
 
 
@@ -165,7 +223,7 @@ def test_no_worker_is_forked_beside_other_threads(monkeypatch):
     import threading
 
     monkeypatch.setattr(threading, "active_count", lambda: 2)
-    worker = render.FigureWorker(lanes=2).start()
+    worker = render_worker.FigureWorker(lanes=2).start()
     assert not worker.alive and worker._proc is None
 
 
