@@ -136,9 +136,13 @@ class TokenCache:
             self._save_extra(key, {"flr": _flr_fields(flr)})
 
     def _save_extra(self, key: str, extra: dict) -> None:
-        from .io import write_json
+        import json
 
-        write_json(extra, self.folder / f"corpus-{key}.json")
+        from .io import write_text
+
+        # compact: json's C encoder (indent= falls back to the pure-Python one: 0.16 s for FLR's counts at 1M)
+        write_text(self.folder / f"corpus-{key}.json",
+                   json.dumps(extra, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
         for old in self.folder.glob("corpus-*.json"):
             if old.stem != f"corpus-{key}":
                 old.unlink(missing_ok=True)
