@@ -241,6 +241,8 @@ class OutputFolder:
         self.ledger = TableLedger(self.cache_dir / "tables.json") if cache is not False else None
         self.read_cache = None
         self.figure_worker = None
+        #: network.html rendered by :meth:`draw_network` for :meth:`write` (see :func:`cooccur.outputs.write_outputs`).
+        self.network_html: tuple | None = None
         if cache is not False:
             from .read.cache import ReadCache
 
@@ -278,12 +280,15 @@ class OutputFolder:
             # two lanes on two cores or more: the network's files drawn beside the other figures
             self.figure_worker = FigureWorker(lanes=min(2, os.cpu_count() or 1)).start()
 
-    def draw_network(self, graph, positions, params: dict) -> None:
-        """Have the figure worker draw the network now, unless the figure cache has it (see :meth:`write`).
+    def draw_network(self, graph, positions, params: dict, *, tokens=None, utterances=None) -> None:
+        """Have the figure worker draw the network now (unless the figure cache has it) and build network.html's font.
 
         Called by :func:`cooccur.pipeline.run` once the layout is done; the
         write takes the bytes if its network drawing has the same inputs
-        (:meth:`cooccur.render_worker.FigureWorker.submit_network`).
+        (:meth:`cooccur.render_worker.FigureWorker.submit_network`). With
+        ``tokens`` and ``utterances``, network.html is rendered now without
+        its font (:func:`cooccur.outputs.network_page`), the worker's last lane
+        builds the font subset, and :meth:`write` uses both.
         """
         from .render import FigureInputs, network_figure
 
@@ -293,15 +298,21 @@ class OutputFolder:
         formats = set(params["formats"])
         inputs = FigureInputs(parameters=params, graph=graph, positions=positions)
         fig = network_figure(inputs, formats)
-        if fig is None:
-            return
-        if self.ledger is not None:  # write() takes the figures from this cache
+        cached = False
+        if fig is not None and self.ledger is not None:  # write() takes the figures from this cache
             from .figure_cache import FigureCache
 
             cache = FigureCache(self.cache_dir / "figures")
-            if cache.has(cache.keys(fig.names, fig.inputs)):
-                return
-        worker.submit_network(inputs, formats)
+            cached = cache.has(cache.keys(fig.names, fig.inputs))
+        if fig is not None and not cached:
+            worker.submit_network(inputs, formats)
+        if "html" in formats and tokens is not None and utterances is not None:
+            from .export import fonts
+            from .outputs import network_page
+
+            page = network_page(graph, positions, tokens, utterances, params["measure"])
+            self.network_html = (graph, positions, tokens, utterances, params["measure"], page)
+            worker.submit_font(fonts.characters(page), fonts.FONT_FAMILY)
 
     def close(self) -> None:
         """End the figure worker if the run did not get as far as its figures."""
@@ -380,7 +391,9 @@ class OutputFolder:
             figures = FigureCache(self.cache_dir / "figures")
         written = write_outputs(analysis, self.path, started_at=started_at, t_start=t_start,
                                 ledger=self.ledger if kind == "parquet" else None, tokens_written=streamed,
-                                figure_cache=figures, figure_worker=self.figure_worker)
+                                figure_cache=figures, figure_worker=self.figure_worker,
+                                network_html=self.network_html)
+        self.network_html = None
         if figures is not None:
             figures.prune()
             if analysis.cache_stats is not None:

@@ -18,7 +18,7 @@ from typing import Any
 from . import __version__
 from .texts import EXCLUSION_REASONS
 
-__all__ = ["write_outputs", "write_comparison", "build_manifest", "KWIC_LINES_PER_TERM"]
+__all__ = ["write_outputs", "write_comparison", "build_manifest", "network_page", "KWIC_LINES_PER_TERM"]
 
 #: KWIC lines embedded per node in network.html.
 KWIC_LINES_PER_TERM = 30
@@ -30,7 +30,7 @@ def _table_name(stem: str, kind: str) -> str:
 
 def write_outputs(analysis, output: str | Path, *, started_at: float | None = None,
                   t_start: float | None = None, ledger=None, tokens_written: Path | None = None,
-                  figure_cache=None, figure_worker=None) -> dict[str, Path]:
+                  figure_cache=None, figure_worker=None, network_html: tuple | None = None) -> dict[str, Path]:
     """Write tables, network files, figures and ``manifest.json`` into ``output``.
 
     Called by :meth:`cooccur.folder.OutputFolder.write`, which owns the folder
@@ -62,6 +62,11 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
     figure_worker : cooccur.render_worker.FigureWorker, optional
         A process forked earlier that has matplotlib imported: it draws the
         figures instead of a child forked now (same bytes).
+    network_html : tuple, optional
+        ``(graph, positions, tokens, utterances, measure, page)``: network.html
+        rendered earlier without its font (:func:`network_page`, by
+        :meth:`cooccur.folder.OutputFolder.draw_network`); used when the
+        analysis holds those very objects, else the page is rendered here.
 
     Returns
     -------
@@ -125,7 +130,7 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
                 written["distinctive"] = write_table(analysis.distinctive, out / "distinctive.csv", kind="csv")
             if analysis.comparison is not None:
                 written.update(_comparison_tables(analysis.comparison, out))
-            written.update(_write_network_files(analysis, out, formats, nodes, figures))
+            written.update(_write_network_files(analysis, out, formats, nodes, figures, network_html))
             written = {**tables.result(), **written}
     finally:
         figures.close()
@@ -137,9 +142,12 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
     return written
 
 
-def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures) -> dict[str, Path]:
+def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures,
+                         network_html: tuple | None = None) -> dict[str, Path]:
     """The network's files, network.html, then (waiting for ``figures``, a
-    :class:`cooccur.render.FigureJob`) every figure file, report.html and slides.pptx."""
+    :class:`cooccur.render.FigureJob`) every figure file, report.html and slides.pptx.
+
+    ``network_html`` is ``write_outputs``'s (a page rendered earlier, used when it is this analysis's)."""
     from .export import graph as gexport
     from .io import atomic_write_bytes
 
@@ -155,10 +163,12 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures)
     page = None
     if "html" in formats:
         from .export import fonts
-        from .export.html import render_network_html
 
-        page = render_network_html(G, pos, kwic=_kwic_for_nodes(analysis), measure=p["measure"], font=False)
-        fonts.prefetch(page)  # its font subset is built while the figures are waited for
+        early = network_html or ()
+        same = (len(early) == 6 and early[0] is G and early[1] is pos and early[2] is analysis.tokens
+                and early[3] is analysis.corpus.utterances and early[4] == p["measure"])
+        page = early[5] if same else network_page(G, pos, analysis.tokens, analysis.corpus.utterances, p["measure"])
+        fonts.prefetch(page)  # built while the figures are waited for, unless a lane built it already
 
     try:
         drawn = figures.get()
@@ -175,10 +185,11 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures)
     written.update(_network_figures(out, formats, drawn, p["svg_text"] != "outlines"))
     if "report" in formats:
         from .analyses import report_sections
-        from .export.report import write_report
+        from .export import fonts
+        from .export.report import render_report
+        from .io import write_text
 
-        written["report"] = write_report(
-            out / "report.html",
+        report = render_report(
             title="共起ネットワーク分析レポート",
             summary=_report_summary(analysis),
             files=analysis.corpus.files,
@@ -189,7 +200,13 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures)
             parameters=p,
             warnings=analysis.warnings,
             sections=report_sections(analysis, drawn),
+            font=False,
         )
+        characters = fonts.characters(report)
+        css = figures.subset_css(characters, fonts.FONT_FAMILY)  # the worker's font lane is warm: a tenth of a second
+        if css is not None:
+            fonts.provide(characters, fonts.FONT_FAMILY, css)
+        written["report"] = write_text(out / "report.html", fonts.embed_font(report))
     if "png" in formats:
         if analysis.comparison is not None:
             written["comparison"] = atomic_write_bytes(out / "comparison.png", drawn["comparison.png"])
@@ -238,14 +255,14 @@ def _report_summary(analysis) -> dict:
     }
 
 
-def _kwic_for_nodes(analysis):
-    """KWIC lines for every node of the network (capped per term), one DataFrame."""
+def network_page(G, pos, tokens, utterances, measure: str) -> str:
+    """network.html without its font: the network and the KWIC lines of its nodes (capped per term)."""
+    from .export.html import render_network_html
     from .kwic import concordances
 
-    terms = sorted(analysis.graph.nodes)
-    if not terms:
-        return None
-    return concordances(analysis.tokens, analysis.corpus.utterances, terms, limit=KWIC_LINES_PER_TERM)
+    terms = sorted(G.nodes)
+    kwic = concordances(tokens, utterances, terms, limit=KWIC_LINES_PER_TERM) if terms else None
+    return render_network_html(G, pos, kwic=kwic, measure=measure, font=False)
 
 
 def write_comparison(result, output: str | Path, params: dict) -> dict[str, Path]:

@@ -205,7 +205,7 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     positions = network_layout(graph, seed=params["seed"], aspect=width / height)
     timings["layout"] = time.perf_counter() - t0
     if folder is not None:  # drawn in the figure worker while the keywords and the other analyses are computed
-        folder.draw_network(graph, positions, params)
+        folder.draw_network(graph, positions, params, tokens=tokens, utterances=corpus.utterances)
 
     t0 = time.perf_counter()
     keywords = rank_keywords(tokens, score=params["keyword_score"], unit=params["unit"], graph=graph,

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 __all__ = ["FigureJob", "Figure", "FigureInputs", "figure_plan", "network_figure", "render_figures", "figures_wanted",
-           "slide_ready", "can_fork", "answer", "NETWORK_ONLY"]
+           "slide_ready", "can_fork", "answer", "NETWORK_ONLY", "FONT_JOB"]
 
 #: Draw in a forked child process where the platform can (tests switch it off to compare).
 FORK = True
@@ -314,6 +314,8 @@ class FigureJob:
             else:
                 self._todo.append(i)
         self.reused = list(self._cached)
+        if self.worker is not None and self.worker.alive:
+            self.worker.collect_fonts()  # before the last lane is sent anything else
         if not self._todo:
             self._data = self._in_order({})
             return self
@@ -377,10 +379,11 @@ class FigureJob:
                             data.update(got)
                     else:
                         here.extend(only)
-                conn.close()
+                if conn is not getattr(self.worker, "font_conn", None):  # that one the worker closes
+                    conn.close()
             self._lanes = []
-            if self._proc is not None:
-                self._proc.join()  # it has sent everything and exits
+            if self._proc is not None and getattr(self.worker, "font_conn", None) is None:
+                self._proc.join()  # it has sent everything and exits (with a font lane open: in close())
                 self._proc = None
             if here:
                 self.partial.update(self._cached)
@@ -394,27 +397,44 @@ class FigureJob:
             self._data = self._in_order(data)
         return self._data
 
+    def subset_css(self, characters: str, family: str) -> str | None:
+        """A font subset built by the worker's last lane (:meth:`cooccur.render_worker.FigureWorker.subset_css`), or None."""
+        return self.worker.subset_css(characters, family) if self.worker is not None else None
+
     def close(self) -> None:
-        """End the child if its figures were never asked for (the write failed); nothing after :meth:`get`."""
+        """End the child if its figures were never asked for (the write failed); after :meth:`get`, the worker's font lane."""
         for conn, _jobs in self._lanes:
-            conn.close()
+            if conn is not getattr(self.worker, "font_conn", None):
+                conn.close()
         self._lanes = []
+        if self.worker is not None:
+            self.worker.close_font_lane()
         if self._proc is not None:
-            self._proc.terminate()
+            if self._data is None:
+                self._proc.terminate()
             self._proc.join()
             self._proc = None
 
 
 #: A job's drawings when it is the network's alone (:func:`network_figure`), not indexes of :func:`figure_plan`.
 NETWORK_ONLY = "network"
+#: A job ``(FONT_JOB, characters, family)``: the CSS of the font subset (:func:`cooccur.export.fonts.subset_css`).
+FONT_JOB = "font"
 
 
 def answer(conn, analysis, formats, only) -> bool:
-    """Draw ``only`` (plan indexes, or :data:`NETWORK_ONLY`) and send ``("ok", bytes)``, or ``("failed", None)``
-    when drawing fails (the parent then draws again and raises the error itself); False when the parent stopped waiting."""
+    """Do the job ``only`` (plan indexes, :data:`NETWORK_ONLY` or a :data:`FONT_JOB`) and send ``("ok", result)``,
+    or ``("failed", None)`` when it fails (the parent then does it again and raises the error itself); False when
+    the parent stopped waiting."""
     try:
-        drawn = network_figure(analysis, formats).draw() if only == NETWORK_ONLY else \
-            render_figures(analysis, formats, only=only)
+        if isinstance(only, tuple) and only[0] == FONT_JOB:
+            from .export.fonts import subset_css
+
+            drawn = subset_css(only[1], only[2])
+        elif only == NETWORK_ONLY:
+            drawn = network_figure(analysis, formats).draw()
+        else:
+            drawn = render_figures(analysis, formats, only=only)
         result = ("ok", drawn)
     except BaseException:  # noqa: BLE001 - the parent draws again and raises the error itself
         result = ("failed", None)

@@ -13,8 +13,9 @@ them in the run's own process.
 from __future__ import annotations
 
 import os
+import pickle
 
-from .render import NETWORK_ONLY, FigureInputs, answer, can_fork, network_figure
+from .render import FONT_JOB, NETWORK_ONLY, FigureInputs, answer, can_fork, network_figure
 
 __all__ = ["FigureWorker"]
 
@@ -44,6 +45,10 @@ class FigureWorker:
         self.submitted = False
         #: (names, inputs) of the network drawing sent ahead to lane 0 (:meth:`submit_network`), or None.
         self.early: tuple | None = None
+        #: (characters, family) of each font subset asked of the last lane and not yet collected.
+        self.fonts: list[tuple[str, str]] = []
+        #: The last lane's pipe once the other lanes are handed over (:meth:`connections`).
+        self.font_conn = None
 
     def start(self) -> "FigureWorker":
         import threading
@@ -84,8 +89,6 @@ class FigureWorker:
         side would wait for the other to read). Needs two lanes; False when
         nothing was sent.
         """
-        import pickle
-
         fig = network_figure(inputs, formats)
         if fig is None or not self.alive or self.early is not None or self.lanes < 2:
             return False  # one lane: the network is drawn with the rest
@@ -97,14 +100,44 @@ class FigureWorker:
         self.early = (fig.names, fig.inputs)
         return True
 
+    def submit_font(self, characters: str, family: str) -> bool:
+        """Have the last lane build the font subset of ``characters`` (:func:`cooccur.export.fonts.subset_css`) now.
+
+        fontTools is pure Python: built here it would hold the run's own
+        process; the lane is idle until the write starts. :meth:`collect_fonts`
+        takes the answers (before that lane is sent anything else, so neither
+        side ever waits for the other to read). Needs two lanes.
+        """
+        if not self.alive or self.lanes < 2 or self._conns[-1] is None:
+            return False
+        try:
+            self._conns[-1].send_bytes(pickle.dumps((None, None, (FONT_JOB, characters, family)),
+                                                    protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # the lane is gone: the subset is built where it is asked for
+            return False
+        self.fonts.append((characters, family))
+        return True
+
+    def collect_fonts(self) -> None:
+        """Wait for the subsets asked of the last lane and hand them to :mod:`cooccur.export.fonts`."""
+        from .export import fonts
+
+        pending, self.fonts = self.fonts, []
+        conn = self._font_lane()
+        for characters, family in pending:
+            try:
+                status, css = conn.recv()
+            except (EOFError, OSError):  # the lane is gone: the subset is built where it is asked for
+                return
+            if status == "ok":
+                fonts.provide(characters, family, css)
+
     def submit(self, inputs: FigureInputs, formats: set[str], shares: list[list[int]]) -> bool:
         """Send lane ``k`` the drawings ``shares[k]`` (one job a lane); lanes left with nothing to do end.
 
         Lane 0 stays open for the network sent ahead (:meth:`submit_network`).
         False (the worker is then closed) when the job cannot be sent.
         """
-        import pickle
-
         try:
             for conn, only in zip(self._conns, shares):
                 if only:
@@ -113,19 +146,51 @@ class FigureWorker:
             self.close()
             return False
         for k, conn in enumerate(self._conns):
-            if not (k < len(shares) and shares[k]) and not (k == 0 and self.early is not None):
+            if conn is not None and not (k < len(shares) and shares[k]) and not (k == 0 and self.early is not None) \
+                    and not (k > 0 and k == len(self._conns) - 1):  # the last lane stays for font subsets
                 conn.close()  # no job: that lane ends
                 self._conns[k] = None
         self.submitted = True
         return True
 
     def connections(self):
-        """(each lane's pipe, None for a lane that ended; the worker process), then owned by the caller (:class:`FigureJob`)."""
+        """(each lane's pipe, None for a lane that ended; the worker process), then owned by the caller
+        (:class:`~cooccur.render.FigureJob`), but for the last lane's, which stays the worker's for
+        :meth:`subset_css` until :meth:`close`."""
         conns, self._conns = self._conns, []
+        if len(conns) > 1 and conns[-1] is not None:
+            self.font_conn = conns[-1]
         return conns, self._proc
 
+    def _font_lane(self):
+        if self.font_conn is not None:
+            return self.font_conn
+        if self.lanes > 1 and self._conns and self._proc is not None:
+            return self._conns[-1]
+        return None
+
+    def subset_css(self, characters: str, family: str) -> str | None:
+        """The font subset of ``characters`` built by the last lane (warm: it built one before); None when it cannot."""
+        conn = self._font_lane()
+        if conn is None:
+            return None
+        self.collect_fonts()
+        try:
+            conn.send_bytes(pickle.dumps((None, None, (FONT_JOB, characters, family)), protocol=pickle.HIGHEST_PROTOCOL))
+            status, css = conn.recv()
+        except (EOFError, OSError):
+            return None
+        return css if status == "ok" else None
+
+    def close_font_lane(self) -> None:
+        """End the last lane once no font subset is due (its process then exits)."""
+        if self.font_conn is not None:
+            self.font_conn.close()
+            self.font_conn = None
+
     def close(self) -> None:
-        """End the worker (nothing when it has been handed to a :class:`FigureJob`)."""
+        """End the worker (only its font lane when it has been handed to a :class:`~cooccur.render.FigureJob`)."""
+        self.close_font_lane()
         for conn in self._conns:
             if conn is not None:
                 conn.close()
@@ -137,7 +202,7 @@ class FigureWorker:
 
 
 def _worker(lanes: list, parents_ends: list) -> None:
-    """The early child: import the drawing code, fork once per further lane, serve each lane's one job."""
+    """The early child: import the drawing code, warm up, fork once per further lane, serve lane 0's jobs."""
     for c in parents_ends:  # inherited copies: closed, so a lane the parent closes ends here
         c.close()
     try:
@@ -150,12 +215,12 @@ def _worker(lanes: list, parents_ends: list) -> None:
         _warm_up()
     except BaseException:  # noqa: BLE001 - the job then fails here too and the parent draws
         pass
-    mine, kids = [lanes[0]], []
+    kids = []
     for k, lane in enumerate(lanes[1:], start=1):
         try:
             pid = os.fork()
-        except OSError:  # served here after the first, one after the other
-            mine.append(lane)
+        except OSError:  # no process for this lane: it ends, and the parent does its jobs itself
+            lane.close()
             continue
         if pid == 0:  # this lane's own process
             for j, other in enumerate(lanes):
@@ -167,8 +232,7 @@ def _worker(lanes: list, parents_ends: list) -> None:
                 os._exit(0)
         kids.append(pid)
         lane.close()
-    for lane in mine:
-        _serve(lane)
+    _serve(lanes[0])
     for pid in kids:
         os.waitpid(pid, 0)
 
@@ -207,8 +271,6 @@ def _warm_up() -> None:
 
 def _serve(conn) -> None:
     """Draw and answer each job on ``conn`` (pickled inputs, formats and drawings) until the parent closes it."""
-    import pickle
-
     while True:
         try:
             inputs, formats, only = pickle.loads(conn.recv_bytes())

@@ -182,6 +182,40 @@ def test_the_network_sent_ahead_is_taken_and_the_rest_shared(analysed, one_threa
     assert job.get() == here
 
 
+def test_the_last_lane_builds_a_font_subset_the_page_then_takes(analysed, one_thread):
+    """A subset built in the worker is handed over before that lane gets its figures, and is the one built here."""
+    from cooccur.export import fonts
+
+    page = '<style>body{font-family:"IPAexGothic"}</style><p>庁内ネットワークの更新と窓口のオンライン申請</p>'
+    fonts._font_face_css.cache_clear()
+    here = fonts.embed_font(page)
+    fonts._font_face_css.cache_clear()
+    formats = set(analysed.parameters["formats"])
+    worker = render_worker.FigureWorker(lanes=2).start()
+    assert worker.submit_font(fonts.characters(page), fonts.FONT_FAMILY)
+    job = render.FigureJob(analysed, formats, worker=worker).start()  # collects the font first
+    assert not worker.fonts and len(fonts._PENDING) == 1
+    assert job.get() == render.render_figures(analysed, formats)
+    assert fonts.embed_font(page) == here
+    assert fonts._font_face_css.cache_info().currsize == 0  # not built in this process
+
+
+def test_after_the_figures_the_font_lane_builds_subsets_until_the_job_closes(analysed, one_thread):
+    from cooccur.export import fonts
+
+    formats = set(analysed.parameters["formats"])
+    worker = render_worker.FigureWorker(lanes=2).start()
+    job = render.FigureJob(analysed, formats, worker=worker).start()
+    assert job.get() == render.render_figures(analysed, formats)
+    chars = fonts.characters("共起ネットワーク分析レポート・発言")
+    assert job.subset_css(chars, fonts.FONT_FAMILY) == fonts.subset_css(chars)
+    proc = job._proc
+    assert proc is not None and proc.is_alive()  # kept for the font lane, joined by close()
+    job.close()
+    assert not proc.is_alive() and worker.font_conn is None
+    assert job.subset_css(chars, fonts.FONT_FAMILY) is None  # the lane is gone: built where it is asked for
+
+
 def test_one_lane_sends_nothing_ahead(analysed, one_thread):
     worker = render_worker.FigureWorker(lanes=1).start()
     assert not worker.submit_network(_network_inputs(analysed), set(analysed.parameters["formats"]))

@@ -16,7 +16,7 @@ import re
 import threading
 from functools import lru_cache
 
-__all__ = ["FONT_FAMILY", "font_face_css", "embed_font", "prefetch"]
+__all__ = ["FONT_FAMILY", "font_face_css", "embed_font", "prefetch", "characters", "subset_css", "provide"]
 
 #: CSS family name of the embedded font.
 FONT_FAMILY = "cooccur-ja"
@@ -44,6 +44,26 @@ def font_face_css(text: str, *, family: str = FONT_FAMILY) -> str:
     with _LOCK:
         pending = _PENDING.pop(key, None)
     return pending.result() if pending is not None else _font_face_css(*key)
+
+
+def characters(text: str) -> str:
+    """The characters a page can show, in code point order: what its subset holds (JSON escapes included)."""
+    return _characters(text)
+
+
+def subset_css(characters: str, family: str = FONT_FAMILY) -> str:
+    """The ``@font-face`` rule of the subset holding exactly ``characters`` (see :func:`characters`)."""
+    return _font_face_css(characters, family)
+
+
+def provide(characters: str, family: str, css: str) -> None:
+    """Hand over a subset built elsewhere (:func:`subset_css` in another process); :func:`font_face_css` takes it."""
+    from concurrent.futures import Future
+
+    future: Future = Future()
+    future.set_result(css)
+    with _LOCK:
+        _PENDING[(characters, family)] = future
 
 
 def prefetch(text: str, *, family: str = FONT_FAMILY) -> None:

@@ -21,7 +21,8 @@ _LABELS = COLUMN_NAMES
 
 
 def render_report(*, title: str, summary: dict, files, figure_svg: str | None, keywords, nodes,
-                  communities=None, distinctive=None, parameters: dict, warnings=(), sections=()) -> str:
+                  communities=None, distinctive=None, parameters: dict, warnings=(), sections=(),
+                  font: bool = True) -> str:
     """The report page as a string.
 
     Parameters
@@ -49,6 +50,9 @@ def render_report(*, title: str, summary: dict, files, figure_svg: str | None, k
     warnings : sequence of str
     sections : sequence of (heading, html)
         More sections (already escaped HTML), placed before the parameters.
+    font : bool
+        Embed the subset Japanese font (:func:`cooccur.export.fonts.embed_font`);
+        ``False`` gives the page without it, for a caller that embeds it later.
 
     Returns
     -------
@@ -82,7 +86,7 @@ def render_report(*, title: str, summary: dict, files, figure_svg: str | None, k
     out.append("</body>\n</html>\n")
     from .fonts import embed_font
 
-    return embed_font("\n".join(out))
+    return embed_font("\n".join(out)) if font else "\n".join(out)
 
 
 def write_report(path, **kwargs) -> Path | None:
