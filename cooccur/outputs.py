@@ -148,8 +148,8 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures,
     :class:`cooccur.render.FigureJob`) every figure file, report.html and slides.pptx.
 
     ``network_html`` is ``write_outputs``'s (a page rendered earlier, used when it is this analysis's)."""
-    from .export import graph as gexport
-    from .io import atomic_write_bytes
+    from .export import fonts, graph as gexport
+    from .io import atomic_write_bytes, write_text
 
     written: dict[str, Path] = {}
     G, pos = analysis.graph, analysis.positions
@@ -162,8 +162,6 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures,
         written["json"] = gexport.write_json(G, out / "network.json", pos=pos)
     page = None
     if "html" in formats:
-        from .export import fonts
-
         early = network_html or ()
         same = (len(early) == 6 and early[0] is G and early[1] is pos and early[2] is analysis.tokens
                 and early[3] is analysis.corpus.utterances and early[4] == p["measure"])
@@ -172,12 +170,12 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures,
 
     try:
         drawn = figures.get()
-    except Exception:  # the figures drawn before the error are whole: write them
+    except Exception:  # the figures drawn before the error are whole: write them, and network.html as before
         _network_figures(out, formats, figures.partial, p["svg_text"] != "outlines")
+        if page is not None:
+            write_text(out / "network.html", fonts.embed_font(page))
         raise
     if page is not None:
-        from .io import write_text
-
         written["html"] = write_text(out / "network.html", fonts.embed_font(page))
     from .analyses import write_analyses
 
@@ -185,9 +183,7 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures,
     written.update(_network_figures(out, formats, drawn, p["svg_text"] != "outlines"))
     if "report" in formats:
         from .analyses import report_sections
-        from .export import fonts
         from .export.report import render_report
-        from .io import write_text
 
         report = render_report(
             title="共起ネットワーク分析レポート",
