@@ -93,7 +93,7 @@ class FigureWorker:
         if fig is None or not self.alive or self.early is not None or self.lanes < 2:
             return False  # one lane: the network is drawn with the rest
         try:
-            self._conns[0].send_bytes(pickle.dumps((inputs, set(formats), NETWORK_ONLY), protocol=pickle.HIGHEST_PROTOCOL))
+            _send(self._conns[0], inputs, formats, NETWORK_ONLY)
         except Exception:  # noqa: BLE001 - an input that does not pickle, a worker gone: drawn with the rest
             self.close()
             return False
@@ -111,8 +111,7 @@ class FigureWorker:
         if not self.alive or self.lanes < 2 or self._conns[-1] is None:
             return False
         try:
-            self._conns[-1].send_bytes(pickle.dumps((None, None, (FONT_JOB, characters, family)),
-                                                    protocol=pickle.HIGHEST_PROTOCOL))
+            _send(self._conns[-1], None, None, (FONT_JOB, characters, family))
         except OSError:  # the lane is gone: the subset is built where it is asked for
             return False
         self.fonts.append((characters, family))
@@ -124,6 +123,8 @@ class FigureWorker:
 
         pending, self.fonts = self.fonts, []
         conn = self._font_lane()
+        if conn is None:  # the worker is closed: the subsets are built where they are asked for
+            return
         for characters, family in pending:
             try:
                 status, css = conn.recv()
@@ -141,7 +142,7 @@ class FigureWorker:
         try:
             for conn, only in zip(self._conns, shares):
                 if only:
-                    conn.send_bytes(pickle.dumps((inputs, set(formats), list(only)), protocol=pickle.HIGHEST_PROTOCOL))
+                    _send(conn, inputs, formats, list(only))
         except Exception:  # noqa: BLE001 - an input that does not pickle, a worker gone: draw another way
             self.close()
             return False
@@ -176,7 +177,7 @@ class FigureWorker:
             return None
         self.collect_fonts()
         try:
-            conn.send_bytes(pickle.dumps((None, None, (FONT_JOB, characters, family)), protocol=pickle.HIGHEST_PROTOCOL))
+            _send(conn, None, None, (FONT_JOB, characters, family))
             status, css = conn.recv()
         except (EOFError, OSError):
             return None
@@ -199,6 +200,12 @@ class FigureWorker:
             self._proc.terminate()
             self._proc.join()
             self._proc = None
+
+
+def _send(conn, inputs, formats, only) -> None:
+    """Send a lane one job: the inputs, the formats and what to do (:func:`cooccur.render.answer`)."""
+    conn.send_bytes(pickle.dumps((inputs, None if formats is None else set(formats), only),
+                                 protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _worker(lanes: list, parents_ends: list) -> None:
