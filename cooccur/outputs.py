@@ -166,7 +166,12 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures,
         same = (len(early) == 6 and early[0] is G and early[1] is pos and early[2] is analysis.tokens
                 and early[3] is analysis.corpus.utterances and early[4] == p["measure"])
         page = early[5] if same else network_page(G, pos, analysis.tokens, analysis.corpus.utterances, p["measure"])
-        fonts.prefetch(page)  # built while the figures are waited for, unless a lane built it already
+        if not figures.asks_font(fonts.characters(page), fonts.FONT_FAMILY):
+            fonts.prefetch(page)  # built while the figures are waited for
+    guess = None
+    if "report" in formats:  # its characters are known before the figures: only ASCII of them reaches the page
+        guess = fonts.characters(_report(analysis, nodes, figures.placeholders()), ascii=True)
+        figures.ask_font(guess, fonts.FONT_FAMILY)
 
     try:
         drawn = figures.get()
@@ -182,27 +187,12 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures,
     written.update(write_analyses(analysis, out, formats, drawn))  # clusters, CA, codes
     written.update(_network_figures(out, formats, drawn, p["svg_text"] != "outlines"))
     if "report" in formats:
-        from .analyses import report_sections
-        from .export.report import render_report
-
-        report = render_report(
-            title="共起ネットワーク分析レポート",
-            summary=_report_summary(analysis),
-            files=analysis.corpus.files,
-            figure_svg=drawn["network.svg"].decode("utf-8"),
-            keywords=analysis.keywords,
-            nodes=nodes,
-            distinctive=analysis.distinctive,
-            parameters=p,
-            warnings=analysis.warnings,
-            sections=report_sections(analysis, drawn),
-            font=False,
-        )
-        characters = fonts.characters(report)
-        css = figures.subset_css(characters, fonts.FONT_FAMILY)  # the worker's font lane is warm: a tenth of a second
-        if css is not None:
+        report = _report(analysis, nodes, drawn)
+        characters = fonts.characters(report, ascii=True)
+        css = figures.font(guess, fonts.FONT_FAMILY)
+        if css is not None and characters == guess:  # built by a lane while the figures were drawn
             fonts.provide(characters, fonts.FONT_FAMILY, css)
-        written["report"] = write_text(out / "report.html", fonts.embed_font(report))
+        written["report"] = write_text(out / "report.html", fonts.embed_font(report, characters=characters))
     if "png" in formats:
         if analysis.comparison is not None:
             written["comparison"] = atomic_write_bytes(out / "comparison.png", drawn["comparison.png"])
@@ -212,6 +202,26 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures,
     if p["pptx"]:
         written.update(_write_pptx(analysis, out, drawn))
     return written
+
+
+def _report(analysis, nodes, drawn: dict[str, bytes]) -> str:
+    """report.html without its font (the figures of ``drawn`` in it)."""
+    from .analyses import report_sections
+    from .export.report import render_report
+
+    return render_report(
+        title="共起ネットワーク分析レポート",
+        summary=_report_summary(analysis),
+        files=analysis.corpus.files,
+        figure_svg=drawn["network.svg"].decode("utf-8") if "network.svg" in drawn else None,
+        keywords=analysis.keywords,
+        nodes=nodes,
+        distinctive=analysis.distinctive,
+        parameters=analysis.parameters,
+        warnings=analysis.warnings,
+        sections=report_sections(analysis, drawn),
+        font=False,
+    )
 
 
 def _network_figures(out: Path, formats: set[str], drawn: dict[str, bytes], editable: bool) -> dict[str, Path]:

@@ -259,29 +259,22 @@ def _cost(fig: Figure) -> int:
     return 1 + len(fig.names) if fig.names[0].startswith("network.") else 1
 
 
-def _shares(plan: list, todo: list[int], lanes: int) -> list[list[int]]:
-    """``todo`` split over ``lanes`` lanes by :func:`_cost`; lane ``k`` gets item ``k``."""
-    load = [0] * max(1, lanes)
-    out: list[list[int]] = [[] for _ in load]
-    for i in sorted(todo, key=lambda i: -_cost(plan[i])):  # stable: plan order among equal costs
-        k = load.index(min(load))
-        out[k].append(i)
-        load[k] += _cost(plan[i])
-    return [sorted(share) for share in out]
-
-
 class FigureJob:
-    """The figures of one write: from the figure cache, drawn in a forked child while the caller writes the rest, or here.
+    """The figures of one write: from the figure cache, drawn by the figure worker or a forked child, or here.
 
     :meth:`start` takes from ``cache`` (a :class:`cooccur.figure_cache.FigureCache`,
-    optional) every drawing of :func:`figure_plan` whose inputs are unchanged,
-    then forks (where possible) a child that runs :func:`render_figures` on
-    the others and sends their bytes back through a pipe; no child is
-    started when nothing is left to draw. :meth:`get` waits for them and puts
-    the new ones in the cache. If the child cannot be started or fails, or
-    where there is no fork, :meth:`get` draws them in this process instead (so
-    an error shows itself here, with its traceback). Start it before any
-    thread of the write is started. The bytes are the same in every case.
+    optional) every drawing of :func:`figure_plan` whose inputs are unchanged.
+    With a ``worker`` (:class:`cooccur.render_worker.FigureWorker`) the others
+    are handed out one at a time, the costliest first, to whichever lane is
+    idle (the network's, if sent ahead with the same inputs, is taken as
+    drawn); without one, a child forked now (where possible) runs
+    :func:`render_figures` on them and sends their bytes back through a
+    pipe; no process is used when nothing is left to draw. :meth:`get`
+    waits for them and puts the new ones in the cache. If a lane or the
+    child cannot be used or fails, or where there is no fork, :meth:`get`
+    draws what is missing in this process (so an error shows itself here,
+    with its traceback). Start it before any thread of the write is started.
+    The bytes are the same in every case.
 
     >>> class A:  # nothing to draw: no process is started
     ...     parameters = {"pptx": False}
@@ -295,15 +288,20 @@ class FigureJob:
         self.forked = False
         self.partial: dict[str, bytes] = {}  # drawn here before an error
         self.reused: list[str] = []  # names taken from the cache
-        self._lanes: list[tuple] = []  # (pipe, [drawings of each job sent]) of each lane at work
+        self._lanes: list[tuple] = []  # the forked child's (pipe, [its job])
         self._proc = self._data = None
         self._plan: list[Figure] = []
         self._keys: list[list] = []
         self._cached: dict[str, bytes] = {}
         self._todo: list[int] = []
+        # with the worker: the jobs not yet handed out, and tag -> plan indexes / (characters, family) of those sent
+        self._queue: list = []
+        self._sent: dict[int, list[int]] = {}
+        self._fonts: dict[tuple[str, str], int | None] = {}
+        self._inputs = None
 
     def start(self) -> "FigureJob":
-        """Take what the cache has, fork the child that draws the rest (nothing when nothing is left, or without fork)."""
+        """Take what the cache has, hand the rest to the worker or fork the child that draws it."""
         self._plan = figure_plan(self.analysis, self.formats)
         for i, fig in enumerate(self._plan):
             keys = self.cache.keys(fig.names, fig.inputs) if self.cache is not None else []
@@ -314,30 +312,11 @@ class FigureJob:
             else:
                 self._todo.append(i)
         self.reused = list(self._cached)
-        if self.worker is not None and self.worker.alive:
-            self.worker.collect_fonts()  # before the last lane is sent anything else
         if not self._todo:
             self._data = self._in_order({})
             return self
-        if self.worker is not None and self.worker.alive:
-            early, ahead = self.worker.early, None  # the network drawing sent ahead to lane 0, if it is this one
-            if early is not None:
-                ahead = next((i for i in self._todo if self._plan[i].names == early[0]
-                              and _same_inputs(self._plan[i].inputs, early[1])), None)
-            rest = [i for i in self._todo if i != ahead]
-            # lane 0 answers the drawing sent ahead and takes no other job (see render_worker.FigureWorker.submit_network)
-            shares = ([[]] + _shares(self._plan, rest, self.worker.lanes - 1) if early is not None
-                      else _shares(self._plan, rest, self.worker.lanes))
-            if self.worker.submit(FigureInputs.of(self.analysis), self.formats, shares):
-                conns, self._proc = self.worker.connections()
-                for k, conn in enumerate(conns):
-                    # lane 0's answer to the drawing sent ahead: [] when it is not this write's (dropped)
-                    jobs = [[ahead] if ahead is not None else []] if k == 0 and early is not None else []
-                    jobs += [shares[k]] if k < len(shares) and shares[k] else []
-                    if conn is not None and jobs:
-                        self._lanes.append((conn, jobs))
-                self.forked = True
-                return self
+        if self.worker is not None and self.worker.alive and self._start_in_worker():
+            return self
         if not can_fork():
             return self
         import gc
@@ -359,15 +338,101 @@ class FigureJob:
         self._lanes, self._proc, self.forked = [(reader, [self._todo])], proc, True
         return self
 
+    def _start_in_worker(self) -> bool:
+        """Queue the drawings for the worker's lanes and hand the first ones out; False (worker closed) if it cannot take them."""
+        w = self.worker
+        early, ahead = w.early, None  # the network drawing sent ahead, if it is this one
+        if early is not None:
+            ahead = next((i for i in self._todo if self._plan[i].names == early[0]
+                          and _same_inputs(self._plan[i].inputs, early[1])), None)
+            if ahead is not None:
+                self._sent.update({tag: [ahead] for tag in early[2]})
+            # otherwise its answers are read and dropped (they are not this write's drawing)
+        self._queue = sorted((i for i in self._todo if i != ahead), key=lambda i: -_cost(self._plan[i]))
+        self._inputs = FigureInputs.of(self.analysis)
+        w.drain()
+        try:  # the costliest to the lanes that are idle now; the rest as lanes become idle (get)
+            for k in sorted(w.open_lanes(), key=lambda k: not w.idle(k)):
+                if self._queue:
+                    self._dispatch(k)
+        except Exception:  # noqa: BLE001 - inputs that do not pickle, a worker gone: draw another way
+            w.close()
+            self._queue, self._sent = [], {}
+            return False
+        self.forked = True
+        return True
+
+    def _more(self) -> bool:
+        return bool(self._queue)
+
+    def _dispatch(self, k: int) -> int | None:
+        """Send lane ``k`` the next job of the queue; its tag (None, the job kept, when the lane has ended)."""
+        job = self._queue.pop(0)
+        if isinstance(job, tuple):  # a font subset (ask_font)
+            tag = self.worker.send(k, None, None, (FONT_JOB, *job))
+            if tag is not None:
+                self._fonts[job] = tag
+        else:
+            tag = self.worker.send(k, self._inputs, self.formats, [job])
+            if tag is not None:
+                self._sent[tag] = [job]
+        if tag is None:
+            self._queue.insert(0, job)
+        return tag
+
+    def ask_font(self, characters: str, family: str) -> None:
+        """Have a lane of the worker build the font subset of ``characters`` while the figures are drawn (:meth:`font`).
+
+        It is handed out like a drawing, after them, to the first lane idle;
+        with nothing to draw, sent to the last lane now.
+        """
+        w, key = self.worker, (characters, family)
+        if w is None or self._proc is not None or key in self._fonts or not w.alive:
+            return
+        if self.forked and self._data is None:
+            self._fonts[key] = None
+            self._queue.append(key)
+        elif not self.forked:
+            self._fonts[key] = w.send(w.open_lanes()[-1], None, None, (FONT_JOB, characters, family))
+
+    def font(self, characters: str, family: str) -> str | None:
+        """The subset :meth:`ask_font` asked for, once :meth:`get` is done; None when a lane did not build it."""
+        tag = self._fonts.pop((characters, family), None)
+        if tag is None or self.worker is None:
+            return None
+        self.worker.wait([tag])
+        status, css = self.worker.result(tag)
+        return css if status == "ok" else None
+
+    def asks_font(self, characters: str, family: str) -> bool:
+        """True when the worker builds (or has built) the subset of ``characters``: no need to start one here."""
+        return self.worker is not None and self.worker.asked_font(characters, family)
+
+    def placeholders(self) -> dict[str, bytes]:
+        """A stand-in for every drawing of the plan (SVG: an empty ``<svg>``; others one byte), for a page whose
+        text is wanted before the figures (report.html's characters, :func:`cooccur.outputs.write_outputs`)."""
+        return {n: b"<svg></svg>" if n.endswith(".svg") else b"\0" for fig in self._plan for n in fig.names}
+
     def _in_order(self, drawn: dict[str, bytes]) -> dict[str, bytes]:
         have = {**self._cached, **drawn}
         return {n: have[n] for fig in self._plan for n in fig.names if n in have}
 
     def get(self) -> dict[str, bytes]:
-        """The figures' bytes (name → bytes), waiting for the child or drawing them here."""
+        """The figures' bytes (name → bytes), waiting for the worker or the child, or drawing them here."""
         if self._data is None:
             data: dict[str, bytes] = {}
-            here = [] if self._lanes or self._proc is not None else list(self._todo)
+            here = [] if self.forked else list(self._todo)
+            if self._sent or self._queue:
+                w = self.worker
+                w.wait(list(self._sent), dispatch=self._dispatch, more=self._more)
+                for tag, only in self._sent.items():
+                    status, got = w.result(tag)
+                    if status == "ok":
+                        data.update(got)
+                    else:
+                        here.extend(i for i in only if i not in here)
+                here.extend(i for i in self._queue if not isinstance(i, tuple))  # every lane ended
+                self._sent, self._queue = {}, [j for j in self._queue if isinstance(j, tuple)]
             for conn, jobs in self._lanes:
                 for only in jobs:  # one answer per job, in the order sent
                     try:
@@ -375,15 +440,13 @@ class FigureJob:
                     except (EOFError, OSError):
                         status, got = "failed", None
                     if status == "ok":
-                        if only:
-                            data.update(got)
+                        data.update(got)
                     else:
                         here.extend(only)
-                if conn is not getattr(self.worker, "font_conn", None):  # that one the worker closes
-                    conn.close()
+                conn.close()
             self._lanes = []
-            if self._proc is not None and getattr(self.worker, "font_conn", None) is None:
-                self._proc.join()  # it has sent everything and exits (with a font lane open: in close())
+            if self._proc is not None:
+                self._proc.join()  # it has sent everything and exits
                 self._proc = None
             if here:
                 self.partial.update(self._cached)
@@ -395,20 +458,17 @@ class FigureJob:
                         if name in data:
                             self.cache.save(key, data[name])
             self._data = self._in_order(data)
+        if self.worker is not None and self.worker.fonts:
+            self.worker.collect_fonts()  # network.html's subset, asked when the layout was done
         return self._data
 
-    def subset_css(self, characters: str, family: str) -> str | None:
-        """A font subset built by the worker's last lane (:meth:`cooccur.render_worker.FigureWorker.subset_css`), or None."""
-        return self.worker.subset_css(characters, family) if self.worker is not None else None
-
     def close(self) -> None:
-        """End the child if its figures were never asked for (the write failed); after :meth:`get`, the worker's font lane."""
+        """End the worker or the child (drawings never asked for are dropped: the write failed)."""
         for conn, _jobs in self._lanes:
-            if conn is not getattr(self.worker, "font_conn", None):
-                conn.close()
+            conn.close()
         self._lanes = []
         if self.worker is not None:
-            self.worker.close_font_lane()
+            self.worker.close()
         if self._proc is not None:
             if self._data is None:
                 self._proc.terminate()
@@ -416,23 +476,28 @@ class FigureJob:
             self._proc = None
 
 
-#: A job's drawings when it is the network's alone (:func:`network_figure`), not indexes of :func:`figure_plan`.
+#: A job ``(NETWORK_ONLY, names)``: those files of the network's drawing (:func:`network_figure`).
 NETWORK_ONLY = "network"
 #: A job ``(FONT_JOB, characters, family)``: the CSS of the font subset (:func:`cooccur.export.fonts.subset_css`).
 FONT_JOB = "font"
 
 
 def answer(conn, analysis, formats, only) -> bool:
-    """Do the job ``only`` (plan indexes, :data:`NETWORK_ONLY` or a :data:`FONT_JOB`) and send ``("ok", result)``,
-    or ``("failed", None)`` when it fails (the parent then does it again and raises the error itself); False when
-    the parent stopped waiting."""
+    """Do the job ``only`` and send ``("ok", result)``, or ``("failed", None)`` when it fails (the parent then
+    does it again and raises the error itself); False when the parent stopped waiting.
+
+    ``only`` is a list of :func:`figure_plan` indexes (their bytes by name), ``(NETWORK_ONLY, names)`` (those
+    files of the network's drawing, :func:`network_figure`) or ``(FONT_JOB, characters, family)`` (the CSS of
+    the font subset, :func:`cooccur.export.fonts.subset_css`).
+    """
     try:
         if isinstance(only, tuple) and only[0] == FONT_JOB:
             from .export.fonts import subset_css
 
             drawn = subset_css(only[1], only[2])
-        elif only == NETWORK_ONLY:
-            drawn = network_figure(analysis, formats).draw()
+        elif isinstance(only, tuple) and only[0] == NETWORK_ONLY:
+            fig = network_figure(analysis, formats)
+            drawn = _network(analysis, tuple(n for n in fig.names if n in only[1]))
         else:
             drawn = render_figures(analysis, formats, only=only)
         result = ("ok", drawn)

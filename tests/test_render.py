@@ -92,12 +92,15 @@ def test_the_early_worker_draws_the_same_bytes(analysed, one_thread):
     worker = render_worker.FigureWorker().start()
     assert worker.alive
     job = render.FigureJob(analysed, formats, worker=worker).start()
-    assert job.forked and worker.submitted and not worker.alive
+    assert job.forked and worker.alive
     drawn = job.get()
     here = render.render_figures(analysed, formats)
     assert sorted(drawn) == sorted(here)
     for name in here:
         assert drawn[name] == here[name], name
+    proc = worker._proc
+    job.close()
+    assert not worker.alive and not proc.is_alive()
 
 
 def test_the_workers_warm_up_draws_japanese_and_changes_no_figure(analysed):
@@ -143,10 +146,13 @@ def test_two_lanes_draw_the_same_bytes_and_a_failed_lane_is_drawn_here(analysed,
     here = render.render_figures(analysed, formats)
     worker = render_worker.FigureWorker(lanes=2).start()
     job = render.FigureJob(analysed, formats, worker=worker).start()
-    assert len(job._lanes) == 2  # the network in one lane, the other figures in the other
-    network = next(jobs[0] for _conn, jobs in job._lanes if "network.png" in job._plan[jobs[0][0]].names)
-    assert all(job._plan[i].names[0].startswith("network.") for i in network)
+    assert len(job._plan) > 2 and all(worker._queued)  # a drawing on each lane at once, the others as lanes free up
+    first = sorted(i for only in job._sent.values() for i in only)
+    assert job._plan[job._queue[0]].names[0] != "network.png"  # the costliest (the network) was handed out first
+    assert any(job._plan[i].names[0] == "network.png" for i in first)
     assert job.get() == here
+    assert not job._queue and not any(worker._queued)
+    job.close()
     parent = os.getpid()
     real = render.render_figures
 
@@ -170,16 +176,20 @@ def test_the_network_sent_ahead_is_taken_and_the_rest_shared(analysed, one_threa
     """The network drawn before the keywords exist (lane 0) gives the bytes a write would draw."""
     formats = set(analysed.parameters["formats"])
     here = render.render_figures(analysed, formats)
-    worker = render_worker.FigureWorker(lanes=2).start()
+    worker = render_worker.FigureWorker(lanes=2, split_network=True).start()
     assert worker.submit_network(_network_inputs(analysed), formats)
     assert worker.alive and worker.early is not None  # still waiting for the rest of the job
     assert not worker.submit_network(_network_inputs(analysed), formats)  # one drawing ahead at most
+    parts = sorted(worker.early[2].values())  # PNG and SVG on lane 0, the PDF beside them on lane 1
+    assert parts == [("network.pdf",), ("network.png", "network.svg", "network.editable.svg")]
+    assert [len(q) for q in worker._queued] == [1, 1]
     job = render.FigureJob(analysed, formats, worker=worker).start()
-    jobs = [jobs for _c, jobs in job._lanes]
-    assert len(jobs) == 2 and len(jobs[0]) == 1  # lane 0: the network alone (a second job could deadlock the pipes)
-    assert job._plan[jobs[0][0][0]].names[0] == "network.png"
-    assert jobs[1] and all("network.png" not in job._plan[i].names for i in jobs[1][0])
+    network = {i for tag in worker.early[2] for i in job._sent[tag]}
+    assert [job._plan[i].names[0] for i in network] == ["network.png"]
+    assert network.isdisjoint(job._queue)  # not drawn again
+    assert len(job._sent) == len(worker.early[2]) + 2  # one drawing queued on each lane behind the network; the rest later
     assert job.get() == here
+    job.close()
 
 
 def test_the_last_lane_builds_a_font_subset_the_page_then_takes(analysed, one_thread):
@@ -193,10 +203,12 @@ def test_the_last_lane_builds_a_font_subset_the_page_then_takes(analysed, one_th
     formats = set(analysed.parameters["formats"])
     worker = render_worker.FigureWorker(lanes=2).start()
     assert worker.submit_font(fonts.characters(page), fonts.FONT_FAMILY)
-    job = render.FigureJob(analysed, formats, worker=worker).start()  # collects the font first
+    job = render.FigureJob(analysed, formats, worker=worker).start()
+    assert job.asks_font(fonts.characters(page), fonts.FONT_FAMILY)  # the write then starts no subset of its own
+    assert job.get() == render.render_figures(analysed, formats)  # and collects the font
     assert not worker.fonts and len(fonts._PENDING) == 1
-    assert job.get() == render.render_figures(analysed, formats)
     assert fonts.embed_font(page) == here
+    job.close()
     assert fonts._font_face_css.cache_info().currsize == 0  # not built in this process
 
 
@@ -206,14 +218,71 @@ def test_after_the_figures_the_font_lane_builds_subsets_until_the_job_closes(ana
     formats = set(analysed.parameters["formats"])
     worker = render_worker.FigureWorker(lanes=2).start()
     job = render.FigureJob(analysed, formats, worker=worker).start()
+    chars = fonts.characters("共起ネットワーク分析レポート・発言", ascii=True)
+    job.ask_font(chars, fonts.FONT_FAMILY)  # handed out after the drawings, to the first lane idle
+    assert job._queue[-1] == (chars, fonts.FONT_FAMILY)
     assert job.get() == render.render_figures(analysed, formats)
-    chars = fonts.characters("共起ネットワーク分析レポート・発言")
-    assert job.subset_css(chars, fonts.FONT_FAMILY) == fonts.subset_css(chars)
-    proc = job._proc
-    assert proc is not None and proc.is_alive()  # kept for the font lane, joined by close()
+    assert job.font(chars, fonts.FONT_FAMILY) == fonts.subset_css(chars)
+    proc = worker._proc
+    assert proc is not None and proc.is_alive()  # kept until the job closes
     job.close()
-    assert not proc.is_alive() and worker.font_conn is None
-    assert job.subset_css(chars, fonts.FONT_FAMILY) is None  # the lane is gone: built where it is asked for
+    assert not proc.is_alive() and not worker.alive
+    job.ask_font(chars, fonts.FONT_FAMILY)
+    assert job.font(chars, fonts.FONT_FAMILY) is None  # the worker is gone: built where it is asked for
+
+
+def test_with_nothing_to_draw_a_font_is_still_built_by_the_worker(one_thread):
+    from cooccur.export import fonts
+
+    class NoFigures:  # e.g. a re-run whose figures all come from the figure cache
+        parameters = {"pptx": False}
+
+    worker = render_worker.FigureWorker(lanes=2).start()
+    job = render.FigureJob(NoFigures(), {"csv"}, worker=worker).start()
+    assert not job.forked
+    chars = fonts.characters("庁内の標準化", ascii=True)
+    job.ask_font(chars, fonts.FONT_FAMILY)
+    assert job.get() == {}
+    assert job.font(chars, fonts.FONT_FAMILY) == fonts.subset_css(chars)
+    job.close()
+
+
+def test_a_folder_written_with_the_worker_is_the_folder_drawn_here(analysed, tmp_path, monkeypatch, one_thread):
+    """Every file, report.html's font (built by a lane while the figures are drawn) included; no comment of the
+    network's SVG (which holds its labels) is inlined in the report."""
+    from cooccur.export import fonts
+
+    worker = render_worker.FigureWorker(lanes=2).start()
+    built_here = []
+    real = fonts._font_face_css
+    monkeypatch.setattr(fonts, "_font_face_css", lambda chars, family: built_here.append(chars) or real(chars, family))
+    write_outputs(analysed, tmp_path / "worker", figure_worker=worker)
+    report = (tmp_path / "worker" / "report.html").read_text(encoding="utf-8")
+    guess = fonts.characters(report.replace(report[report.index("@font-face"):report.index("}", report.index(
+        "@font-face")) + 1], ""), ascii=True)
+    assert guess not in built_here  # the lane's subset was taken
+    inline = report.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "避難所" in (tmp_path / "worker" / "network.svg").read_text(encoding="utf-8")  # a label, as a comment
+    assert "<!--" not in inline and inline.isascii()
+    monkeypatch.setattr(render, "FORK", False)
+    write_outputs(analysed, tmp_path / "here")
+    assert guess in built_here
+    names = sorted(p.name for p in (tmp_path / "here").iterdir() if p.name != "manifest.json")
+    assert names == sorted(p.name for p in (tmp_path / "worker").iterdir() if p.name != "manifest.json")
+    for name in names:
+        assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "worker" / name).read_bytes(), name
+
+
+def test_without_a_spare_core_the_network_is_drawn_whole_on_lane_0(analysed, one_thread):
+    formats = set(analysed.parameters["formats"])
+    worker = render_worker.FigureWorker(lanes=2, split_network=False).start()
+    assert worker.submit_network(_network_inputs(analysed), formats)
+    assert list(worker.early[2].values()) == [("network.png", "network.svg", "network.editable.svg", "network.pdf")]
+    assert [len(q) for q in worker._queued] == [1, 0]
+    job = render.FigureJob(analysed, formats, worker=worker).start()
+    assert job.get() == render.render_figures(analysed, formats)
+    job.close()
+    assert render_worker.FigureWorker(lanes=2).split_network == ((os.cpu_count() or 1) > 2)
 
 
 def test_one_lane_sends_nothing_ahead(analysed, one_thread):
@@ -231,8 +300,10 @@ def test_a_network_sent_ahead_for_other_inputs_is_dropped(analysed, one_thread):
     worker = render_worker.FigureWorker(lanes=2).start()
     assert worker.submit_network(other, formats)
     job = render.FigureJob(analysed, formats, worker=worker).start()
-    assert [] in [jobs[0] for _c, jobs in job._lanes]
+    assert set(worker.early[2]).isdisjoint(job._sent)  # its answers are read and dropped
+    assert any(job._plan[i].names[0] == "network.png" for i in [*job._queue, *sum(job._sent.values(), [])])
     assert job.get() == here
+    job.close()
 
 
 def test_a_network_sent_ahead_that_fails_is_drawn_here(analysed, monkeypatch, one_thread):

@@ -16,11 +16,13 @@ import re
 import threading
 from functools import lru_cache
 
-__all__ = ["FONT_FAMILY", "font_face_css", "embed_font", "prefetch", "characters", "subset_css", "provide"]
+__all__ = ["FONT_FAMILY", "PRINTABLE_ASCII", "font_face_css", "embed_font", "prefetch", "characters", "subset_css", "provide"]
 
 #: CSS family name of the embedded font.
 FONT_FAMILY = "cooccur-ja"
 
+#: Printable ASCII (space to tilde), see :func:`characters`.
+PRINTABLE_ASCII = "".join(map(chr, range(0x20, 0x7F)))
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _LOCK = threading.Lock()
 _PENDING: dict = {}  # (characters, family) -> Future of a subset prefetch() started
@@ -33,22 +35,28 @@ def _characters(page: str) -> str:
     return "".join(sorted(c for c in chars if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF))
 
 
-def font_face_css(text: str, *, family: str = FONT_FAMILY) -> str:
-    """An ``@font-face`` rule with IPAex Gothic subset to the characters of ``text``.
+def font_face_css(text: str, *, family: str = FONT_FAMILY, characters: str | None = None) -> str:
+    """An ``@font-face`` rule with IPAex Gothic subset to the characters of ``text`` (or exactly ``characters``).
 
     The bytes are the same on every run for the same text (no timestamps).
     Pages with the same characters share one subset (built once per process);
-    one that :func:`prefetch` started is waited for.
+    one that :func:`prefetch` started, or :func:`provide` handed over, is taken.
     """
-    key = (_characters(text), family)
+    key = (characters if characters is not None else _characters(text), family)
     with _LOCK:
         pending = _PENDING.pop(key, None)
     return pending.result() if pending is not None else _font_face_css(*key)
 
 
-def characters(text: str) -> str:
-    """The characters a page can show, in code point order: what its subset holds (JSON escapes included)."""
-    return _characters(text)
+def characters(text: str, *, ascii: bool = False) -> str:
+    """The characters a page can show, in code point order: what its subset holds (JSON escapes included).
+
+    ``ascii=True`` adds every printable ASCII character, so that the set is
+    known before parts made only of ASCII (inline SVG drawn as outlines,
+    base64 images) are in the page.
+    """
+    found = _characters(text)
+    return "".join(sorted(set(found).union(PRINTABLE_ASCII))) if ascii else found
 
 
 def subset_css(characters: str, family: str = FONT_FAMILY) -> str:
@@ -117,9 +125,12 @@ def _font_face_css(characters: str, family: str) -> str:
             f"src:url(data:font/ttf;base64,{data}) format('truetype');font-display:block;}}")
 
 
-def embed_font(page: str) -> str:
+def embed_font(page: str, *, characters: str | None = None) -> str:
     """Put the subset font into a rendered page: an ``@font-face`` rule first in its
-    first ``<style>``, and the family first in every ``font-family`` list."""
-    css = font_face_css(page)
+    first ``<style>``, and the family first in every ``font-family`` list.
+
+    The subset holds the page's characters, or exactly ``characters`` (which
+    must include them: see :func:`characters`)."""
+    css = font_face_css(page, characters=characters)
     page = page.replace('font-family:"IPAexGothic"', f'font-family:"{FONT_FAMILY}","IPAexGothic"')
     return page.replace("<style>", "<style>" + css, 1)

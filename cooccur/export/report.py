@@ -174,8 +174,13 @@ def _distinctive(df) -> str:
 
 
 def _clean_svg(svg: str) -> str:
-    """Inline-ready SVG: no XML prolog, DOCTYPE, metadata, namespace URLs or scripts."""
+    """Inline-ready SVG: no XML prolog, DOCTYPE, metadata, comments, namespace URLs or scripts.
+
+    (matplotlib writes each label's text as a comment beside its outlines:
+    without them the inlined figure adds no character but ASCII to the page.)
+    """
     svg = re.sub(r"<\?xml.*?\?>", "", svg, flags=re.S)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
     svg = re.sub(r"<!DOCTYPE.*?>", "", svg, flags=re.S)
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r"<script.*?</script>", "", svg, flags=re.S | re.I)
