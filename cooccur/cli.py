@@ -335,6 +335,9 @@ def _print_summary(analysis, output: Path, *, quiet: bool = False) -> None:
             lines.insert(2, f"read cache: {c['files_reused']} transcripts not parsed again")
         if c.get("figures_reused"):
             lines.insert(-1, f"figure cache: {c['figures_reused']} figure files not drawn again")
+        if c.get("stages_reused"):
+            lines.insert(-1, f"stage cache: {c['stages_reused']} token-only stages not computed again "
+                             "(dispersion, keyword scores, term families)")
     lines.extend(problems + warnings)
     click.echo("\n".join(lines), err=True)
 

@@ -232,6 +232,8 @@ class OutputFolder:
         The token cache (see :func:`open_token_cache`).
     ledger : TableLedger or None
         The table ledger (``.cache/tables.json``), None with ``cache=False``.
+    stages : cooccur.stage_cache.StageCache or None
+        The stages that read only the tokens (``.cache/stages``), None with ``cache=False``.
     """
 
     def __init__(self, path: str | Path, *, force: bool = False, cache: bool | str | Path = True):
@@ -240,13 +242,17 @@ class OutputFolder:
         self.cache = open_token_cache(cache, self.path)
         self.ledger = TableLedger(self.cache_dir / "tables.json") if cache is not False else None
         self.read_cache = None
+        self.stages = None
         self.figure_worker = None
         #: network.html rendered by :meth:`draw_network` for :meth:`write` (see :func:`cooccur.outputs.write_outputs`).
         self.network_html: tuple | None = None
         if cache is not False:
             from .read.cache import ReadCache
 
+            from .stage_cache import StageCache
+
             self.read_cache = ReadCache(self.cache_dir / "read")
+            self.stages = StageCache(self.cache_dir / "stages")
         remove_stale_spills(self.cache_dir)
 
     def __repr__(self) -> str:
@@ -398,6 +404,10 @@ class OutputFolder:
             figures.prune()
             if analysis.cache_stats is not None:
                 analysis.cache_stats["figures_reused"] = figures.hits
+        if self.stages is not None and self.stages.used:  # those of the run that wrote here
+            self.stages.prune()
+            if analysis.cache_stats is not None:
+                analysis.cache_stats["stages_reused"] = self.stages.hits
         return written
 
     def write_comparison(self, result, params: dict) -> dict[str, Path]:

@@ -58,7 +58,7 @@ from .errors import choices_message
 from .matrix import build_matrix, category_codes, check_unit
 from .validate import check_int
 
-__all__ = ["part_splitter", "rank_keywords", "flr_scores", "FLRCounts", "tfidf_sums", "KEYWORD_SCORES"]
+__all__ = ["part_splitter", "rank_keywords", "keyword_table", "rank_table", "flr_scores", "FLRCounts", "tfidf_sums", "KEYWORD_SCORES"]
 
 KEYWORD_SCORES: tuple[str, ...] = param_choices("keyword_score")
 _NOUNISH = ("名詞", "複合名詞", "接頭辞", "接尾辞")
@@ -109,8 +109,21 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
     """
     if score not in KEYWORD_SCORES:
         raise ValueError(choices_message("keyword_score", score, KEYWORD_SCORES))
-    check_unit(unit)
     check_int("top", top, minimum=1, none=True)
+    table = keyword_table(tokens, unit=unit, flr_counts=flr_counts, dispersion=dispersion)
+    return rank_table(table, score=score, graph=graph, top=top)
+
+
+def keyword_table(tokens: pd.DataFrame, *, unit: str = DEFAULTS["unit"], flr_counts: FLRCounts | None = None,
+                  dispersion: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every score of :func:`rank_keywords` that does not depend on the network, one row per counted term.
+
+    ``term, frequency, document_frequency, tfidf, clustering, salience,
+    log_likelihood, flr``, in vocabulary order (what :func:`rank_table`
+    ranks); the tokens are all it reads, so a re-run with new network
+    parameters can keep it (:class:`cooccur.stage_cache.StageCache`).
+    """
+    check_unit(unit)
     m = build_matrix(tokens, unit=unit, binary=False)
     Xc, vocab, freq, df = m.X, m.vocabulary, m.frequency, m.document_frequency
     out = pd.DataFrame({"term": pd.Series(vocab, dtype=object), "frequency": freq, "document_frequency": df})
@@ -125,6 +138,17 @@ def rank_keywords(tokens: pd.DataFrame, *, score: Score = DEFAULTS["keyword_scor
         out["clustering"] = out["salience"] = np.zeros(0)
     out["log_likelihood"] = _dispersion_g2(Xc)
     out["flr"] = flr_scores(tokens, vocab, freq, counts=flr_counts) if len(vocab) else np.zeros(0)
+    return out
+
+
+def rank_table(table: pd.DataFrame, *, score: Score = DEFAULTS["keyword_score"], graph=None,
+               top: int | None = None) -> pd.DataFrame:
+    """:func:`keyword_table`'s rows with the network's degree and betweenness, ranked by ``score`` (see
+    :func:`rank_keywords`)."""
+    if score not in KEYWORD_SCORES:
+        raise ValueError(choices_message("keyword_score", score, KEYWORD_SCORES))
+    check_int("top", top, minimum=1, none=True)
+    out = table.copy()
     if graph is not None:
         deg = {n: d.get("degree", graph.degree(n)) for n, d in graph.nodes(data=True)}
         btw = {n: d.get("betweenness", np.nan) for n, d in graph.nodes(data=True)}

@@ -168,7 +168,7 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
 
     engine = engine or Engine()
     from .cooccurrence import count_cooccurrence
-    from .keywords import rank_keywords
+    from .keywords import keyword_table, rank_table
     from .layout import network_layout
     from .network import build_network
 
@@ -185,8 +185,13 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
     t0 = time.perf_counter()
     from .dispersion import term_dispersion
 
+    from .stage_cache import stage_runner
+
+    # the stages that read only the tokens are kept in the folder's stage cache (the same frames on a re-run)
+    stage = stage_runner(getattr(folder, "stages", None), tokens)
     # clustering and salience once, for the candidate selection and the keywords
-    dispersion = term_dispersion(tokens) if tokens["term"].notna().any() else None
+    dispersion = (stage("dispersion", (), lambda: (term_dispersion(tokens), {}))[0]
+                  if tokens["term"].notna().any() else None)
     with _warnings.catch_warnings():  # they are collected in cooc.warnings and reported once
         _warnings.simplefilter("ignore", UserWarning)
         try:
@@ -208,12 +213,19 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
         folder.draw_network(graph, positions, params, tokens=tokens, utterances=corpus.utterances)
 
     t0 = time.perf_counter()
-    keywords = rank_keywords(tokens, score=params["keyword_score"], unit=params["unit"], graph=graph,
-                             flr_counts=flr_counts, dispersion=dispersion)
+    # FLR's counts are the full table's: a function of the tokens but for a lean table (counted while streaming)
+    flr_key = (None if flr_counts is None or token_counts is None else
+               (flr_counts.fl, flr_counts.fr, flr_counts.first, flr_counts.usable, flr_counts.rows))
+    table = stage("keywords", (params["unit"], flr_key), lambda: (
+        keyword_table(tokens, unit=params["unit"], flr_counts=flr_counts, dispersion=dispersion), {}))[0]
+    keywords = rank_table(table, score=params["keyword_score"], graph=graph)
     timings["keywords"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    families = _families(tokens, cooc, warnings)
+    said: list[str] = []  # the families' warnings, kept with them
+    families, extras = stage("families", (sorted(set(cooc.terms["term"])),),
+                             lambda: (_families(tokens, cooc, said), {"warnings": said}))
+    warnings.extend(extras["warnings"])
     timings["families"] = time.perf_counter() - t0
 
     attribute_graph = distinctive = comparison = None

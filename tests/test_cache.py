@@ -55,7 +55,8 @@ def test_only_changed_documents_are_tokenized_again(tmp_path):
     again = cooccur.analyze(src, output=out, min_frequency=2, formats=("graphml",))
     assert again.cache_stats == {"folder": str(out / ".cache" / "tokens"), "hits": 2, "misses": 1,
                                  "tokens_reused": False, "files_reused": 2,  # the changed file was read again
-                                 "figures_reused": 0}  # formats=("graphml",) draws none
+                                 "figures_reused": 0,  # formats=("graphml",) draws none
+                                 "stages_reused": 0}  # the tokens changed: every token-only stage computed again
     fresh = cooccur.analyze(src, min_frequency=2, cache=False)
     pd.testing.assert_frame_equal(fresh.tokens, again.tokens)
 

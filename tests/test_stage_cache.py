@@ -1,0 +1,103 @@
+"""cooccur.stage_cache: a re-run with new network parameters takes the token-only stages from the folder, same results."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cooccur
+from cooccur.stage_cache import StageCache, stage_runner
+
+TEXT = ("○議長（山田太郎君）　ただいまから防災委員会を開会します。\n"
+        "○委員（佐藤花子君）　防災訓練の実施計画について伺います。避難所の運営はどうなっていますか。\n"
+        "○危機管理課長（鈴木一郎君）　防災訓練は地域の避難所で毎年行っております。避難所の備蓄も見直しております。\n"
+        "○委員（佐藤花子君）　避難所の備蓄と防災訓練の周知をお願いします。地域の自主防災組織とも連携してください。\n"
+        "○危機管理課長（鈴木一郎君）　自主防災組織との連携を強め、備蓄の点検と訓練の周知を進めます。\n"
+        "○委員（田中次郎君）　地域の防災訓練に若い世代も参加できるよう周知してください。避難所の運営も地域と連携を。\n")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("minutes")
+    (folder / "防災委員会.txt").write_text(TEXT, encoding="utf-8")
+    return folder
+
+
+def _files(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and p.name != "manifest.json"}
+
+
+def test_a_stored_frame_comes_back_equal_with_its_dtypes_attrs_and_extras(tmp_path):
+    frame = pd.DataFrame({"term": pd.Series(["防災", "避難所", "備蓄"], dtype=object), "frequency": [5, 4, 2],
+                          "salience": [1.5, np.nan, 0.25]})
+    frame.attrs["below_cutoff"] = ["防災"]
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return frame, {"warnings": ["防災と避難所は同じ家族です"]}
+
+    cache = StageCache(tmp_path / "stages")
+    cache.get("families", ("k", 3), compute)
+    again, extras = StageCache(tmp_path / "stages").get("families", ("k", 3), compute)
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(again, frame)
+    assert again["term"].dtype == object and again.attrs == {"below_cutoff": ["防災"]}
+    assert extras == {"warnings": ["防災と避難所は同じ家族です"]}
+    StageCache(tmp_path / "stages").get("families", ("k", 4), compute)  # other inputs: computed
+    assert len(calls) == 2
+
+
+def test_a_damaged_entry_is_computed_again_and_unused_ones_are_pruned(tmp_path):
+    frame = pd.DataFrame({"term": ["防災"], "frequency": [1]})
+    cache = StageCache(tmp_path / "stages")
+    cache.get("a", (1,), lambda: (frame, {}))
+    cache.get("b", (1,), lambda: (frame, {}))
+    (path,) = [p for p in (tmp_path / "stages").iterdir() if p.stem == cache.key("a", 1)]
+    path.write_bytes(b"not arrow")
+    second = StageCache(tmp_path / "stages")
+    got, _ = second.get("a", (1,), lambda: (frame.assign(frequency=[7]), {}))
+    assert got["frequency"].tolist() == [7] and second.hits == 0
+    second.prune()
+    assert sorted(p.stem for p in (tmp_path / "stages").iterdir()) == [cache.key("a", 1)]
+
+
+def test_without_a_cache_the_stage_is_computed():
+    tokens = pd.DataFrame({"term": ["防災"]})
+    assert stage_runner(None, tokens)("x", (), lambda: ("frame", {}))[0] == "frame"
+
+
+def test_a_rerun_with_new_network_parameters_takes_the_stages_and_writes_the_same_files(corpus, tmp_path,
+                                                                                         monkeypatch):
+    out = tmp_path / "out"
+    cooccur.analyze(corpus, output=out, min_frequency=2, formats=("graphml",))
+    import cooccur.dispersion as dispersion
+    import cooccur.keywords as keywords
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(dispersion, "term_dispersion", not_again)
+    monkeypatch.setattr(keywords, "keyword_table", not_again)
+    again = cooccur.analyze(corpus, output=out, min_frequency=2, formats=("graphml",), measure="dice", top_n=20)
+    assert again.cache_stats["stages_reused"] >= 2
+    monkeypatch.undo()
+    fresh = cooccur.analyze(corpus, output=tmp_path / "fresh", min_frequency=2, formats=("graphml",), measure="dice",
+                            top_n=20, cache=False)
+    assert _files(out) == _files(tmp_path / "fresh")
+    pd.testing.assert_frame_equal(again.keywords, fresh.keywords)
+    pd.testing.assert_frame_equal(again.families, fresh.families)
+    assert again.families.attrs == fresh.families.attrs and again.warnings == fresh.warnings
+
+
+def test_other_tokens_miss(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    cooccur.analyze(corpus, output=out, min_frequency=2, formats=("graphml",))
+    calls = []
+    import cooccur.dispersion as dispersion
+
+    real = dispersion.term_dispersion
+    monkeypatch.setattr(dispersion, "term_dispersion", lambda tokens: calls.append(1) or real(tokens))
+    again = cooccur.analyze(corpus, output=out, min_frequency=2, formats=("graphml",), extra_stopwords=("防災",))
+    assert calls == [1] and "防災" not in set(again.keywords["term"])
