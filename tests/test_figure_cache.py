@@ -12,21 +12,12 @@ import pytest
 import cooccur
 from cooccur.figure_cache import FigureCache, Uncacheable, digest
 
-TEXT = ("○議長（山田太郎君）　ただいまから防災委員会を開会します。\n"
-        "○委員（佐藤花子君）　防災訓練の実施計画について伺います。避難所の運営はどうなっていますか。\n"
-        "○危機管理課長（鈴木一郎君）　防災訓練は地域の避難所で毎年行っております。避難所の備蓄も見直しております。\n"
-        "○委員（佐藤花子君）　避難所の備蓄と防災訓練の周知をお願いします。地域の自主防災組織とも連携してください。\n"
-        "○危機管理課長（鈴木一郎君）　自主防災組織との連携を強め、備蓄の点検と訓練の周知を進めます。\n"
-        "○委員（田中次郎君）　地域の防災訓練に若い世代も参加できるよう周知してください。避難所の運営も地域と連携を。\n")
-
 FIGURES = ("network.png", "network.svg", "network.pdf", "keywords.png", "dendrogram.png")
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("minutes")
-    (folder / "防災委員会.txt").write_text(TEXT, encoding="utf-8")
-    return folder
+@pytest.fixture()
+def corpus(committee):
+    return committee
 
 
 def _files(folder):
