@@ -169,7 +169,7 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures,
         if not figures.asks_font(fonts.characters(page), fonts.FONT_FAMILY):
             fonts.prefetch(page)  # built while the figures are waited for
     guess = None
-    if "report" in formats:  # its characters are known before the figures: only ASCII of them reaches the page
+    if "report" in formats and figures.builds_fonts:  # its characters are known before the figures: they add ASCII
         guess = fonts.characters(_report(analysis, nodes, figures.placeholders()), ascii=True)
         figures.ask_font(guess, fonts.FONT_FAMILY)
 

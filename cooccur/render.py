@@ -380,6 +380,11 @@ class FigureJob:
             self._queue.insert(0, job)
         return tag
 
+    @property
+    def builds_fonts(self) -> bool:
+        """True when :meth:`ask_font` hands the subset to a lane of the worker (else it is built where it is used)."""
+        return self.worker is not None and self._proc is None and self.worker.alive
+
     def ask_font(self, characters: str, family: str) -> None:
         """Have a lane of the worker build the font subset of ``characters`` while the figures are drawn (:meth:`font`).
 
@@ -387,7 +392,7 @@ class FigureJob:
         with nothing to draw, sent to the last lane now.
         """
         w, key = self.worker, (characters, family)
-        if w is None or self._proc is not None or key in self._fonts or not w.alive:
+        if not self.builds_fonts or key in self._fonts:
             return
         if self.forked and self._data is None:
             self._fonts[key] = None
