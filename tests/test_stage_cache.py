@@ -92,3 +92,18 @@ def test_other_tokens_miss(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(dispersion, "term_dispersion", lambda tokens: calls.append(1) or real(tokens))
     again = cooccur.analyze(corpus, output=out, min_frequency=2, formats=("graphml",), extra_stopwords=("防災",))
     assert calls == [1] and "防災" not in set(again.keywords["term"])
+
+
+def test_a_lean_table_rerun_takes_the_stages_with_its_streamed_flr_counts(corpus, tmp_path):
+    """A lean table's FLR counts come from the full table while streaming: they are part of the keywords' key."""
+    out = tmp_path / "out"
+    first = cooccur.analyze(corpus, output=out, min_frequency=2, formats=("graphml",), tokens_in_memory="lean")
+    assert first.cache_stats["stages_reused"] == 0
+    again = cooccur.analyze(corpus, output=out, min_frequency=2, formats=("graphml",), tokens_in_memory="lean",
+                            measure="dice")
+    assert again.cache_stats["stages_reused"] >= 2
+    fresh = cooccur.analyze(corpus, output=tmp_path / "fresh", min_frequency=2, formats=("graphml",),
+                            tokens_in_memory="lean", measure="dice", cache=False)
+    pd.testing.assert_frame_equal(again.keywords, fresh.keywords)
+    assert (again.keywords["flr"] > 0).any()
+    assert _files(out) == _files(tmp_path / "fresh")
