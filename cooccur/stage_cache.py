@@ -12,7 +12,8 @@ second at 1M characters). :class:`StageCache` keeps each result in
 * :func:`stage_digest`: the cache format, the source of the stages' code
   (``dispersion.py``, ``keywords.py``, ``matrix.py``, ``families.py``,
   ``cooccurrence.py``, ``pipeline.py``) and the versions of cooccur, Python,
-  NumPy, SciPy, pandas and pyarrow.
+  NumPy, SciPy, pandas, pyarrow, SudachiPy and its dictionary (FLR splits
+  compound terms with it).
 
 A result is a DataFrame kept as an Arrow IPC file, with its column dtypes, its
 ``attrs`` and the stage's extras (warnings) as JSON in the file's schema
@@ -34,7 +35,7 @@ __all__ = ["StageCache", "stage_runner", "stage_digest", "STAGE_CACHE_FORMAT"]
 #: Bumped whenever the keys or the stored layout change.
 STAGE_CACHE_FORMAT = "cooccur-stage-cache-1"
 _SOURCES = ("dispersion.py", "keywords.py", "matrix.py", "families.py", "cooccurrence.py", "pipeline.py")
-_LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow")
+_LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow", "sudachipy", "sudachidict-core")  # FLR splits compounds with SudachiPy
 _META = b"cooccur.stage"
 
 
