@@ -391,14 +391,13 @@ class FigureJob:
         It is handed out like a drawing, after them, to the first lane idle;
         with nothing to draw, sent to the last lane now.
         """
-        w, key = self.worker, (characters, family)
-        if not self.builds_fonts or key in self._fonts:
+        key = (characters, family)
+        if not self.builds_fonts or key in self._fonts or (self.forked and self._data is not None):
             return
-        if self.forked and self._data is None:
-            self._fonts[key] = None
-            self._queue.append(key)
-        elif not self.forked:
-            self._fonts[key] = w.send(w.open_lanes()[-1], None, None, (FONT_JOB, characters, family))
+        self._fonts[key] = None
+        self._queue.append(key)
+        if not self.forked:  # no get() will hand it out
+            self._dispatch(self.worker.open_lanes()[-1])
 
     def font(self, characters: str, family: str) -> str | None:
         """The subset :meth:`ask_font` asked for, once :meth:`get` is done; None when a lane did not build it."""
