@@ -48,10 +48,15 @@ def check_params(params: dict) -> None:
         read_coding_rules(params["coding_rules"])
 
 
-def run_analyses(corpus, tokens, cooc, params: dict, warnings: list, timings: dict) -> dict[str, Any]:
+def run_analyses(corpus, tokens, cooc, params: dict, warnings: list, timings: dict, *,
+                 stage=None) -> dict[str, Any]:
     """Correspondence analysis (with group_by, or ca_matrix='document'), clusters, codes; each optional.
 
     Problems that leave one analysis without data become warnings; the others still run.
+    ``stage`` is the run's :func:`cooccur.stage_cache.stage_runner`: the term
+    clusters read only the tokens and the candidate terms, so a re-run with
+    new network parameters takes them from the stage cache (and skips
+    importing SciPy's clustering).
     """
     from .errors import AnalysisError
 
@@ -71,12 +76,16 @@ def run_analyses(corpus, tokens, cooc, params: dict, warnings: list, timings: di
         timings["correspondence"] = time.perf_counter() - t0
     if params["clusters"]:
         t0 = time.perf_counter()
-        from .clustering import cluster_terms
+        from .clustering import TermClusters, cluster_terms
 
-        try:
-            out["clusters"] = cluster_terms(tokens, terms=terms, unit=params["unit"],
-                                            distance=params["cluster_distance"], method=params["cluster_method"],
-                                            n_clusters=params["n_clusters"])
+        def compute():
+            return cluster_terms(tokens, terms=terms, unit=params["unit"], distance=params["cluster_distance"],
+                                 method=params["cluster_method"], n_clusters=params["n_clusters"]).to_stage()
+
+        inputs = (terms, params["unit"], params["cluster_distance"], params["cluster_method"], params["n_clusters"])
+        try:  # through to_stage/from_stage either way, so a stored result and a computed one are the same
+            out["clusters"] = TermClusters.from_stage(*(compute() if stage is None
+                                                        else stage("clusters", inputs, compute)))
         except AnalysisError as exc:
             warnings.append(f"term clustering skipped: {exc}")
         timings["clusters"] = time.perf_counter() - t0

@@ -78,6 +78,34 @@ class TermClusters:
         hi = h[n - k]
         return float((lo + hi) / 2)
 
+    def to_stage(self) -> tuple[pd.DataFrame, dict]:
+        """``(clusters, extras)`` as :class:`cooccur.stage_cache.StageCache` stores them (:meth:`from_stage`).
+
+        The arrays go as JSON lists of floats, which Python writes in the
+        shortest form that reads back to the same float64, so a stored
+        result equals the computed one bit for bit.
+        """
+        return self.clusters, {"linkage": self.linkage.tolist(), "terms": list(self.terms),
+                               "distances": self.distances.tolist(), "n_clusters": int(self.n_clusters),
+                               "parameters": dict(self.parameters)}
+
+    @classmethod
+    def from_stage(cls, clusters: pd.DataFrame, extras: dict) -> "TermClusters":
+        """The result :meth:`to_stage` gave (the arrays float64, in their shapes).
+
+        >>> t = pd.DataFrame({"doc_id": "d", "utterance_id": 0, "paragraph_id": [0, 0, 1, 2],
+        ...                   "term": ["標準化", "移行", "標準化", "人材"]})
+        >>> cl = cluster_terms(t, terms=["標準化", "移行", "人材"])
+        >>> back = TermClusters.from_stage(*cl.to_stage())
+        >>> back.linkage.tobytes() == cl.linkage.tobytes(), back.distances.shape
+        (True, (3, 3))
+        """
+        n = len(extras["terms"])
+        return cls(clusters=clusters, linkage=np.asarray(extras["linkage"], dtype=np.float64).reshape(-1, 4),
+                   terms=list(extras["terms"]),
+                   distances=np.asarray(extras["distances"], dtype=np.float64).reshape(n, n),
+                   n_clusters=int(extras["n_clusters"]), parameters=dict(extras["parameters"]))
+
 
 def auto_n_clusters(n_terms: int) -> int:
     """KH Coder's automatic number of clusters: round(√n), at least 1.

@@ -237,7 +237,7 @@ def run(corpus, params: dict, *, tokens=None, progress: Callable[[int], None] | 
 
     from .analyses import run_analyses
 
-    extra = run_analyses(corpus, tokens, cooc, params, warnings, timings)
+    extra = run_analyses(corpus, tokens, cooc, params, warnings, timings, stage=stage)
 
     applied = dict(params)
     applied["min_frequency"] = int(cooc.min_frequency_)

@@ -1,17 +1,17 @@
 """A cache of the stages that read only the tokens table, so a re-run with new network parameters skips them.
 
 The term dispersion, the keyword table (every score but the network's degree
-and betweenness) and the term families depend on the tokens and a few
-parameters, not on the network: a re-run that changes ``top_n``,
-``measure`` or the layout computes them again for nothing (a third of a
-second at 1M characters). :class:`StageCache` keeps each result in
+and betweenness), the term families and the term clusters depend on the
+tokens and a few parameters, not on the network: a re-run that changes
+``top_n``, ``measure`` or the layout computes them again for nothing (half a
+second at 1M characters, with SciPy's clustering imported). :class:`StageCache` keeps each result in
 ``OUT/.cache/stages/`` under a key that is a SHA-256 over
 
 * :func:`cooccur.figure_cache.digest` of the tokens table (its Arrow buffers)
   and of the stage's other inputs, and
 * :func:`stage_digest`: the cache format, the source of the stages' code
   (``dispersion.py``, ``keywords.py``, ``matrix.py``, ``families.py``,
-  ``cooccurrence.py``, ``pipeline.py``) and the versions of cooccur, Python,
+  ``cooccurrence.py``, ``pipeline.py``, ``clustering.py``, ``analyses.py``) and the versions of cooccur, Python,
   NumPy, SciPy, pandas, pyarrow, SudachiPy and its dictionary (FLR splits
   compound terms with it).
 
@@ -34,7 +34,8 @@ __all__ = ["StageCache", "stage_runner", "stage_digest", "STAGE_CACHE_FORMAT"]
 
 #: Bumped whenever the keys or the stored layout change.
 STAGE_CACHE_FORMAT = "cooccur-stage-cache-1"
-_SOURCES = ("dispersion.py", "keywords.py", "matrix.py", "families.py", "cooccurrence.py", "pipeline.py")
+_SOURCES = ("dispersion.py", "keywords.py", "matrix.py", "families.py", "cooccurrence.py", "pipeline.py",
+            "clustering.py", "analyses.py")
 _LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow", "sudachipy", "sudachidict-core")  # FLR splits compounds with SudachiPy
 _META = b"cooccur.stage"
 

@@ -107,3 +107,31 @@ def test_a_lean_table_rerun_takes_the_stages_with_its_streamed_flr_counts(corpus
     pd.testing.assert_frame_equal(again.keywords, fresh.keywords)
     assert (again.keywords["flr"] > 0).any()
     assert _files(out) == _files(tmp_path / "fresh")
+
+
+def test_a_rerun_takes_the_term_clusters_and_other_cluster_parameters_miss(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    cooccur.analyze(corpus, output=out, min_frequency=2, formats=("graphml",), clusters=True)
+    import cooccur.clustering as clustering
+
+    real = clustering.cluster_terms
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("n_clusters"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(clustering, "cluster_terms", counted)
+    again = cooccur.analyze(corpus, output=out, min_frequency=2, formats=("graphml",), clusters=True,
+                            measure="dice", top_n=20)
+    assert calls == []  # taken from the stage cache
+    fresh = cooccur.analyze(corpus, output=tmp_path / "fresh", min_frequency=2, formats=("graphml",), clusters=True,
+                            measure="dice", top_n=20, cache=False)
+    assert calls == [None]  # no folder cache: computed
+    got, want = again.clusters, fresh.clusters
+    pd.testing.assert_frame_equal(got.clusters, want.clusters)
+    assert got.linkage.tobytes() == want.linkage.tobytes() and got.distances.tobytes() == want.distances.tobytes()
+    assert got.terms == want.terms and got.n_clusters == want.n_clusters and got.parameters == want.parameters
+    assert (out / "clusters.csv").read_bytes() == (tmp_path / "fresh" / "clusters.csv").read_bytes()
+    other = cooccur.analyze(corpus, output=out, min_frequency=2, formats=("graphml",), clusters=True, n_clusters=2)
+    assert calls == [None, 2] and other.clusters.n_clusters == 2
