@@ -285,7 +285,10 @@ def _picked(tokens: pd.DataFrame, utterances, terms: list, limit: int | None):
     if utt.dtype.kind not in "iu" or (pos is not None and pos.dtype.kind not in "iu") \
             or utterances["utterance_id"].to_numpy().dtype.kind not in "iu":
         return None
+    # per-row arrays are what this costs on a large table (a lean one of 200 MB of text has ~7M rows): the
+    # term codes are int32, and the key of every row is made in place in the doc codes' own (fresh) array
     doc_codes, docs = category_codes(tokens["doc_id"])
+    doc_codes = np.asarray(doc_codes, dtype=np.int64)
     docs = np.asarray(docs, dtype=object)
     if not all(isinstance(d, str) for d in docs):
         return None
@@ -295,22 +298,24 @@ def _picked(tokens: pd.DataFrame, utterances, terms: list, limit: int | None):
         want = column.cat.categories.get_indexer(names)
         if (want < 0).any():
             return None
-        lut = np.full(len(column.cat.categories) + 1, -1, dtype=np.int64)  # code -1 (NA) reads the last
+        lut = np.full(len(column.cat.categories) + 1, -1, dtype=np.int32)  # code -1 (NA) reads the last
         lut[want] = np.arange(len(names))
         code = lut[column.cat.codes.to_numpy()]
     else:
-        code = np.full(len(tokens), -1, dtype=np.int64)
+        code = np.full(len(tokens), -1, dtype=np.int32)
         hit = np.flatnonzero(column.isin(names).to_numpy(dtype=bool))
         code[hit] = pd.Index(names).get_indexer(column.iloc[hit])
     rows = np.flatnonzero(code >= 0)
-    utt = utt.astype(np.int64)
+    c = code[rows]
+    del code
+    utt = utt.astype(np.int64, copy=False)
     umin, span = int(utt.min()), int(utt.max()) - int(utt.min()) + 1
-    if (doc_codes[rows] < 0).any() or len(docs) * span >= 2 ** 62:
+    rdoc = doc_codes[rows]
+    if (rdoc < 0).any() or len(docs) * span >= 2 ** 62:
         return None
     rank = np.empty(len(docs), dtype=np.int64)
     rank[np.argsort(docs, kind="stable")] = np.arange(len(docs))
-    c = code[rows]
-    order = np.lexsort((rows if pos is None else pos[rows], utt[rows], rank[doc_codes[rows]], c))
+    order = np.lexsort((rows if pos is None else pos[rows], utt[rows], rank[rdoc], c))
     rows = rows[order]
     counts = np.bincount(c, minlength=len(names))
     if not counts.all():
@@ -318,7 +323,26 @@ def _picked(tokens: pd.DataFrame, utterances, terms: list, limit: int | None):
     starts = np.cumsum(counts) - counts
     first = {n: rows[s:s + (k if limit is None else min(k, limit))]
              for n, s, k in zip(names, starts.tolist(), counts.tolist())}
-    return first, dict(zip(names, counts.tolist())), doc_codes * span + (utt - umin), (docs, umin, span)
+    key = doc_codes  # doc code × span + utterance_id − umin
+    key *= span
+    key += utt
+    key -= umin
+    return first, dict(zip(names, counts.tolist())), key, (docs, umin, span)
+
+
+def _rows_in(key: np.ndarray, need: np.ndarray, block: int = 1 << 20) -> np.ndarray:
+    """``np.flatnonzero(np.isin(key, need))`` for a sorted, non-empty ``need``, a block of rows at a time.
+
+    ``np.isin`` sorts a copy of the whole column with ``need``; this holds two
+    arrays of one block (SudachiPy-sized tables have millions of rows).
+    """
+    out = []
+    for s in range(0, len(key), block):
+        k = key[s:s + block]
+        i = np.searchsorted(need, k)
+        np.minimum(i, len(need) - 1, out=i)
+        out.append(np.flatnonzero(need[i] == k) + s)
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
 def _lines(tokens: pd.DataFrame, utterances: pd.DataFrame, terms: list, picked, width: int) -> pd.DataFrame:
@@ -334,16 +358,15 @@ def _lines(tokens: pd.DataFrame, utterances: pd.DataFrame, terms: list, picked, 
     first, totals, key, (docs, umin, span) = picked
     sel = np.concatenate([first[t] for t in terms])
     need = np.unique(key[sel])
-    rows = np.flatnonzero(np.isin(key, need))  # every row of those utterances
+    rows = _rows_in(key, need)  # every row of those utterances
     k = key[rows]
     p = tokens["position"].to_numpy()[rows] if "position" in tokens.columns else rows
     if not ((k[1:] > k[:-1]) | ((k[1:] == k[:-1]) & (p[1:] > p[:-1]))).all():  # as tokenize writes them
         rows = rows[np.lexsort((p, k))]  # by utterance, then position, then row
         k = key[rows]
     lo = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-    at = np.empty(len(tokens), dtype=np.int64)
-    at[rows] = np.arange(len(rows))
-    j = at[sel]
+    by_row = np.argsort(rows, kind="stable")
+    j = by_row[np.searchsorted(rows, sel, sorter=by_row)]  # each line's place in rows (sel is among them)
     group = np.searchsorted(lo, j, side="right") - 1
     strings, ok, lengths = _surface_strings(tokens, rows)
     cum = np.r_[0, np.cumsum(lengths)]
@@ -356,7 +379,9 @@ def _lines(tokens: pd.DataFrame, utterances: pd.DataFrame, terms: list, picked, 
     utt = tokens["utterance_id"].to_numpy()
     labels = [t for t in terms for _ in range(len(first[t]))]
     records = []
-    for r, g, before, n, term in zip(sel.tolist(), group.tolist(), into, lengths[j].tolist(), labels):
+    sel_surface = None  # the lines' own surfaces (not the whole column's, which is millions of strings)
+    for i, (r, g, before, n, term) in enumerate(zip(sel.tolist(), group.tolist(), into, lengths[j].tolist(),
+                                                    labels)):
         text, mode, extra = texts[g]
         if mode == "spans" and r not in extra[0]:
             left, kw, right = _surface_context(values.surface, extra[1], r, width)
@@ -365,7 +390,10 @@ def _lines(tokens: pd.DataFrame, utterances: pd.DataFrame, terms: list, picked, 
                 s, e = extra[0][r]
             elif mode == "offset":
                 s = values.offset[r:r + 1].tolist()[0]
-                e = s + len(str(values.surface[r] if "surface" in tokens.columns else ""))
+                if sel_surface is None:
+                    sel_surface = (tokens["surface"].iloc[sel].to_numpy() if "surface" in tokens.columns
+                                   else np.full(len(sel), "", dtype=object))
+                e = s + len(str(sel_surface[i]))
             else:  # the surfaces tile the text: past the line breaks before the token
                 s = before + bisect.bisect_right(extra, before) if mode == "breaks" else before
                 e = s + n
