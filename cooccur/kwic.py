@@ -379,7 +379,8 @@ def _lines(tokens: pd.DataFrame, utterances: pd.DataFrame, terms: list, picked, 
     utt = tokens["utterance_id"].to_numpy()
     labels = [t for t in terms for _ in range(len(first[t]))]
     records = []
-    sel_surface = None  # the lines' own surfaces (not the whole column's, which is millions of strings)
+    # the lines' own surfaces, not the whole column's (millions of strings in a large table)
+    line_surface = tokens["surface"].iloc[sel].to_numpy() if "surface" in tokens.columns else [""] * len(sel)
     for i, (r, g, before, n, term) in enumerate(zip(sel.tolist(), group.tolist(), into, lengths[j].tolist(),
                                                     labels)):
         text, mode, extra = texts[g]
@@ -390,10 +391,7 @@ def _lines(tokens: pd.DataFrame, utterances: pd.DataFrame, terms: list, picked, 
                 s, e = extra[0][r]
             elif mode == "offset":
                 s = values.offset[r:r + 1].tolist()[0]
-                if sel_surface is None:
-                    sel_surface = (tokens["surface"].iloc[sel].to_numpy() if "surface" in tokens.columns
-                                   else np.full(len(sel), "", dtype=object))
-                e = s + len(str(sel_surface[i]))
+                e = s + len(str(line_surface[i]))
             else:  # the surfaces tile the text: past the line breaks before the token
                 s = before + bisect.bisect_right(extra, before) if mode == "breaks" else before
                 e = s + n

@@ -4,16 +4,17 @@ The term dispersion, the keyword table (every score but the network's degree
 and betweenness), the term families and the term clusters depend on the
 tokens and a few parameters, not on the network: a re-run that changes
 ``top_n``, ``measure`` or the layout computes them again for nothing (half a
-second at 1M characters, with SciPy's clustering imported). :class:`StageCache` keeps each result in
-``OUT/.cache/stages/`` under a key that is a SHA-256 over
+second at 1M characters, with SciPy's clustering imported).
+:class:`StageCache` keeps each result in ``OUT/.cache/stages/`` under a key
+that is a SHA-256 over
 
 * :func:`cooccur.figure_cache.digest` of the tokens table (its Arrow buffers)
   and of the stage's other inputs, and
 * :func:`stage_digest`: the cache format, the source of the stages' code
   (``dispersion.py``, ``keywords.py``, ``matrix.py``, ``families.py``,
-  ``cooccurrence.py``, ``pipeline.py``, ``clustering.py``, ``analyses.py``) and the versions of cooccur, Python,
-  NumPy, SciPy, pandas, pyarrow, SudachiPy and its dictionary (FLR splits
-  compound terms with it).
+  ``cooccurrence.py``, ``pipeline.py``, ``clustering.py``, ``analyses.py``)
+  and the versions of cooccur, Python, NumPy, SciPy, pandas, pyarrow,
+  SudachiPy and its dictionary (FLR splits compound terms with it).
 
 A result is a DataFrame kept as an Arrow IPC file, with its column dtypes, its
 ``attrs`` and the stage's extras (warnings) as JSON in the file's schema
