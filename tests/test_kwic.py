@@ -212,7 +212,7 @@ def term_by_term(tokens, utterances, terms, monkeypatch, **kwargs):
     import cooccur.kwic as kwic
 
     with monkeypatch.context() as m:
-        m.setattr(kwic, "_picked", lambda *a: None)
+        m.setattr(kwic, "pick_lines", lambda *a: None)
         return kwic.concordances(tokens, utterances, terms, **kwargs)
 
 
@@ -263,13 +263,14 @@ VARIANTS = ["full", "lean", "object-term", "no-position", "shuffled", "edited-te
 @pytest.mark.parametrize("limit, width", [(None, 30), (1, 30), (2, 4), (30, 0)])
 def test_concordances_all_at_once_equal_the_reference_and_the_term_by_term_frame(minutes_tables, variant, limit,
                                                                                   width, monkeypatch):
-    from cooccur.kwic import _picked, concordances
+    from cooccur.kwic import concordances
+    from cooccur.kwic_many import pick_lines
 
     tokens, utterances = _variant(variant, *minutes_tables)
     terms = sorted(set(tokens["term"].dropna()))
     assert {"予算", "窓口", "ICT人材"} <= set(terms)
     terms = [*terms, "予算"]  # a term asked for twice gets its lines twice
-    assert _picked(tokens, utterances, terms, limit) is not None  # the shortcut is what is checked
+    assert pick_lines(tokens, utterances, terms, limit) is not None  # the shortcut is what is checked
     got = concordances(tokens, utterances, terms, width=width, limit=limit)
     assert plain(got) == plain(reference_lines(tokens, utterances, terms, width=width, limit=limit))
     slow = term_by_term(tokens, utterances, terms, monkeypatch, width=width, limit=limit)
