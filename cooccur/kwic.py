@@ -162,10 +162,6 @@ def concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, wi
     return find_lines(tokens, utterances, term, width=width, limit=limit, exact=bool(exact))
 
 
-
-
-
-
 def _concordance(tokens: pd.DataFrame, utterances: pd.DataFrame, term: str, *, width: int,
                  limit: int | None) -> pd.DataFrame:
     """The counted tokens of ``term`` as KWIC lines, from the per-utterance index of all of ``tokens``."""

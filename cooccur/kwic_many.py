@@ -42,7 +42,7 @@ def pick_lines(tokens: pd.DataFrame, utterances, terms: list, limit: int | None)
     position), then row, as :func:`cooccur.kwic.concordance` sorts them. Returns None, so
     that the term-by-term path decides (and raises for a term that does not
     occur), unless every term is a string that occurs, every doc_id is a
-    string (then this order is also that of :func:`_first_rows`) and
+    string (then this order is also that of ``cooccur.kwic._first_rows``) and
     utterance_id and position are integers.
     """
     if not terms or not len(tokens) or utterances is None or not all(isinstance(t, str) for t in terms):
