@@ -23,7 +23,7 @@ import pandas as pd
 
 from .config import DEFAULTS
 from .matrix import UNIT_KEYS, build_matrix, category_codes, check_unit
-from .kwic_many import LINE_COLUMNS, build_lines, pick_lines, surface_context
+from .kwic_many import LINE_COLUMNS, build_lines, pick_lines, rows_in, surface_context
 from .kwic_search import check_width_limit, unknown_term, utterance_spans
 
 __all__ = ["concordance", "concordances", "edge_evidence"]
@@ -270,7 +270,7 @@ def _first_rows(tokens: pd.DataFrame, terms: list, limit: int | None):
     if (want < 0).any():  # said here, before any index of the whole table is built
         raise unknown_term(terms[int(np.flatnonzero(want < 0)[0])], term.cat.categories)
     codes = term.cat.codes.to_numpy()
-    rows = np.flatnonzero(np.isin(codes, want))
+    rows = rows_in(codes, np.unique(want))
     doc_codes, docs = category_codes(tokens["doc_id"])  # categorical: its codes, no string per row
     rank = np.empty(len(docs) + 1, dtype=np.int64)  # concordance sorts by the doc_id strings
     rank[np.argsort(np.asarray([str(d) for d in docs], dtype=object), kind="stable")] = np.arange(len(docs))
@@ -290,7 +290,7 @@ def _restrict(tokens, utterances, picked):
     rows, totals, doc_codes, docs = picked
     utt = tokens["utterance_id"].to_numpy()
     keys = set(zip(doc_codes[rows].tolist(), utt[rows].tolist()))
-    near = np.flatnonzero(np.isin(doc_codes, np.unique(doc_codes[rows])))  # rows of the documents concerned
+    near = rows_in(doc_codes, np.unique(doc_codes[rows]))  # rows of the documents concerned
     mask = np.zeros(len(tokens), dtype=bool)
     mask[near] = pd.MultiIndex.from_arrays([doc_codes[near], utt[near]]).isin(list(keys))
     ukeys = {(docs[d], u) for d, u in keys}

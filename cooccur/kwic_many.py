@@ -21,7 +21,7 @@ import pandas as pd
 from .kwic_search import nfkc_text, utterance_spans
 from .matrix import category_codes
 
-__all__ = ["LINE_COLUMNS", "pick_lines", "build_lines", "surface_context"]
+__all__ = ["LINE_COLUMNS", "pick_lines", "build_lines", "surface_context", "rows_in"]
 
 #: The columns of a concordance line, in order.
 LINE_COLUMNS = ["doc_id", "utterance_id", "speaker", "left", "keyword", "right", "line"]
@@ -97,12 +97,17 @@ def pick_lines(tokens: pd.DataFrame, utterances, terms: list, limit: int | None)
     return first, dict(zip(names, counts.tolist())), key, (docs, umin, span)
 
 
-def _rows_in(key: np.ndarray, need: np.ndarray, block: int = 1 << 20) -> np.ndarray:
-    """``np.flatnonzero(np.isin(key, need))`` for a sorted, non-empty ``need``, a block of rows at a time.
+def rows_in(key: np.ndarray, need: np.ndarray, block: int = 1 << 20) -> np.ndarray:
+    """``np.flatnonzero(np.isin(key, need))`` for a sorted ``need``, a block of rows at a time.
 
     ``np.isin`` sorts a copy of the whole column with ``need``; this holds two
     arrays of one block (SudachiPy-sized tables have millions of rows).
+
+    >>> rows_in(np.array([3, 1, 2, 3]), np.array([2, 3])).tolist()
+    [0, 2, 3]
     """
+    if len(need) == 0:
+        return np.zeros(0, dtype=np.int64)
     out = []
     for s in range(0, len(key), block):
         k = key[s:s + block]
@@ -125,7 +130,7 @@ def build_lines(tokens: pd.DataFrame, utterances: pd.DataFrame, terms: list, pic
     first, totals, key, (docs, umin, span) = picked
     sel = np.concatenate([first[t] for t in terms])
     need = np.unique(key[sel])
-    rows = _rows_in(key, need)  # every row of those utterances
+    rows = rows_in(key, need)  # every row of those utterances
     k = key[rows]
     p = tokens["position"].to_numpy()[rows] if "position" in tokens.columns else rows
     if not ((k[1:] > k[:-1]) | ((k[1:] == k[:-1]) & (p[1:] > p[:-1]))).all():  # as tokenize writes them

@@ -273,7 +273,6 @@ def unit_codes(tokens: pd.DataFrame, unit: str):
         start[1:] |= a[1:] != a[:-1]
         del a
     first = np.flatnonzero(start)
-    run_of_row = np.cumsum(start) - 1
     del start
     reps = tokens[keys].iloc[first]
     code = np.zeros(len(first), dtype=np.int64)
@@ -293,7 +292,8 @@ def unit_codes(tokens: pd.DataFrame, unit: str):
         cols[k] = u.take(rest % n)
         rest //= n
     units = pd.DataFrame({k: np.asarray(cols[k]) for k in keys})
-    return inverse.ravel()[run_of_row], units
+    # each run's code repeated over its rows: one array of the table's length, no row-to-run index beside it
+    return np.repeat(inverse.ravel(), np.diff(first, append=len(tokens))), units
 
 
 def check_unit(unit: str) -> str:
