@@ -191,35 +191,74 @@ def build_matrix(tokens: pd.DataFrame, *, unit: Unit = DEFAULTS["unit"], vocabul
     """
     unit = check_unit(unit)
     codes, units = unit_codes(tokens, unit)
-    term = tokens["term"]
-    counted = term.notna().to_numpy()
-    if vocabulary is None:
-        tcodes, uniques = pd.factorize(term[counted], sort=True)
-        vocab = [str(v) for v in uniques]
-    else:
-        vocab = [str(v) for v in vocabulary]
-        if len(set(vocab)) != len(vocab):
-            raise ValueError("vocabulary has duplicate terms; pass each term once")
-        tcodes = pd.Index(vocab).get_indexer(term[counted])
-    rows = codes[counted]
-    tcodes = np.asarray(tcodes)
+    tcodes, vocab = _term_codes(tokens["term"], vocabulary)
     keep = tcodes >= 0
-    rows, kept = rows[keep], tcodes[keep]
-    X = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, kept)),
-                      shape=(len(units), len(vocab)), dtype=np.int32)
-    X.sum_duplicates()
+    rows, kept = codes[keep], tcodes[keep]
+    del keep
+    frequency = np.bincount(kept, minlength=len(vocab)).astype(np.int64)
+    X = _csr(rows, kept, (len(units), len(vocab)))  # may sort and merge ``kept`` in place (it becomes X.indices)
+    del rows, kept
     if binary:
         X.data[:] = 1
-    frequency = np.bincount(kept, minlength=len(vocab)).astype(np.int64)
     document_frequency = np.bincount(X.indices, minlength=len(vocab)).astype(np.int64)
     token_units = token_terms = None
     if token_codes:
         token_units = codes
-        token_terms = np.full(len(tokens), -1, dtype=np.int64)
-        token_terms[counted] = tcodes
+        token_terms = tcodes.astype(np.int64)
     return UnitTermMatrix(X=X, units=units, vocabulary=vocab, frequency=frequency,
                           document_frequency=document_frequency, unit=unit, binary=binary,
                           token_units=token_units, token_terms=token_terms)
+
+
+def _term_codes(term: pd.Series, vocabulary) -> tuple[np.ndarray, list[str]]:
+    """Each row's column (int32; -1 for a token not counted or not in the vocabulary) and the vocabulary.
+
+    Without ``vocabulary``: the counted terms, sorted (a categorical column in
+    string order too, whatever the order of its categories). A categorical
+    column is read through its codes, so no copy of the column is made.
+    """
+    if vocabulary is not None:
+        vocab = [str(v) for v in vocabulary]
+        if len(set(vocab)) != len(vocab):
+            raise ValueError("vocabulary has duplicate terms; pass each term once")
+    if isinstance(term.dtype, pd.CategoricalDtype):
+        cats = term.cat.categories
+        codes = term.cat.codes.to_numpy()
+        lut = np.full(len(cats) + 1, -1, dtype=np.int32)  # code -1 (NA) reads the last
+        if vocabulary is None:
+            present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(cats)))
+            if not cats[present].is_monotonic_increasing:  # categories not in string order (the tokenizer's are)
+                present = present[cats[present].argsort()]
+            lut[present] = np.arange(len(present), dtype=np.int32)
+            vocab = [str(v) for v in cats[present]]
+        else:
+            lut[:-1] = pd.Index(vocab).get_indexer(cats)
+        return lut[codes], vocab
+    counted = term.notna().to_numpy()
+    if vocabulary is None:
+        found, uniques = pd.factorize(term[counted], sort=True)
+        vocab = [str(v) for v in uniques]
+    else:
+        found = pd.Index(vocab).get_indexer(term[counted])
+    out = np.full(len(term), -1, dtype=np.int32)
+    out[counted] = found
+    return out, vocab
+
+
+def _csr(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    """The int32 CSR matrix counting each (row, column) pair, in canonical form.
+
+    Rows in order (the tokenizer's tables) give the row pointers by counting,
+    and the duplicates are summed in place; otherwise through COO.
+    """
+    if len(rows) < 2 or not (rows[1:] < rows[:-1]).any():
+        indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+        X = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), cols, indptr), shape=shape, dtype=np.int32)
+    else:
+        X = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=shape, dtype=np.int32)
+    X.sum_duplicates()
+    return X
 
 
 def unit_term_matrix(tokens: pd.DataFrame, *, unit: Unit = DEFAULTS["unit"], vocabulary=None,
@@ -281,6 +320,8 @@ def unit_codes(tokens: pd.DataFrame, unit: str):
         c, u = pd.factorize(reps[k], sort=True)
         if (c < 0).any():
             raise ValueError(f"tokens column {k!r} has missing values; every token needs its unit key")
+        if isinstance(u, pd.CategoricalIndex):  # factorize sorts a categorical by its categories' order
+            c, u = _in_value_order(c, u)
         if len(u) and code.max() > (np.iinfo(np.int64).max // max(len(u), 1)):
             raise ValueError("too many units to encode")  # pragma: no cover - > 9e18 units
         code = code * len(u) + c
@@ -289,11 +330,30 @@ def unit_codes(tokens: pd.DataFrame, unit: str):
     cols = {}
     rest = ucode.copy()
     for k, u, n in reversed(uniques):
-        cols[k] = u.take(rest % n)
+        at = rest % n
+        # a categorical key: its categories taken by code (Arrow's take for str), not a Python str per unit
+        cols[k] = u.categories.take(u.codes.take(at)) if isinstance(u, pd.CategoricalIndex) else u.take(at)
         rest //= n
-    units = pd.DataFrame({k: np.asarray(cols[k]) for k in keys})
+    units = pd.DataFrame({k: _column(cols[k]) for k in keys})
     # each run's code repeated over its rows: one array of the table's length, no row-to-run index beside it
     return np.repeat(inverse.ravel(), np.diff(first, append=len(tokens))), units
+
+
+def _in_value_order(codes: np.ndarray, uniques: pd.CategoricalIndex):
+    """``(codes, uniques)`` of :func:`pandas.factorize` on a categorical, renumbered in the order of the values
+    (as for the same column without categories); unchanged when the categories are in that order already."""
+    values = uniques.categories.take(uniques.codes)
+    if values.is_monotonic_increasing:  # the tokenizer's categories are sorted
+        return codes, uniques
+    order = values.argsort()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], uniques.take(order)
+
+
+def _column(index: pd.Index):
+    """An Index's values for a new frame: extension arrays (Arrow strings) as they are, else a NumPy array."""
+    return index.array if isinstance(index.dtype, pd.api.extensions.ExtensionDtype) else index.to_numpy()
 
 
 def check_unit(unit: str) -> str:

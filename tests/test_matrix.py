@@ -96,6 +96,35 @@ def test_matrix_of_the_sample_minutes_matches_a_plain_recount(sample_dir):
         assert int(m.X.sum()) == len(counted)
 
 
+def test_a_categorical_table_in_any_order_gives_the_matrix_of_its_plain_strings(sample_dir):
+    """build_matrix reads categoricals through their codes and takes row pointers from rows already in order;
+    the matrix, units, vocabulary and counts must be those of the same table as plain str columns."""
+    import cooccur
+
+    tokens = cooccur.analyze(sample_dir).tokens[["doc_id", "utterance_id", "paragraph_id", "sentence_id", "term"]]
+    assert isinstance(tokens["term"].dtype, pd.CategoricalDtype)  # what the tokenizer makes
+    plain = tokens.astype({"doc_id": str, "term": str}).assign(term=lambda t: t["term"].where(tokens["term"].notna()))
+    cats = list(tokens["term"].cat.categories)[::-1] + ["使われない語"]  # reversed, one category unused
+    reordered = tokens.assign(term=tokens["term"].cat.set_categories(cats),
+                              doc_id=tokens["doc_id"].cat.reorder_categories(tokens["doc_id"].cat.categories[::-1]))
+    shuffled = tokens.sample(frac=1.0, random_state=0)  # units no longer in order: through COO
+    vocabulary = sorted(tokens["term"].dropna().unique())[::7] + ["出てこない語"]
+    for unit in ("sentence", "paragraph", "document"):
+        for kwargs in ({}, {"binary": False}, {"vocabulary": vocabulary}):
+            want = build_matrix(plain, unit=unit, token_codes=True, **kwargs)
+            for table in (tokens, reordered, shuffled):
+                got = build_matrix(table, unit=unit, token_codes=True, **kwargs)
+                assert got.vocabulary == want.vocabulary and got.X.shape == want.X.shape
+                assert got.X.has_canonical_format and (got.X != want.X).nnz == 0
+                assert got.X.indices.dtype == want.X.indices.dtype == np.int32
+                pd.testing.assert_frame_equal(got.units, want.units)
+                assert got.frequency.tolist() == want.frequency.tolist()
+                assert got.document_frequency.tolist() == want.document_frequency.tolist()
+                order = plain.index.get_indexer(table.index)  # token codes follow the rows given
+                assert got.token_units.tolist() == want.token_units[order].tolist()
+                assert got.token_terms.tolist() == want.token_terms[order].tolist()
+
+
 def test_columns_and_select(hand):
     m = build_matrix(hand, unit="paragraph")
     assert m.columns([B, "福祉", A]).tolist() == [3, -1, 0]
