@@ -222,27 +222,20 @@ def _term_codes(term: pd.Series, vocabulary) -> tuple[np.ndarray, list[str]]:
         if len(set(vocab)) != len(vocab):
             raise ValueError("vocabulary has duplicate terms; pass each term once")
     if isinstance(term.dtype, pd.CategoricalDtype):
-        cats = term.cat.categories
-        codes = term.cat.codes.to_numpy()
-        lut = np.full(len(cats) + 1, -1, dtype=np.int32)  # code -1 (NA) reads the last
-        if vocabulary is None:
-            present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(cats)))
-            if not cats[present].is_monotonic_increasing:  # categories not in string order (the tokenizer's are)
-                present = present[cats[present].argsort()]
-            lut[present] = np.arange(len(present), dtype=np.int32)
-            vocab = [str(v) for v in cats[present]]
-        else:
-            lut[:-1] = pd.Index(vocab).get_indexer(cats)
-        return lut[codes], vocab
-    counted = term.notna().to_numpy()
-    if vocabulary is None:
-        found, uniques = pd.factorize(term[counted], sort=True)
-        vocab = [str(v) for v in uniques]
+        codes, values = term.cat.codes.to_numpy(), term.cat.categories
     else:
-        found = pd.Index(vocab).get_indexer(term[counted])
-    out = np.full(len(term), -1, dtype=np.int32)
-    out[counted] = found
-    return out, vocab
+        codes, values = pd.factorize(term)  # in order of appearance; NA is -1
+    lut = np.full(len(values) + 1, -1, dtype=np.int32)  # code -1 (NA) reads the last
+    if vocabulary is None:
+        present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(values)))
+        names = values[present]
+        if not names.is_monotonic_increasing:  # factorize's order, or categories not sorted (the tokenizer's are)
+            present = present[names.argsort()]
+        lut[present] = np.arange(len(present), dtype=np.int32)
+        vocab = [str(v) for v in values[present]]
+    else:
+        lut[:-1] = pd.Index(vocab).get_indexer(values)
+    return lut[codes], vocab
 
 
 def _csr(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
