@@ -213,28 +213,17 @@ def build_matrix(tokens: pd.DataFrame, *, unit: Unit = DEFAULTS["unit"], vocabul
 def _term_codes(term: pd.Series, vocabulary) -> tuple[np.ndarray, list[str]]:
     """Each row's column (int32; -1 for a token not counted or not in the vocabulary) and the vocabulary.
 
-    Without ``vocabulary``: the counted terms, sorted (a categorical column in
-    string order too, whatever the order of its categories). A categorical
-    column is read through its codes, so no copy of the column is made.
+    Without ``vocabulary``: the counted terms, sorted (see :func:`_value_codes`).
     """
-    if vocabulary is not None:
-        vocab = [str(v) for v in vocabulary]
-        if len(set(vocab)) != len(vocab):
-            raise ValueError("vocabulary has duplicate terms; pass each term once")
-    if isinstance(term.dtype, pd.CategoricalDtype):
-        codes, values = term.cat.codes.to_numpy(), term.cat.categories
-    else:
-        codes, values = pd.factorize(term)  # in order of appearance; NA is -1
-    lut = np.full(len(values) + 1, -1, dtype=np.int32)  # code -1 (NA) reads the last
     if vocabulary is None:
-        present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(values)))
-        names = values[present]
-        if not names.is_monotonic_increasing:  # factorize's order, or categories not sorted (the tokenizer's are)
-            present = present[names.argsort()]
-        lut[present] = np.arange(len(present), dtype=np.int32)
-        vocab = [str(v) for v in values[present]]
-    else:
-        lut[:-1] = pd.Index(vocab).get_indexer(values)
+        codes, names = _value_codes(term)
+        return codes, [str(v) for v in names]
+    vocab = [str(v) for v in vocabulary]
+    if len(set(vocab)) != len(vocab):
+        raise ValueError("vocabulary has duplicate terms; pass each term once")
+    codes, distinct = _raw_codes(term)
+    lut = np.full(len(distinct) + 1, -1, dtype=np.int32)  # code -1 (NA) reads the last
+    lut[:-1] = pd.Index(vocab).get_indexer(distinct)
     return lut[codes], vocab
 
 
@@ -310,11 +299,9 @@ def unit_codes(tokens: pd.DataFrame, unit: str):
     code = np.zeros(len(first), dtype=np.int64)
     uniques = []
     for k in keys:
-        c, u = pd.factorize(reps[k], sort=True)
+        c, u = _value_codes(reps[k])
         if (c < 0).any():
             raise ValueError(f"tokens column {k!r} has missing values; every token needs its unit key")
-        if isinstance(u, pd.CategoricalIndex):  # factorize sorts a categorical by its categories' order
-            c, u = _in_value_order(c, u)
         if len(u) and code.max() > (np.iinfo(np.int64).max // max(len(u), 1)):
             raise ValueError("too many units to encode")  # pragma: no cover - > 9e18 units
         code = code * len(u) + c
@@ -323,30 +310,41 @@ def unit_codes(tokens: pd.DataFrame, unit: str):
     cols = {}
     rest = ucode.copy()
     for k, u, n in reversed(uniques):
-        at = rest % n
-        # a categorical key: its categories taken by code (Arrow's take for str), not a Python str per unit
-        cols[k] = u.categories.take(u.codes.take(at)) if isinstance(u, pd.CategoricalIndex) else u.take(at)
+        cols[k] = u.take(rest % n)  # Arrow's take for str values: no Python str per unit
         rest //= n
     units = pd.DataFrame({k: _column(cols[k]) for k in keys})
     # each run's code repeated over its rows: one array of the table's length, no row-to-run index beside it
     return np.repeat(inverse.ravel(), np.diff(first, append=len(tokens))), units
 
 
-def _in_value_order(codes: np.ndarray, uniques: pd.CategoricalIndex):
-    """``(codes, uniques)`` of :func:`pandas.factorize` on a categorical, renumbered in the order of the values
-    (as for the same column without categories); unchanged when the categories are in that order already."""
-    values = uniques.categories.take(uniques.codes)
-    if values.is_monotonic_increasing:  # the tokenizer's categories are sorted
-        return codes, uniques
-    order = values.argsort()
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank[codes], uniques.take(order)
+def _raw_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """A categorical's own codes and categories (no hashing, no copy), else :func:`pandas.factorize`'s."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), values.cat.categories
+    return pd.factorize(values)  # in order of appearance; NA is -1
+
+
+def _value_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each row's code (int32) among the distinct values that occur, numbered in value order (-1 for NA),
+    and those values: ``pd.factorize(values, sort=True)``, but a categorical is read through its codes and
+    comes in value order too, whatever the order of its categories (the tokenizer's are sorted)."""
+    codes, distinct = _raw_codes(values)
+    present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(distinct)))
+    if not distinct[present].is_monotonic_increasing:
+        present = present[distinct[present].argsort()]
+    lut = np.full(len(distinct) + 1, -1, dtype=np.int32)  # code -1 (NA) reads the last
+    lut[present] = np.arange(len(present), dtype=np.int32)
+    return lut[codes], distinct[present]
 
 
 def _column(index: pd.Index):
-    """An Index's values for a new frame: extension arrays (Arrow strings) as they are, else a NumPy array."""
-    return index.array if isinstance(index.dtype, pd.api.extensions.ExtensionDtype) else index.to_numpy()
+    """An Index's values for a new frame, with the dtype ``np.asarray(index)`` would give the frame; strings
+    stay Arrow's (no Python str per row) where they are of the dtype a frame infers for str values anyway."""
+    return index.array if index.dtype == _STR_DTYPE else np.asarray(index)
+
+
+#: The dtype a DataFrame gives a column of Python str (pandas 3: ``str``; pandas 2: object).
+_STR_DTYPE = pd.Series(np.array(["a"], dtype=object)).dtype
 
 
 def check_unit(unit: str) -> str:

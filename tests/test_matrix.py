@@ -108,11 +108,12 @@ def test_a_categorical_table_in_any_order_gives_the_matrix_of_its_plain_strings(
     reordered = tokens.assign(term=tokens["term"].cat.set_categories(cats),
                               doc_id=tokens["doc_id"].cat.reorder_categories(tokens["doc_id"].cat.categories[::-1]))
     shuffled = tokens.sample(frac=1.0, random_state=0)  # units no longer in order: through COO
+    nullable = tokens.astype({"utterance_id": "Int64", "paragraph_id": "Int64"})  # units keep NumPy ints
     vocabulary = sorted(tokens["term"].dropna().unique())[::7] + ["出てこない語"]
     for unit in ("sentence", "paragraph", "document"):
         for kwargs in ({}, {"binary": False}, {"vocabulary": vocabulary}):
             want = build_matrix(plain, unit=unit, token_codes=True, **kwargs)
-            for table in (tokens, reordered, shuffled):
+            for table in (tokens, reordered, shuffled, nullable):
                 got = build_matrix(table, unit=unit, token_codes=True, **kwargs)
                 assert got.vocabulary == want.vocabulary and got.X.shape == want.X.shape
                 assert got.X.has_canonical_format and (got.X != want.X).nnz == 0
