@@ -162,14 +162,21 @@ def _png_of(make, p: dict):
     return draw
 
 
-def write_analyses(analysis, out: Path, formats: set, figures: dict[str, bytes]) -> dict[str, Path]:
+def write_analyses(analysis, out: Path, formats: set, figures: dict[str, bytes], *, ledger=None) -> dict[str, Path]:
     """Write the tables and, with png, the figures' PNG files from ``figures`` (name → bytes).
 
     ``figures`` is :func:`cooccur.render.render_figures`' result, which holds
     the PNGs of :func:`render_analysis_figures` when png, report or pptx is
-    asked for. Returns name → path.
+    asked for; with a :class:`cooccur.folder.TableLedger`, tables unchanged
+    since it noted them are left alone (:func:`cooccur.io.write_table`).
+    Returns name → path.
     """
-    from .io import atomic_write_bytes, write_table
+    from functools import partial
+
+    from .io import atomic_write_bytes
+    from .io import write_table as plain
+
+    write_table = partial(plain, ledger=ledger)
 
     out = Path(out)
     written: dict[str, Path] = {}

@@ -146,7 +146,7 @@ def remove_stale_spills(folder: str | Path) -> list[str]:
 
 
 class TableLedger:
-    """What was last written to each Parquet table of an output folder.
+    """What was last written to each table (Parquet or CSV) of an output folder.
 
     A small JSON file (``OUT/.cache/tables.json``) maps each file name to the
     fingerprint of the table written and the SHA-256 of the bytes written.
@@ -377,7 +377,7 @@ class OutputFolder:
         """Write every output of ``analysis`` and ``manifest.json`` (last); return name → path.
 
         The writer is :func:`cooccur.outputs.write_outputs`; the folder adds
-        its ledger (unchanged Parquet tables are left alone), its figure cache
+        its ledger (unchanged tables are left alone), its figure cache
         (``.cache/figures``: figures whose inputs are unchanged are not drawn
         again; the entries this write did not use are removed after it) and,
         when the analysis streamed its tokens to this folder's tokens file,
@@ -396,7 +396,7 @@ class OutputFolder:
 
             figures = FigureCache(self.cache_dir / "figures")
         written = write_outputs(analysis, self.path, started_at=started_at, t_start=t_start,
-                                ledger=self.ledger if kind == "parquet" else None, tokens_written=streamed,
+                                ledger=self.ledger, tokens_written=streamed,
                                 figure_cache=figures, figure_worker=self.figure_worker,
                                 network_html=self.network_html)
         self.network_html = None

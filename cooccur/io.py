@@ -170,15 +170,24 @@ def write_table(df, path: str | Path, *, kind: str | None = None, ledger: "Table
 
     ``kind`` is ``"parquet"`` or ``"csv"``; by default it follows the suffix.
     Parquet files are written without timestamps or pandas index metadata
-    that would vary between runs. With a :class:`cooccur.folder.TableLedger`, a Parquet file
+    that would vary between runs. With a :class:`cooccur.folder.TableLedger`, the file
     is left alone when the table's content and the file on disk are both what
-    the ledger recorded at the last write (the bytes would be the same).
+    the ledger recorded at the last write (the bytes would be the same); a CSV
+    table with a column of Python objects other than strings, booleans and
+    integers (whose text Arrow's types do not pin down: ``1`` and ``1.0`` are
+    one double) is always written.
     """
     path = Path(path)
     kind = kind or path.suffix.lstrip(".")
     if kind == "csv":
-        text = df.to_csv(index=False, lineterminator="\n")
-        return atomic_write_text(path, text, bom=True)
+        fingerprint = _csv_fingerprint(df) if ledger is not None else None
+        if fingerprint is not None and ledger.unchanged(path, fingerprint):
+            return path
+        data = b"\xef\xbb\xbf" + df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        atomic_write_bytes(path, data)
+        if fingerprint is not None:
+            ledger.note(path, fingerprint, data)
+        return path
     if kind == "parquet":
         import pyarrow as pa
 
@@ -362,6 +371,33 @@ def table_fingerprint(table) -> str:
         for chunk in column.chunks:
             add(chunk)
     return h.hexdigest()
+
+
+#: Kinds of Python objects (pandas.api.types.infer_dtype) whose CSV text is their Arrow value's.
+_CSV_OBJECTS = frozenset({"string", "boolean", "integer", "empty"})
+
+
+def _csv_fingerprint(df) -> str | None:
+    """The fingerprint of a table to be written as CSV, or None when its CSV text is not known from it.
+
+    Arrow's fingerprint of the table (:func:`table_fingerprint`; the schema's
+    pandas metadata holds the dtypes and the pandas version, which formats
+    the text), marked as CSV's. None for a column of Python objects that
+    are not all strings, booleans or integers (missing values aside): floats
+    of other widths, numbers of mixed kinds, anything else whose text Arrow's
+    value does not fix.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    if any(df.dtypes.iloc[i] == object and pd.api.types.infer_dtype(df.iloc[:, i], skipna=True) not in _CSV_OBJECTS
+           for i in range(df.shape[1])):
+        return None
+    try:
+        table = pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    return "csv-" + table_fingerprint(table)
 
 
 def trim_heap() -> None:

@@ -51,8 +51,8 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
         ``time.time()`` and ``time.perf_counter()`` at the start of the run,
         for the manifest's ``created_at`` and total seconds.
     ledger : cooccur.folder.TableLedger, optional
-        A Parquet table whose content and file are unchanged since the ledger
-        noted them is not rewritten; the bytes are the same either way.
+        A table (Parquet or CSV) whose content and file are unchanged since the
+        ledger noted them is not rewritten; the bytes are the same either way.
     tokens_written : path, optional
         The tokens table already in ``output`` (streamed while tokenizing):
         listed in the manifest, not written again.
@@ -93,8 +93,6 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
             done["tokens"] = Path(tokens_written)
         else:
             done["tokens"] = write_table(analysis.tokens, out / _table_name("tokens", kind), kind=kind, ledger=ledger)
-        if ledger is not None:
-            ledger.save()
         return done
 
     formats = set(p["formats"])
@@ -106,32 +104,37 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
             tables = pool.submit(big_tables)
             nodes = nodes_frame(analysis.graph)
             edges = edges_frame(analysis.graph)
-            written["nodes"] = write_table(nodes, out / "nodes.csv", kind="csv")
-            written["edges"] = write_table(edges, out / "edges.csv", kind="csv")
-            written["keywords"] = write_table(analysis.keywords, out / "keywords.csv", kind="csv")
+            written["nodes"] = write_table(nodes, out / "nodes.csv", kind="csv", ledger=ledger)
+            written["edges"] = write_table(edges, out / "edges.csv", kind="csv", ledger=ledger)
+            written["keywords"] = write_table(analysis.keywords, out / "keywords.csv", kind="csv", ledger=ledger)
             if analysis.families is not None:
                 from .families import family_synonyms
 
-                written["families"] = write_table(analysis.families, out / "families.csv", kind="csv")
+                written["families"] = write_table(analysis.families, out / "families.csv", kind="csv",
+                                                  ledger=ledger)
                 written["family_synonyms"] = write_table(family_synonyms(
                     analysis.families, only=analysis.families.attrs.get("below_cutoff")),
-                    out / "family_synonyms.csv", kind="csv")
+                    out / "family_synonyms.csv", kind="csv", ledger=ledger)
             written["files"] = write_table(analysis.corpus.files.drop(columns=["path"], errors="ignore"),
-                                           out / "files.csv", kind="csv")
+                                           out / "files.csv", kind="csv", ledger=ledger)
             if len(analysis.corpus.exclusions):
-                written["exclusions"] = write_table(analysis.corpus.exclusions, out / "exclusions.csv", kind="csv")
+                written["exclusions"] = write_table(analysis.corpus.exclusions, out / "exclusions.csv", kind="csv",
+                                                    ledger=ledger)
             ag = analysis.attribute_graph
             if ag is not None and ag.graph.get("omitted_groups"):  # the groups the figure leaves out are listed
                 import pandas as pd
 
                 written["attribute_groups"] = write_table(pd.DataFrame(ag.graph["groups"]),
-                                                          out / "attribute_groups.csv", kind="csv")
+                                                          out / "attribute_groups.csv", kind="csv", ledger=ledger)
             if analysis.distinctive is not None:
-                written["distinctive"] = write_table(analysis.distinctive, out / "distinctive.csv", kind="csv")
+                written["distinctive"] = write_table(analysis.distinctive, out / "distinctive.csv", kind="csv",
+                                                     ledger=ledger)
             if analysis.comparison is not None:
                 written.update(_comparison_tables(analysis.comparison, out))
-            written.update(_write_network_files(analysis, out, formats, nodes, figures, network_html))
+            written.update(_write_network_files(analysis, out, formats, nodes, figures, network_html, ledger))
             written = {**tables.result(), **written}
+        if ledger is not None:
+            ledger.save()
     finally:
         figures.close()
 
@@ -143,11 +146,12 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
 
 
 def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures,
-                         network_html: tuple | None = None) -> dict[str, Path]:
+                         network_html: tuple | None = None, ledger=None) -> dict[str, Path]:
     """The network's files, network.html, then (waiting for ``figures``, a
-    :class:`cooccur.render.FigureJob`) every figure file, report.html and slides.pptx.
+    :class:`cooccur.render.FigureJob`) every figure file, the analyses' tables, report.html and slides.pptx.
 
-    ``network_html`` is ``write_outputs``'s (a page rendered earlier, used when it is this analysis's)."""
+    ``network_html`` and ``ledger`` are ``write_outputs``'s (a page rendered earlier, used when it is this
+    analysis's; the table ledger)."""
     from .export import fonts, graph as gexport
     from .io import atomic_write_bytes, write_text
 
@@ -184,7 +188,7 @@ def _write_network_files(analysis, out: Path, formats: set[str], nodes, figures,
         written["html"] = write_text(out / "network.html", fonts.embed_font(page))
     from .analyses import write_analyses
 
-    written.update(write_analyses(analysis, out, formats, drawn))  # clusters, CA, codes
+    written.update(write_analyses(analysis, out, formats, drawn, ledger=ledger))  # clusters, CA, codes
     written.update(_network_figures(out, formats, drawn, p["svg_text"] != "outlines"))
     if "report" in formats:
         report = _report(analysis, nodes, drawn)

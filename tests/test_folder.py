@@ -169,21 +169,54 @@ def test_an_interrupted_stream_keeps_the_previous_tokens_file_and_leaves_no_spil
     assert not (folder.cache_dir / "tables.json").exists()  # nothing noted for a table not written
 
 
-def test_writing_twice_leaves_unchanged_parquet_tables_alone(tmp_path, minutes):
+def test_writing_twice_leaves_unchanged_tables_alone(tmp_path, minutes):
     a = cooccur.analyze(minutes, min_frequency=2, formats=("graphml",))
     first = OutputFolder(tmp_path / "out")
     written = first.write(a, started_at=0.0)
-    assert {"utterances", "tokens", "nodes", "edges", "graphml", "manifest"} <= set(written)
-    inodes = {n: (first.path / n).stat().st_ino for n in ("utterances.parquet", "tokens.parquet", "nodes.csv")}
+    assert {"utterances", "tokens", "nodes", "edges", "keywords", "files", "graphml", "manifest"} <= set(written)
+    tables = sorted(p.name for p in first.path.iterdir() if p.suffix in (".parquet", ".csv"))
+    assert {"nodes.csv", "edges.csv", "keywords.csv", "files.csv", "tokens.parquet"} <= set(tables)
+    inodes = {n: (first.path / n).stat().st_ino for n in tables}
+    before = {n: (first.path / n).read_bytes() for n in tables}
     second = OutputFolder(tmp_path / "out")
     second.write(a, started_at=0.0)
-    assert sorted(second.ledger.skipped) == ["tokens.parquet", "utterances.parquet"]
-    assert (first.path / "tokens.parquet").stat().st_ino == inodes["tokens.parquet"]
-    assert (first.path / "nodes.csv").stat().st_ino != inodes["nodes.csv"]  # CSVs are always written
-    before = {n: (first.path / n).read_bytes() for n in ("utterances.parquet", "tokens.parquet")}
+    assert sorted(second.ledger.skipped) == tables
+    assert {n: (first.path / n).stat().st_ino for n in tables} == inodes
     OutputFolder(tmp_path / "out", cache=False).write(a)  # no ledger: written again, the same bytes
-    assert (first.path / "tokens.parquet").stat().st_ino != inodes["tokens.parquet"]
-    assert {n: (first.path / n).read_bytes() for n in before} == before
+    assert all((first.path / n).stat().st_ino != inodes[n] for n in tables)
+    assert {n: (first.path / n).read_bytes() for n in tables} == before
+
+
+def test_a_new_network_rewrites_the_network_tables_and_leaves_the_corpus_tables(tmp_path, sample_dir):
+    out = tmp_path / "out"
+    cooccur.analyze(sample_dir, output=out, top_n=30, formats=("graphml",))
+    names = ("nodes.csv", "edges.csv", "files.csv", "family_synonyms.csv", "utterances.parquet")
+    inodes = {n: (out / n).stat().st_ino for n in names}
+    nodes_before = len(pd.read_csv(out / "nodes.csv"))
+    cooccur.analyze(sample_dir, output=out, top_n=10, formats=("graphml",))  # top_n edges: fewer nodes
+    assert 0 < len(pd.read_csv(out / "nodes.csv")) < nodes_before
+    assert (out / "nodes.csv").stat().st_ino != inodes["nodes.csv"]
+    assert (out / "edges.csv").stat().st_ino != inodes["edges.csv"]
+    for name in ("files.csv", "family_synonyms.csv", "utterances.parquet"):  # not the network's: left alone
+        assert (out / name).stat().st_ino == inodes[name], name
+
+
+def test_a_csv_table_of_python_objects_is_always_written(tmp_path):
+    """1 and 1.0 in an object column are one Arrow double, but not one CSV text: no fingerprint, no skip."""
+    ledger = TableLedger(tmp_path / "tables.json")
+    target = tmp_path / "t.csv"
+    write_table(pd.DataFrame({"発言者": ["委員", "課長"], "回数": pd.Series([1, 2], dtype=object)}), target,
+                ledger=ledger)
+    first = target.read_bytes()
+    write_table(pd.DataFrame({"発言者": ["委員", "課長"], "回数": pd.Series([1.0, 2.0], dtype=object)}), target,
+                ledger=ledger)
+    assert ledger.skipped == [] and first.decode("utf-8-sig").splitlines()[1] == "委員,1"
+    assert target.read_bytes().decode("utf-8-sig").splitlines()[1] == "委員,1.0"
+    write_table(pd.DataFrame({"発言者": ["委員"], "回数": [1]}), target, ledger=ledger)  # plain int64: noted
+    write_table(pd.DataFrame({"発言者": ["委員"], "回数": [1]}), target, ledger=ledger)
+    assert ledger.skipped == ["t.csv"]
+    write_table(pd.DataFrame({"発言者": ["委員"], "回数": [1.0]}), target, ledger=ledger)  # float64: other text
+    assert ledger.skipped == ["t.csv"] and target.read_bytes().decode("utf-8-sig").splitlines()[1] == "委員,1.0"
 
 
 def test_an_interrupted_comparison_write_leaves_only_whole_files(tmp_path, monkeypatch, sample_dir):
