@@ -183,10 +183,9 @@ def write_table(df, path: str | Path, *, kind: str | None = None, ledger: "Table
         fingerprint = _csv_fingerprint(df) if ledger is not None else None
         if fingerprint is not None and ledger.unchanged(path, fingerprint):
             return path
-        data = b"\xef\xbb\xbf" + df.to_csv(index=False, lineterminator="\n").encode("utf-8")
-        atomic_write_bytes(path, data)
+        atomic_write_text(path, df.to_csv(index=False, lineterminator="\n"), bom=True)
         if fingerprint is not None:
-            ledger.note(path, fingerprint, data)
+            ledger.note(path, fingerprint, file_digest(path), size=path.stat().st_size)
         return path
     if kind == "parquet":
         import pyarrow as pa

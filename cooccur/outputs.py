@@ -130,7 +130,7 @@ def write_outputs(analysis, output: str | Path, *, started_at: float | None = No
                 written["distinctive"] = write_table(analysis.distinctive, out / "distinctive.csv", kind="csv",
                                                      ledger=ledger)
             if analysis.comparison is not None:
-                written.update(_comparison_tables(analysis.comparison, out))
+                written.update(_comparison_tables(analysis.comparison, out, ledger))
             written.update(_write_network_files(analysis, out, formats, nodes, figures, network_html, ledger))
             written = {**tables.result(), **written}
         if ledger is not None:
@@ -287,11 +287,11 @@ def write_comparison(result, output: str | Path, params: dict) -> dict[str, Path
     return {**_comparison_tables(result, out), **_comparison_figure(result, out, params)}
 
 
-def _comparison_tables(result, out: Path) -> dict[str, Path]:
+def _comparison_tables(result, out: Path, ledger=None) -> dict[str, Path]:
     from .io import write_table
 
-    return {"comparison_edges": write_table(result.edges, out / "comparison_edges.csv", kind="csv"),
-            "comparison_terms": write_table(result.terms, out / "comparison_terms.csv", kind="csv")}
+    return {"comparison_edges": write_table(result.edges, out / "comparison_edges.csv", kind="csv", ledger=ledger),
+            "comparison_terms": write_table(result.terms, out / "comparison_terms.csv", kind="csv", ledger=ledger)}
 
 
 def _comparison_figure(result, out: Path, p: dict) -> dict[str, Path]:
