@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -100,3 +101,92 @@ def test_tokens_say_why_each_token_is_not_counted():
     assert set(t["reason"].dropna().unique()) <= {"formula", "function_expression", "numeral", "pos", "speaker",
                                                    "stopword"}
     assert (t["term"].isna() == t["reason"].notna()).all()
+
+
+# ---------------------------------------------------------------- the matcher against a plain greedy loop
+
+def _greedy(m, types, same_piece, candidates, taken):
+    """The matching rule written as plainly as possible: candidates in order, the longest fit first, no overlap."""
+    n, marked, found = len(types), [False] * len(types), []
+    for j in candidates:
+        if marked[j]:
+            continue
+        fits = []
+        for pi, k in m._type_anchors[types[j]]:
+            ids = m._pattern_ids[pi]
+            a, b = j - k, j - k + len(ids)
+            if a >= 0 and b <= n and all(ids[i - a] in m._type_elements[types[i]] and not marked[i]
+                                         and not (taken is not None and taken[i]) and (i == a or same_piece[i])
+                                         for i in range(a, b)):
+                fits.append((-(b - a), pi, a, b))
+        if fits:
+            _len, pi, a, b = min(fits)
+            marked[a:b] = [True] * (b - a)
+            found.append((a, b, m.phrases[pi].reason))
+    return sorted(found)
+
+
+def _utf8(path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:  # the sample's files in other encodings
+        return ""
+
+
+def _matcher_inputs(texts: list[str]):
+    """Types, piece flags and anchor candidates of real tokens, as the term rules give them to the matcher."""
+    from cooccur.tokenize import get_tokenizer
+    from cooccur.tokenize.phrases import PhraseMatcher
+
+    m = PhraseMatcher(load_phrases("function_expressions.tsv", reason="function_expression")
+                      + load_phrases("formulas_minutes.tsv", reason="formula"))
+    tk, ids, types, same = get_tokenizer("C"), {}, [], []
+    for text in texts:
+        for k, mo in enumerate(tk.tokenize(text)):
+            key = (mo.dictionary_form(), mo.surface(), "-".join(x for x in mo.part_of_speech() if x != "*"))
+            if key not in ids:
+                ids[key] = m.add_type(*key)
+            types.append(ids[key])
+            same.append(k > 0)
+    cand = [i for i, t in enumerate(types) if m.is_anchor(t)]
+    return m, types, same, cand
+
+
+def test_matches_are_those_of_the_plain_greedy_rule_on_our_sample():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "data" / "sample"
+    texts = [ln for f in sorted(root.rglob("*.txt")) if _utf8(f) for ln in _utf8(f).splitlines() if ln.strip()]
+    m, types, same, cand = _matcher_inputs(texts)
+    got = m.match(types, same, candidates=cand)
+    assert len(got) > 50
+    assert got == _greedy(m, types, same, cand, None)
+    taken = [i % 7 == 0 for i in range(len(types))]  # tokens already used by forced terms block matches
+    blocked = m.match(types, same, candidates=cand, taken=taken)
+    assert blocked == _greedy(m, types, same, cand, taken) and len(blocked) < len(got)
+    cut = [s and i % 5 != 0 for i, s in enumerate(same)]  # a phrase never spans two sentence pieces
+    apart = m.match(types, cut, candidates=cand)
+    assert apart == _greedy(m, types, cut, cand, None) and len(apart) < len(got)
+
+
+def test_overlapping_phrases_the_longest_and_the_first_candidate_win():
+    # におきましては: に|おき|まし|て|は — "において" and longer variants overlap at the same anchor
+    m, types, same, cand = _matcher_inputs(["本市におきましては、国とともに検討してまいります。",
+                                            "ご指摘のとおりでございます。お答えいたします。"])
+    got = m.match(types, same, candidates=cand)
+    assert got == _greedy(m, types, same, cand, None)
+    assert all(b > a for a, b, _why in got) and all(b1 <= a2 for (_, b1, _), (a2, _, _) in zip(got, got[1:]))
+
+
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "real_minutes"
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/corpora/real_minutes not present")
+def test_matches_are_those_of_the_plain_greedy_rule_on_real_minutes():
+    texts = []
+    for f in sorted(REAL.rglob("*.txt"))[:12]:
+        texts += [ln for ln in f.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()][:400]
+    m, types, same, cand = _matcher_inputs(texts)
+    got = m.match(types, same, candidates=cand)
+    assert len(got) > 500
+    assert got == _greedy(m, types, same, cand, None)

@@ -226,33 +226,87 @@ class PhraseMatcher:
         token ``i - 1``; ``candidates`` (default: every token) are the
         positions of anchor types; ``taken[i]`` marks tokens already used
         (forced terms), which no match may touch.
+
+        Candidates are taken in order; at each one the longest phrase anchored
+        there that fits (the first of :attr:`phrases` among equally long ones)
+        wins, and no later match may touch its tokens. Which phrases fit at
+        which place is found for all candidates at once (arrays); only the
+        choice between overlapping fits is a loop, over the fits.
         """
-        n = len(types)
+        import numpy as np
+
+        tt = np.asarray(types, dtype=np.int64)
+        n = len(tt)
         if candidates is None:
-            candidates = [i for i in range(n) if self._type_anchors[types[i]]]
+            candidates = [i for i in range(n) if self._type_anchors[int(tt[i])]]
+        cand = np.asarray(list(candidates) if not isinstance(candidates, np.ndarray) else candidates,
+                          dtype=np.int64)
+        if not n or not len(cand):
+            return []
+        same = np.asarray(same_piece, dtype=bool)
+        busy = np.zeros(n, dtype=bool) if taken is None else np.asarray(taken, dtype=bool)
+        a_off, a_phrase, a_item, members = self._arrays()
+        plen, pids = self._phrase_arrays()
+        # every (candidate, anchored phrase) pair, in candidate order and then in the type's anchor order
+        tc = tt[cand]
+        cnt = a_off[tc + 1] - a_off[tc]
+        j = np.repeat(cand, cnt)
+        flat = np.repeat(a_off[tc], cnt) + (np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+        pi = a_phrase[flat]
+        start = j - a_item[flat]
+        end = start + plen[pi]
+        fits = (start >= 0) & (end <= n)
+        n_elem = max(len(self.elements), 1)
+        for e in range(pids.shape[1]):
+            on = fits & (plen[pi] > e)
+            i = np.where(on, start + e, 0)
+            key = tt[i] * n_elem + pids[pi, e]
+            at = np.minimum(np.searchsorted(members, key), len(members) - 1)
+            ok = (members[at] == key) & ~busy[i]
+            if e:
+                ok &= same[i]
+            fits &= ~on | ok
+        keep = np.flatnonzero(fits)
         marked = bytearray(n)
         found: list[tuple[int, int, str]] = []
-        te = self._type_elements
-        for j in candidates:
-            if marked[j]:
+        reasons = [ph.reason for ph in self.phrases]
+        last = -1
+        for jj, s, t, p in zip(j[keep].tolist(), start[keep].tolist(), end[keep].tolist(), pi[keep].tolist()):
+            if jj == last or marked[jj] or 1 in marked[s:t]:
                 continue
-            best = None
-            for pi, k in self._type_anchors[types[j]]:
-                ids = self._pattern_ids[pi]
-                start, end = j - k, j - k + len(ids)
-                if start < 0 or end > n or (best is not None and end - start <= best[1] - best[0]):
-                    continue
-                ok = True
-                for i in range(start, end):
-                    if (i > start and not same_piece[i]) or marked[i] or ids[i - start] not in te[types[i]] \
-                            or (taken is not None and taken[i]):
-                        ok = False
-                        break
-                if ok:
-                    best = (start, end, self.phrases[pi].reason)
-            if best is not None:
-                for i in range(best[0], best[1]):
-                    marked[i] = 1
-                found.append(best)
+            marked[s:t] = b"\x01" * (t - s)
+            found.append((s, t, reasons[p]))
+            last = jj
         found.sort()
         return found
+
+    def _phrase_arrays(self):
+        """(length of each phrase, its element ids padded with -1): fixed once the matcher is built."""
+        import numpy as np
+
+        got = getattr(self, "_parrays", None)
+        if got is None:
+            width = max((len(ids) for ids in self._pattern_ids), default=1)
+            pids = np.full((max(len(self._pattern_ids), 1), width), -1, dtype=np.int64)
+            for k, ids in enumerate(self._pattern_ids):
+                pids[k, :len(ids)] = ids
+            got = self._parrays = (np.array([len(ids) for ids in self._pattern_ids] or [0], dtype=np.int64), pids)
+        return got
+
+    def _arrays(self):
+        """The registered types' anchors (offsets, phrase, item) and element memberships (sorted keys), as arrays."""
+        import numpy as np
+
+        nt = len(self._type_anchors)
+        got = getattr(self, "_tarrays", None)
+        if got is None or got[0] != nt:  # types are only ever added
+            counts = np.fromiter(map(len, self._type_anchors), dtype=np.int64, count=nt)
+            off = np.zeros(nt + 1, dtype=np.int64)
+            np.cumsum(counts, out=off[1:])
+            pairs = [a for anchors in self._type_anchors for a in anchors]
+            flat = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+            n_elem = max(len(self.elements), 1)
+            members = np.sort(np.array([t * n_elem + e for t, ids in enumerate(self._type_elements) for e in ids]
+                                       or [-1], dtype=np.int64))
+            got = self._tarrays = (nt, off, flat[:, 0], flat[:, 1], members)
+        return got[1:]
