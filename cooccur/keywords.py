@@ -55,7 +55,7 @@ import pandas as pd
 
 from .config import DEFAULTS, param_choices
 from .errors import choices_message
-from .matrix import build_matrix, category_codes, check_unit
+from .matrix import as_strings, build_matrix, category_codes, check_unit
 from .validate import check_int
 
 __all__ = ["part_splitter", "rank_keywords", "keyword_table", "rank_table", "flr_scores", "FLRCounts", "tfidf_sums", "KEYWORD_SCORES"]
@@ -284,11 +284,20 @@ def flr_scores(tokens: pd.DataFrame, vocabulary, frequency, *, split=None,
     if not counts.usable or not counts.rows:
         return frequency.copy()
     splitter = counts.split
+    parts = [splitter(term) if counts.first.get(term, False) else [term] for term in vocabulary]
+    flat = [p for ps in parts for p in ps]
+    fl = np.fromiter((counts.fl.get(p, 0) for p in flat), dtype=np.float64, count=len(flat))
+    fr = np.fromiter((counts.fr.get(p, 0) for p in flat), dtype=np.float64, count=len(flat))
+    logs = np.log((fl + 1.0) * (fr + 1.0))
+    n_parts = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    first = np.cumsum(n_parts) - n_parts
     out = np.empty(len(vocabulary))
-    for k, term in enumerate(vocabulary):
-        parts = splitter(term) if counts.first.get(term, False) else [term]
-        logs = [np.log((counts.fl.get(p, 0) + 1.0) * (counts.fr.get(p, 0) + 1.0)) for p in parts]
-        out[k] = frequency[k] * float(np.exp(np.sum(logs) / (2.0 * len(parts))))
+    # the mean log of each term's parts, summed a row of equally many parts at a time (row sums add
+    # left to right as numpy sums each term's list alone, so the scores are the same to the last bit)
+    for m in np.unique(n_parts).tolist():
+        k = np.flatnonzero(n_parts == m)
+        total = logs[first[k][:, None] + np.arange(m)].sum(axis=1)
+        out[k] = frequency[k] * np.exp(total / (2.0 * m))
     return out
 
 
@@ -301,17 +310,17 @@ def _flr_counts(tokens: pd.DataFrame, splitter) -> tuple[dict, dict, dict]:
         return v if order is None else v.iloc[order]
 
     pos_c, pos_u = category_codes(col("pos"))
-    pos_u = [str(x) for x in pos_u]
+    pos_u = as_strings(pos_u)
     nounish_pos = np.isin(np.asarray(pos_u, dtype=object), _NOUNISH)
     nounish = np.r_[nounish_pos, False][pos_c]  # code -1 (missing) is not noun-ish
     if "pos_detail" in tokens.columns:
         det_c, det_u = category_codes(col("pos_detail"))
-        numeral = np.array(["数詞" in str(x) for x in det_u] + [False], dtype=bool)
+        numeral = np.array(["数詞" in x for x in as_strings(det_u)] + [False], dtype=bool)
         nounish &= ~numeral[det_c]
     comp_code = pos_u.index("複合名詞") if "複合名詞" in pos_u else -2
     compound = pos_c == comp_code
     surf_c, surf_u = category_codes(col("surface"))
-    surf_u = [str(x) for x in surf_u] + ["nan"]  # a missing surface reads "nan", as with astype(str)
+    surf_u = as_strings(surf_u) + ["nan"]  # a missing surface reads "nan", as with astype(str)
     surf_c = np.where(surf_c < 0, len(surf_u) - 1, surf_c)
     doc_c = category_codes(col("doc_id"))[0]
     # adjacency of consecutive rows: same sentence, consecutive positions, both noun-ish
@@ -373,7 +382,7 @@ def _first_is_compound(tokens: pd.DataFrame, order) -> dict[str, bool]:
     """For each term: whether its first row (in utterance/position order) is a joined compound (pos 複合名詞)."""
     term_c, term_u = category_codes(tokens["term"])
     pos_c, pos_u = category_codes(tokens["pos"])
-    pos_u = [str(x) for x in pos_u]
+    pos_u = as_strings(pos_u)
     comp = pos_u.index("複合名詞") if "複合名詞" in pos_u else -2
     ok = (term_c >= 0) & (pos_c >= 0)
     if order is not None:
@@ -381,7 +390,8 @@ def _first_is_compound(tokens: pd.DataFrame, order) -> dict[str, bool]:
     idx = np.flatnonzero(ok)
     tc, first = np.unique(term_c[idx], return_index=True)
     is_comp = (pos_c[idx[first]] == comp).tolist()
-    return {str(term_u[t]): c for t, c in zip(tc.tolist(), is_comp)}
+    names = as_strings(np.asarray(term_u, dtype=object)[tc])
+    return dict(zip(names, is_comp))
 
 
 def part_splitter(parts: dict[str, list[str]] | None = None):

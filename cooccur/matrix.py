@@ -43,6 +43,7 @@ __all__ = [
     "unit_term_matrix",
     "unit_codes",
     "check_unit",
+    "as_strings",
     "category_codes",
 ]
 
@@ -217,14 +218,24 @@ def _term_codes(term: pd.Series, vocabulary) -> tuple[np.ndarray, list[str]]:
     """
     if vocabulary is None:
         codes, names = _value_codes(term)
-        return codes, [str(v) for v in names]
-    vocab = [str(v) for v in vocabulary]
+        return codes, as_strings(names)
+    vocab = as_strings(vocabulary)
     if len(set(vocab)) != len(vocab):
         raise ValueError("vocabulary has duplicate terms; pass each term once")
     codes, distinct = _raw_codes(term)
     lut = np.full(len(distinct) + 1, -1, dtype=np.int32)  # code -1 (NA) reads the last
     lut[:-1] = pd.Index(vocab).get_indexer(distinct)
     return lut[codes], vocab
+
+
+def as_strings(values) -> list[str]:
+    """``[str(v) for v in values]``, without iterating an Arrow-backed Index one element at a time.
+
+    >>> as_strings(pd.Index(["議会", "予算"], dtype="str")), as_strings([1, "a"])
+    (['議会', '予算'], ['1', 'a'])
+    """
+    listed = values.tolist() if hasattr(values, "tolist") else list(values)
+    return [v if type(v) is str else str(v) for v in listed]
 
 
 def _csr(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
