@@ -111,3 +111,27 @@ def test_flr_same_for_categorical_str_and_shuffled_rows():
     # 情報共有基盤 occurs twice as one joined token: parts 情報(R), 共有(L, R), 基盤(L)
     k = vocab.index("情報共有基盤")
     assert ref[k] > freq[k]
+
+
+def test_flr_scores_are_each_terms_formula_to_the_last_bit():
+    # the scores are computed for all terms at once; each must equal its own formula, mean log of the parts' LR
+    from pathlib import Path
+
+    from cooccur.keywords import FLRCounts
+    from cooccur.tokenize import tokenize_utterances
+
+    root = Path(__file__).resolve().parents[1] / "data" / "sample"
+    texts = [ln for f in sorted(root.rglob("*.txt"))[:8]
+             for ln in f.read_bytes().decode("utf-8", errors="ignore").splitlines() if ln.strip()]
+    t = tokenize_utterances(texts)
+    freq_s = t["term"].dropna().astype(str).value_counts()
+    vocab, freq = freq_s.index.tolist(), freq_s.to_numpy()
+    counts = FLRCounts().add(t)
+    got = flr_scores(t, vocab, freq, counts=counts)
+    lengths = set()
+    for k, term in enumerate(vocab):
+        parts = counts.split(term) if counts.first.get(term, False) else [term]
+        lengths.add(len(parts))
+        logs = [np.log((counts.fl.get(p, 0) + 1.0) * (counts.fr.get(p, 0) + 1.0)) for p in parts]
+        assert got[k] == freq[k] * float(np.exp(np.sum(logs) / (2.0 * len(parts)))), term
+    assert len(vocab) > 300 and {1, 2, 3} <= lengths  # single words and compounds of two and three parts
