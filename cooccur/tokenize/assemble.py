@@ -100,14 +100,22 @@ class _Types:
     def __len__(self) -> int:
         return len(self.counted)
 
-    def add(self, ident, **values) -> int:
+    def add(self, ident, *, surface, dictionary_form, normalized_form, reading, pos, pos_detail, key, form,
+            counted, reason) -> int:
         i = self.index.get(ident)
         if i is None:
             i = self.index[ident] = len(self.counted)
-            for c, col in self.cols.items():
-                col.append(values[c])
-            self.counted.append(values["counted"])
-            self.reason.append(values["reason"])
+            c = self.cols
+            c["surface"].append(surface)
+            c["dictionary_form"].append(dictionary_form)
+            c["normalized_form"].append(normalized_form)
+            c["reading"].append(reading)
+            c["pos"].append(pos)
+            c["pos_detail"].append(pos_detail)
+            c["key"].append(key)
+            c["form"].append(form)
+            self.counted.append(counted)
+            self.reason.append(reason)
         return i
 
 
@@ -125,6 +133,9 @@ class Assembler:
         self.utterance_ids = np.asarray(utterance_ids, dtype=np.int64)
         self.rules = rules
         self.backend = backend
+        from .sudachi import SudachiBackend
+
+        self._trusted = type(backend) is SudachiBackend  # its forms are built here, never malformed
         self.compound_counted = any(t in ("名詞", "複合名詞") for t in rules["pos"])
         self.types = _Types()
         #: Occurrences of each forced term whose ends fall inside a backend's token (so they were not forced).
@@ -152,7 +163,8 @@ class Assembler:
             return i
         sw = self.rules["stopwords"]
         base = self.rules.get("base_stopwords", sw)
-        dform, norm, reading, p = check_forms(self.backend.forms(w, s), w, s, self.backend)
+        forms = self.backend.forms(w, s)
+        dform, norm, reading, p = forms if self._trusted else check_forms(forms, w, s, self.backend)
         pos, detail, pos_counted, kind, counter, pos_numeral, conj, adj_stem = _pos_flags(self.rules["pos"], p)
         if not _terms.same_word(dform, norm):  # 応える is not 答える: merge spellings, never words
             norm = dform

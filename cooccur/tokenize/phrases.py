@@ -154,6 +154,7 @@ def load_phrases(path: str | Path, *, reason: str) -> list[Phrase]:
 
 
 _FUNCTIONAL_POS = ("助詞", "助動詞")
+_NONE: frozenset = frozenset()
 
 
 def _anchor(elements: Sequence[Element]) -> int:
@@ -202,7 +203,12 @@ class PhraseMatcher:
 
     def add_type(self, dictionary_form: str, surface: str, pos_detail: str) -> int:
         """Register the next token type; returns its index (types are numbered in the order added)."""
-        cand = set(self._by_form.get(surface, ())) | set(self._by_form.get(dictionary_form, ()))
+        by_surface, by_form = self._by_form.get(surface), self._by_form.get(dictionary_form)
+        if by_surface is None and by_form is None:  # most words: no phrase has them
+            self._type_elements.append(_NONE)
+            self._type_anchors.append(())
+            return len(self._type_elements) - 1
+        cand = set(by_surface or ()) | set(by_form or ())
         ids = frozenset(i for i in cand if self.elements[i].matches(dictionary_form, surface, pos_detail))
         self._type_elements.append(ids)
         anchors = [a for i in ids for a in self._anchored.get(i, ())]
@@ -211,7 +217,7 @@ class PhraseMatcher:
 
     def add_blank(self) -> int:
         """Register a type that matches nothing (forced terms, compounds)."""
-        self._type_elements.append(frozenset())
+        self._type_elements.append(_NONE)
         self._type_anchors.append(())
         return len(self._type_elements) - 1
 

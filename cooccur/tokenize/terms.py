@@ -502,5 +502,7 @@ def same_word(form: str, normalized: str) -> bool:
     >>> same_word("シュミレーション", "シミュレーション")
     True
     """
+    if form == normalized:
+        return True
     a, b = _kanji(form), _kanji(normalized)
     return not (a and b and not (a & b))
