@@ -42,6 +42,15 @@ chunks.CHUNK_CHARS = 2000  # many chunks, so both workers get some
 used = []
 orig = chunks._use_processes
 chunks._use_processes = lambda workers, jobs, n: used.append((orig(workers, jobs, n), n)) or used[-1][0]
+import cooccur.tokenize.sudachi as sudachi
+adopted, looked_up = [], []
+orig_adopt, orig_fill = sudachi.SudachiBackend.adopt_forms, sudachi._fill_forms
+sudachi.SudachiBackend.adopt_forms = lambda self, forms: adopted.extend(forms) or orig_adopt(self, forms)
+def fill(pieces, m, mode):
+    before = len(sudachi._FORMS) + len(sudachi._OOV_FORMS)
+    orig_fill(pieces, m, mode)
+    looked_up.append(len(sudachi._FORMS) + len(sudachi._OOV_FORMS) - before)
+sudachi._fill_forms = fill
 done = []
 cache = TokenCache(cache_dir) if cache_dir != "-" else None
 tokens = tokenize_utterances(utt, jobs=2, workers=workers, progress=done.append, cache=cache)
@@ -50,6 +59,11 @@ assert all(u == (workers == "processes" and n > 1) for u, n in used), used
 assert cache is not None or any(n > 1 for _u, n in used), used
 n = sum(len(t) for t in utt.loc[utt["exclusion"].isna(), "text"]) if "exclusion" in utt else None
 assert n is None or sum(done) == n, (sum(done), n)  # progress reports every character once
+if workers == "processes" and cache is None:
+    # the parent adopts the forms the workers learnt instead of looking every word up again
+    assert len(adopted) > 1000 and sum(looked_up) == 0, (len(adopted), sum(looked_up))
+    distinct = len({(w, s) for w, s, _f in adopted})
+    assert distinct < len(adopted) <= 2 * distinct, (distinct, len(adopted))  # once by each of the two workers
 if cache is not None:
     print("cache", cache.hits, cache.misses)
 tokens.to_pickle(out)

@@ -55,6 +55,9 @@ class Chunk:
     int32). Per distinct pair: ``type_word`` (word id) and ``type_surface`` (an
     Arrow string array). ``text`` is the pieces joined. ``pieces`` and
     ``words`` (per token) are the raw analysis, kept only until it is cached.
+    ``forms`` is set by a chunk analysed in another process whose backend can
+    export what it learnt (``export_forms``): the forms of its words that
+    process had not sent yet, for the parent to adopt instead of looking them up.
     """
 
     text: str
@@ -68,6 +71,7 @@ class Chunk:
     type_surface: object
     pieces: list | None = None
     words: np.ndarray | None = None
+    forms: list | None = None
 
     def drop_raw(self) -> None:
         """Forget the pieces and word ids (the assembler does not use them)."""
@@ -188,9 +192,17 @@ def _utf8_offsets(text: str, cp_bounds: np.ndarray) -> tuple[bytes, np.ndarray]:
 
 
 def _remote_chunk(rows: list[int], texts: list[str], backend) -> Chunk:
-    """:func:`analyse_chunk` in another process (a Dask worker or a forked one): load the dictionary first."""
+    """:func:`analyse_chunk` in another process (a Dask worker or a forked one): load the dictionary first.
+
+    A backend with ``export_forms(type_word, type_surface)`` sends the forms it
+    learnt for the chunk's words with it (those it has not sent before).
+    """
     backend.load()
-    return analyse_chunk(backend, rows, texts)
+    res = analyse_chunk(backend, rows, texts)
+    export = getattr(backend, "export_forms", None)
+    if export is not None:
+        res.forms = export(res.type_word, res.type_surface)
+    return res
 
 
 def can_fork() -> bool:
@@ -245,7 +257,10 @@ def run_chunks(backend, chunks, jobs: int, progress, map_chunks=None, *, keep_ra
             progress(sum(map(len, texts)))
 
     def done_remote(res: Chunk, texts: list[str]) -> None:
-        # word forms are learnt per process: learn those of the words seen remotely here too
+        # word forms are learnt per process: adopt those the worker sent, then learn any still missing here
+        if res.forms is not None and hasattr(backend, "adopt_forms"):
+            backend.adopt_forms(res.forms)
+        res.forms = None
         backend.learn(res.pieces, Morphemes(res.lengths, res.words, res.counts))
         done(res, texts)
 

@@ -18,6 +18,7 @@ sentences into pieces (:data:`cooccur.tokenize.chunks.MAX_PIECE_CHARS`).
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from typing import Iterable, Literal, Sequence
@@ -40,6 +41,18 @@ _LOCAL = threading.local()
 _STATE: dict = {}
 _FORMS: dict[int, Forms] = {}  # word id -> forms
 _OOV_FORMS: dict[tuple[int, str], Forms] = {}
+_SENT: set = set()  # word ids, and (word id, surface) of unknown words, whose forms this process has exported
+
+
+def _forked() -> None:
+    """In a forked child, the forms inherited from the parent are the parent's already: never export them."""
+    _SENT.clear()
+    _SENT.update(_FORMS)
+    _SENT.update(_OOV_FORMS)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
 
 
 def load_dictionary():
@@ -154,6 +167,37 @@ class SudachiBackend:
     def forms(self, word: int, surface: str) -> Forms:
         """The forms of a word id seen by :meth:`learn`."""
         return _OOV_FORMS[(word, surface)] if word >= _OOV else _FORMS[word]
+
+    def export_forms(self, words, surfaces) -> list:
+        """``(word id, surface or None, Forms)`` of these words (learnt here) not exported from this process yet.
+
+        Called in a worker process for each chunk it analysed (``words`` and
+        ``surfaces``: the chunk's distinct types, an Arrow string array); the
+        parent :meth:`adopt_forms` them instead of looking every new word up again.
+        """
+        out = []
+        surface_list = None
+        for i, w in enumerate(words.tolist()):
+            if w < _OOV:
+                if w not in _SENT:
+                    _SENT.add(w)
+                    out.append((w, None, _FORMS[w]))
+                continue
+            if surface_list is None:
+                surface_list = surfaces.to_pylist()
+            key = (w, surface_list[i])
+            if key not in _SENT:
+                _SENT.add(key)
+                out.append((w, key[1], _OOV_FORMS[key]))
+        return out
+
+    def adopt_forms(self, forms: list) -> None:
+        """Keep forms another process learnt (:meth:`export_forms`); forms known here already stay as they are."""
+        for w, s, f in forms:
+            if s is None:
+                _FORMS.setdefault(w, f)
+            else:
+                _OOV_FORMS.setdefault((w, s), f)
 
     def person_name_parts(self, names: Iterable[str]) -> frozenset[str]:
         """Surnames and given names inside speakers' names (鈴木一郎 → 鈴木, 一郎), by SudachiPy's 人名 tag.
