@@ -296,10 +296,8 @@ class Assembler:
         # function expressions and formulas: not counted, never part of a compound
         if self.matcher is not None:
             m = self.matcher
-            anchor = np.fromiter((m.is_anchor(t) for t in range(len(self.types))), dtype=bool,
-                                 count=len(self.types))
-            cand = np.flatnonzero(anchor[tt] & ~taken).tolist()
-            if cand:
+            cand = np.flatnonzero(m.anchor_types()[tt] & ~taken)
+            if len(cand):
                 for a, b, why in m.match(tt, same_piece, candidates=cand, taken=taken):
                     reason[a:b] = np.where(reason[a:b] == 0, REASON_CODES[why], reason[a:b])
                     taken[a:b] = True

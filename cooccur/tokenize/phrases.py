@@ -47,6 +47,8 @@ from typing import Iterable, Sequence
 
 import unicodedata
 
+import numpy as np
+
 from ..errors import ConfigError
 
 __all__ = ["Element", "Phrase", "parse_pattern", "load_phrases", "PhraseMatcher", "REASONS"]
@@ -224,6 +226,11 @@ class PhraseMatcher:
     def is_anchor(self, type_id: int) -> bool:
         return bool(self._type_anchors[type_id])
 
+    def anchor_types(self) -> np.ndarray:
+        """Per registered type: whether some phrase is anchored on it (:meth:`is_anchor` of every type at once)."""
+        off = self._arrays()[0]
+        return off[1:] > off[:-1]
+
     def match(self, types: Sequence[int], same_piece: Sequence[bool], *,
               candidates: Iterable[int] | None = None, taken=None) -> list[tuple[int, int, str]]:
         """Non-overlapping matches ``(start, end, reason)`` in a token sequence.
@@ -239,8 +246,6 @@ class PhraseMatcher:
         which place is found for all candidates at once (arrays); only the
         choice between overlapping fits is a loop, over the fits.
         """
-        import numpy as np
-
         tt = np.asarray(types, dtype=np.int64)
         n = len(tt)
         if candidates is None:
@@ -288,8 +293,6 @@ class PhraseMatcher:
 
     def _phrase_arrays(self):
         """(length of each phrase, its element ids padded with -1): fixed once the matcher is built."""
-        import numpy as np
-
         got = getattr(self, "_parrays", None)
         if got is None:
             width = max((len(ids) for ids in self._pattern_ids), default=1)
@@ -301,8 +304,6 @@ class PhraseMatcher:
 
     def _arrays(self):
         """The registered types' anchors (offsets, phrase, item) and element memberships (sorted keys), as arrays."""
-        import numpy as np
-
         nt = len(self._type_anchors)
         got = getattr(self, "_tarrays", None)
         if got is None or got[0] != nt:  # types are only ever added
