@@ -207,9 +207,7 @@ class PhraseMatcher:
         """Register the next token type; returns its index (types are numbered in the order added)."""
         by_surface, by_form = self._by_form.get(surface), self._by_form.get(dictionary_form)
         if by_surface is None and by_form is None:  # most words: no phrase has them
-            self._type_elements.append(_NONE)
-            self._type_anchors.append(())
-            return len(self._type_elements) - 1
+            return self.add_blank()
         cand = set(by_surface or ()) | set(by_form or ())
         ids = frozenset(i for i in cand if self.elements[i].matches(dictionary_form, surface, pos_detail))
         self._type_elements.append(ids)
@@ -249,14 +247,13 @@ class PhraseMatcher:
         tt = np.asarray(types, dtype=np.int64)
         n = len(tt)
         if candidates is None:
-            candidates = [i for i in range(n) if self._type_anchors[int(tt[i])]]
-        cand = np.asarray(list(candidates) if not isinstance(candidates, np.ndarray) else candidates,
-                          dtype=np.int64)
+            candidates = np.flatnonzero(self.anchor_types()[tt])
+        cand = np.asarray(candidates if isinstance(candidates, np.ndarray) else list(candidates), dtype=np.int64)
         if not n or not len(cand):
             return []
         same = np.asarray(same_piece, dtype=bool)
         busy = np.zeros(n, dtype=bool) if taken is None else np.asarray(taken, dtype=bool)
-        a_off, a_phrase, a_item, members = self._arrays()
+        a_off, a_phrase, a_item, members, n_elem = self._arrays()
         plen, pids = self._phrase_arrays()
         # every (candidate, anchored phrase) pair, in candidate order and then in the type's anchor order
         tc = tt[cand]
@@ -267,7 +264,6 @@ class PhraseMatcher:
         start = j - a_item[flat]
         end = start + plen[pi]
         fits = (start >= 0) & (end <= n)
-        n_elem = max(len(self.elements), 1)
         for e in range(pids.shape[1]):
             on = fits & (plen[pi] > e)
             i = np.where(on, start + e, 0)
@@ -303,7 +299,8 @@ class PhraseMatcher:
         return got
 
     def _arrays(self):
-        """The registered types' anchors (offsets, phrase, item) and element memberships (sorted keys), as arrays."""
+        """The registered types' anchors (offsets, phrase, item), element memberships (sorted keys
+        ``type * n_elem + element``) and ``n_elem``."""
         nt = len(self._type_anchors)
         got = getattr(self, "_tarrays", None)
         if got is None or got[0] != nt:  # types are only ever added
@@ -315,5 +312,5 @@ class PhraseMatcher:
             n_elem = max(len(self.elements), 1)
             members = np.sort(np.array([t * n_elem + e for t, ids in enumerate(self._type_elements) for e in ids]
                                        or [-1], dtype=np.int64))
-            got = self._tarrays = (nt, off, flat[:, 0], flat[:, 1], members)
+            got = self._tarrays = (nt, off, flat[:, 0], flat[:, 1], members, n_elem)
         return got[1:]
